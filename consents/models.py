@@ -1,0 +1,106 @@
+import uuid
+from pathlib import PurePath
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from facilities.models import StaffMember
+from groups.models import CareGroup
+from mcs_admin.constraints import dates_in_order
+from mcs_admin.fields import NormalizedCharField
+
+
+def scanned_copy_path(instance, filename: str) -> str:
+    """A generated name: what the uploader called the file never reaches the disk."""
+    return f"consents/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
+
+
+class PatientConsent(models.Model):
+    """在宅医療における個人情報使用同意書 (別紙様式4), or its contract exemption (第6条)."""
+
+    class Basis(models.TextChoices):
+        SIGNED_FORM = "signed_form", _("signed form 4")
+        CONTRACT = "contract", _("exempt: consent in the care contract")
+
+    class Status(models.TextChoices):
+        PREPARED = "prepared", _("not yet received")
+        RECEIVED = "received", _("received")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    group = models.ForeignKey(
+        CareGroup,
+        verbose_name=_("patient group"),
+        on_delete=models.PROTECT,
+        related_name="consents",
+        limit_choices_to={"kind": "patient"},
+    )
+    basis = models.CharField(
+        _("basis"), max_length=20, choices=Basis.choices, default=Basis.SIGNED_FORM
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PREPARED
+    )
+    family_name = NormalizedCharField(_("family signer"), max_length=60, blank=True)
+    family_relationship = NormalizedCharField(_("relationship"), max_length=30, blank=True)
+    family_address = NormalizedCharField(_("family address"), max_length=200, blank=True)
+    prepared_on = models.DateField(_("prepared on"), default=timezone.localdate)
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    received_on = models.DateField(_("received on"), null=True, blank=True)
+    obtained_by = models.ForeignKey(
+        StaffMember,
+        verbose_name=_("obtained by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The attending physician or the person the physician named (独自ルール 1)."),
+    )
+    exemption_note = models.TextField(
+        _("exemption note"), blank=True, help_text=_("Which contract holds the consent.")
+    )
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
+    scanned_copy = models.FileField(
+        _("scanned copy"), upload_to=scanned_copy_path, blank=True, max_length=200
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("patient consent (form 4)")
+        verbose_name_plural = _("patient consents (form 4)")
+        ordering = ["-prepared_on", "-pk"]
+        indexes = [models.Index(fields=["group", "status"])]
+        constraints = [
+            dates_in_order(
+                "signed_on",
+                "withdrawn_on",
+                name="consent_withdrawn_after_signed",
+                message=_("A consent cannot be withdrawn before it was signed."),
+            ),
+            dates_in_order(
+                "prepared_on",
+                "received_on",
+                name="consent_received_after_prepared",
+                message=_("The consent cannot be received before it was prepared."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(basis="contract") | ~models.Q(exemption_note=""),
+                name="consent_exemption_has_note",
+                violation_error_message=_("An exemption needs a note of the contract."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="withdrawn") | models.Q(withdrawn_on__isnull=False),
+                name="withdrawn_consent_has_date",
+                violation_error_message=_("A withdrawn consent needs the date of withdrawal."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="received") | models.Q(received_on__isnull=False),
+                name="received_consent_has_date",
+                violation_error_message=_("A received consent needs the date it was received."),
+            ),
+        ]
+
+    def __str__(self):
+        return _("Consent for group %(group)s") % {"group": self.group}

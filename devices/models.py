@@ -1,0 +1,282 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from facilities.models import Facility, StaffMember
+from mcs_admin.constraints import dates_in_order
+from mcs_admin.fields import NormalizedCharField
+
+
+class Consideration(models.TextChoices):
+    """第12条(6)–(8) are to be considered: not yet, considered, or adopted."""
+
+    NOT_CONSIDERED = "not_considered", _("not considered")
+    CONSIDERED = "considered", _("considered, not adopted")
+    ADOPTED = "adopted", _("adopted")
+
+
+class Device(models.Model):
+    """An IT device used for MCS, with the security measures of 第12条."""
+
+    class Kind(models.TextChoices):
+        PC = "pc", _("PC")
+        TABLET = "tablet", _("tablet")
+        SMARTPHONE = "smartphone", _("smartphone")
+        OTHER = "other", _("other")
+
+    class Ownership(models.TextChoices):
+        FACILITY = "facility", _("lent by the facility")
+        PERSONAL = "personal", _("personal device")
+
+    class Status(models.TextChoices):
+        IN_USE = "in_use", _("in use")
+        LOST = "lost", _("lost or stolen")
+        RETIRED = "retired", _("retired")
+
+    facility = models.ForeignKey(
+        Facility, verbose_name=_("facility"), on_delete=models.PROTECT, related_name="devices"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    label = NormalizedCharField(
+        _("label"), max_length=100, help_text=_("Model or management number, e.g. iPad 3.")
+    )
+    ownership = models.CharField(_("ownership"), max_length=20, choices=Ownership.choices)
+    assigned_to = models.ForeignKey(
+        StaffMember,
+        verbose_name=_("assigned to"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="devices",
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.IN_USE
+    )
+    registered_on = models.DateField(_("registered on"), default=timezone.localdate)
+    retired_on = models.DateField(_("retired on"), null=True, blank=True)
+    boot_password = models.BooleanField(_("(1) start-up password"), default=False)
+    no_file_sharing = models.BooleanField(_("(2) no file-sharing software"), default=False)
+    antivirus = models.BooleanField(_("(3) antivirus software"), default=False)
+    browser_saves_no_password = models.BooleanField(
+        _("(4) browser does not remember IDs or passwords"), default=False
+    )
+    follows_procedures = models.BooleanField(
+        _("(5) no downloads, copies or screenshots"), default=False
+    )
+    remote_wipe = models.CharField(
+        _("(6) remote wipe"),
+        max_length=20,
+        choices=Consideration.choices,
+        default=Consideration.NOT_CONSIDERED,
+    )
+    emergency_line_stop = models.CharField(
+        _("(7) emergency line stop"),
+        max_length=20,
+        choices=Consideration.choices,
+        default=Consideration.NOT_CONSIDERED,
+    )
+    mdm = models.CharField(
+        _("(8) device management (MDM)"),
+        max_length=20,
+        choices=Consideration.choices,
+        default=Consideration.NOT_CONSIDERED,
+    )
+    personal_use_permitted_on = models.DateField(
+        _("personal use permitted on"),
+        null=True,
+        blank=True,
+        help_text=_("The facility's written permission for a personal device (form 3, art. 2-2)."),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("device")
+        verbose_name_plural = _("devices")
+        ordering = ["facility__name_kana", "label"]
+        indexes = [models.Index(fields=["facility", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ownership="facility")
+                | models.Q(personal_use_permitted_on__isnull=False),
+                name="personal_device_has_permission",
+                violation_error_message=_(
+                    "A personal device needs the date of the facility's written permission."
+                ),
+            ),
+            dates_in_order(
+                "registered_on",
+                "retired_on",
+                name="device_retired_after_registered",
+                message=_("A device cannot be retired before it was registered."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.label} ({self.get_kind_display()})"
+
+    @property
+    def missing_measures(self) -> list[str]:
+        """The verbose names of the required measures (1)–(4) that are not in place."""
+        required = ["boot_password", "no_file_sharing", "antivirus", "browser_saves_no_password"]
+        return [
+            str(self._meta.get_field(name).verbose_name)
+            for name in required
+            if not getattr(self, name)
+        ]
+
+
+class CarryOutNotice(models.Model):
+    """持ち出し届出 (第12条(9)): content, medium, purpose and period, to the MCS administrator."""
+
+    class Status(models.TextChoices):
+        FILED = "filed", _("filed")
+        ACKNOWLEDGED = "acknowledged", _("acknowledged")
+        CLOSED = "closed", _("closed")
+
+    facility = models.ForeignKey(
+        Facility,
+        verbose_name=_("facility"),
+        on_delete=models.PROTECT,
+        related_name="carry_out_notices",
+    )
+    staff_member = models.ForeignKey(
+        StaffMember,
+        verbose_name=_("staff member"),
+        on_delete=models.PROTECT,
+        related_name="carry_out_notices",
+    )
+    device = models.ForeignKey(
+        Device,
+        verbose_name=_("device"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="carry_out_notices",
+    )
+    content = models.TextField(_("information taken out"))
+    medium = NormalizedCharField(_("medium"), max_length=100)
+    purpose = models.TextField(_("purpose"))
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.FILED
+    )
+    filed_at = models.DateTimeField(_("filed at"), default=timezone.now)
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("acknowledged by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    returned_on = models.DateField(_("returned on"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("carry-out notice")
+        verbose_name_plural = _("carry-out notices")
+        ordering = ["-filed_at"]
+        constraints = [
+            dates_in_order(
+                "starts_on",
+                "ends_on",
+                name="carry_out_period_in_order",
+                message=_("The period cannot end before it starts."),
+            ),
+            dates_in_order(
+                "starts_on",
+                "returned_on",
+                name="carry_out_returned_after_start",
+                message=_("The item cannot return before it was taken out."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.staff_member}: {self.medium} ({self.starts_on}–{self.ends_on})"
+
+
+class Incident(models.Model):
+    """留意事項 (3): a lost or stolen device, a system fault, unauthorized access or a leak."""
+
+    class Kind(models.TextChoices):
+        LOST = "lost", _("lost device")
+        STOLEN = "stolen", _("stolen device")
+        SYSTEM_FAULT = "system_fault", _("system fault")
+        UNAUTHORIZED_ACCESS = "unauthorized_access", _("unauthorized access")
+        LEAK = "leak", _("information leak")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        CLOSED = "closed", _("closed")
+
+    facility = models.ForeignKey(
+        Facility, verbose_name=_("facility"), on_delete=models.PROTECT, related_name="incidents"
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    occurred_at = models.DateTimeField(_("occurred at"))
+    reported_at = models.DateTimeField(_("reported at"), default=timezone.now)
+    reported_by = models.ForeignKey(
+        StaffMember,
+        verbose_name=_("reported by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    device = models.ForeignKey(
+        Device,
+        verbose_name=_("device"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="incidents",
+    )
+    description = models.TextField(_("what happened"))
+    involves_personal_data = models.BooleanField(
+        _("involves personal data"),
+        default=False,
+        help_text=_("Patients' or staff's personal data may have leaked: a report is due."),
+    )
+    remote_wipe_done = models.BooleanField(_("remote wipe done"), default=False)
+    line_stopped = models.BooleanField(_("line stopped"), default=False)
+    password_changed = models.BooleanField(_("passwords changed"), default=False)
+    actions_taken = models.TextField(_("other actions taken"), blank=True)
+    preliminary_report_on = models.DateField(_("preliminary report on"), null=True, blank=True)
+    final_report_on = models.DateField(_("final report on"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidents")
+        ordering = ["-reported_at"]
+        constraints = [
+            dates_in_order(
+                "occurred_at",
+                "reported_at",
+                name="incident_reported_after_occurred",
+                message=_("An incident cannot be reported before it occurred."),
+            ),
+            dates_in_order(
+                "reported_at",
+                "closed_at",
+                name="incident_closed_after_reported",
+                message=_("An incident cannot be closed before it was reported."),
+            ),
+            dates_in_order(
+                "preliminary_report_on",
+                "final_report_on",
+                name="incident_final_after_preliminary",
+                message=_("The final report cannot precede the preliminary one."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.facility})"

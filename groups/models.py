@@ -1,0 +1,357 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+from simple_history.models import HistoricalRecords
+
+from facilities.models import Facility, StaffMember
+from mcs_admin.constraints import dates_in_order
+from mcs_admin.fields import NormalizedCharField
+from mcs_admin.models import PersonName
+
+
+class Patient(PersonName):
+    """A patient of a patient group: only what the consent form (様式4) needs."""
+
+    address = NormalizedCharField(_("address"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("patient")
+        verbose_name_plural = _("patients")
+        ordering = ["family_name_kana", "given_name_kana", "pk"]
+        indexes = [models.Index(fields=["family_name_kana", "given_name_kana"])]
+
+    def __str__(self):
+        return self.full_name
+
+
+class CareGroup(models.Model):
+    """An MCS group owned by its 連携元事業所 (第4条, 第5条): one patient's, or a free group."""
+
+    class Kind(models.TextChoices):
+        PATIENT = "patient", _("patient group")
+        FREE = "free", _("free group")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("active")
+        ARCHIVED = "archived", _("archived")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    name = NormalizedCharField(
+        _("group name"), max_length=100, blank=True, help_text=_("The name of a free group.")
+    )
+    owner = models.ForeignKey(
+        Facility,
+        verbose_name=_("owning facility"),
+        on_delete=models.PROTECT,
+        related_name="owned_groups",
+    )
+    patient = models.ForeignKey(
+        Patient,
+        verbose_name=_("patient"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="groups",
+    )
+    attending_physician = models.ForeignKey(
+        StaffMember,
+        verbose_name=_("attending physician"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="attended_groups",
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE
+    )
+    created_on = models.DateField(_("created on"), default=timezone.localdate)
+    archived_on = models.DateField(_("archived on"), null=True, blank=True)
+    archive_reason = models.TextField(_("reason for archiving"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("group")
+        verbose_name_plural = _("groups")
+        ordering = ["-created_on", "-pk"]
+        indexes = [models.Index(fields=["owner", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind="free") | models.Q(patient__isnull=False),
+                name="patient_group_has_patient",
+                violation_error_message=_("A patient group needs its patient."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="patient") | models.Q(patient__isnull=True),
+                name="free_group_has_no_patient",
+                violation_error_message=_("A free group has no patient."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="patient") | ~models.Q(name=""),
+                name="free_group_has_name",
+                violation_error_message=_("A free group needs a name."),
+            ),
+            models.UniqueConstraint(
+                fields=["patient"],
+                condition=models.Q(status="active"),
+                name="one_active_group_per_patient",
+                violation_error_message=_("This patient already has an active patient group."),
+            ),
+            dates_in_order(
+                "created_on",
+                "archived_on",
+                name="group_archived_after_created",
+                message=_("A group cannot be archived before it was created."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="active") | models.Q(archived_on__isnull=False),
+                name="archived_group_has_date",
+                violation_error_message=_("An archived group needs the date it was archived."),
+            ),
+        ]
+
+    def __str__(self):
+        label = self.name if self.kind == self.Kind.FREE else self.patient
+        return f"#{self.pk} {label}" if self.pk else str(label)
+
+    def clean(self):
+        if self.attending_physician_id and self.attending_physician.profession != "physician":
+            raise ValidationError(
+                {"attending_physician": _("The attending physician must be a physician.")}
+            )
+
+
+class CareGroupUserObjectPermission(UserObjectPermissionBase):
+    """guardian's direct foreign-key permission table: fast joins on PostgreSQL."""
+
+    content_object = models.ForeignKey(CareGroup, on_delete=models.CASCADE)
+    history = HistoricalRecords()
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("group permission of a login")
+        verbose_name_plural = _("group permissions of logins")
+
+
+class CareGroupGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(CareGroup, on_delete=models.CASCADE)
+    history = HistoricalRecords()
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        verbose_name = _("group permission of a role group")
+        verbose_name_plural = _("group permissions of role groups")
+
+
+OPEN_MEMBERSHIP = models.Q(status__in=["invited", "accepted", "approved"])
+
+
+class Membership(models.Model):
+    """A staff member in a group: invited → accepted → approved; or declined, removed."""
+
+    class Status(models.TextChoices):
+        INVITED = "invited", _("invited")
+        ACCEPTED = "accepted", _("accepted, awaiting approval")
+        APPROVED = "approved", _("member")
+        DECLINED = "declined", _("declined")
+        CANCELLED = "cancelled", _("cancelled by the facility")
+        REMOVED = "removed", _("removed")
+
+    class Role(models.TextChoices):
+        MEMBER = "member", _("member")
+        MANAGER = "manager", _("group manager")
+
+    group = models.ForeignKey(
+        CareGroup, verbose_name=_("group"), on_delete=models.PROTECT, related_name="memberships"
+    )
+    staff_member = models.ForeignKey(
+        StaffMember,
+        verbose_name=_("staff member"),
+        on_delete=models.PROTECT,
+        related_name="memberships",
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.INVITED
+    )
+    invited_at = models.DateTimeField(_("invited at"), default=timezone.now)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invited by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    responded_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ended by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    end_reason = models.TextField(_("reason"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["group", "pk"]
+        indexes = [models.Index(fields=["staff_member", "status"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "staff_member"],
+                condition=OPEN_MEMBERSHIP,
+                name="one_open_membership_per_person",
+                violation_error_message=_("This person is already invited to or in this group."),
+            ),
+            dates_in_order(
+                "invited_at",
+                "responded_at",
+                name="membership_answered_after_invited",
+                message=_("An invitation cannot be answered before it was made."),
+            ),
+            dates_in_order(
+                "responded_at",
+                "approved_at",
+                name="membership_approved_after_answered",
+                message=_("A membership cannot be approved before it was accepted."),
+            ),
+            dates_in_order(
+                "invited_at",
+                "ended_at",
+                name="membership_ended_after_invited",
+                message=_("A membership cannot end before the invitation."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.staff_member} @ {self.group}"
+
+
+class MembershipReview(models.Model):
+    """精査 (留意事項 (1)): the owner's periodic review of one group's members."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        COMPLETED = "completed", _("completed")
+
+    group = models.ForeignKey(
+        CareGroup, verbose_name=_("group"), on_delete=models.PROTECT, related_name="reviews"
+    )
+    due_on = models.DateField(_("due on"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
+    )
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewer"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    outcome = models.TextField(
+        _("outcome"), blank=True, help_text=_("Who was confirmed, who was removed, and why.")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("membership review")
+        verbose_name_plural = _("membership reviews")
+        ordering = ["due_on", "pk"]
+        indexes = [models.Index(fields=["status", "due_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status="open") | models.Q(completed_on__isnull=False),
+                name="membership_review_completed_has_date",
+                violation_error_message=_("A completed review needs its completion date."),
+            ),
+        ]
+
+    def __str__(self):
+        return _("Review of %(group)s due %(date)s") % {"group": self.group, "date": self.due_on}
+
+
+class OwnershipTransfer(models.Model):
+    """MCS 管理施設の変更: a patient group handed to another owning facility."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("requested")
+        APPROVED = "approved", _("approved")
+        REFUSED = "refused", _("refused")
+        CANCELLED = "cancelled", _("cancelled")
+
+    group = models.ForeignKey(
+        CareGroup, verbose_name=_("group"), on_delete=models.PROTECT, related_name="transfers"
+    )
+    from_facility = models.ForeignKey(
+        Facility, verbose_name=_("from"), on_delete=models.PROTECT, related_name="+"
+    )
+    to_facility = models.ForeignKey(
+        Facility, verbose_name=_("to"), on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.REQUESTED
+    )
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("ownership transfer")
+        verbose_name_plural = _("ownership transfers")
+        ordering = ["-requested_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(from_facility=models.F("to_facility")),
+                name="transfer_between_two_facilities",
+                violation_error_message=_("A group moves to a different facility."),
+            ),
+            models.UniqueConstraint(
+                fields=["group"],
+                condition=models.Q(status="requested"),
+                name="one_open_transfer_per_group",
+                violation_error_message=_("This group already has a pending transfer."),
+            ),
+            dates_in_order(
+                "requested_at",
+                "decided_at",
+                name="transfer_decided_after_requested",
+                message=_("A transfer cannot be decided before it was requested."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.group}: {self.from_facility} → {self.to_facility}"

@@ -1,0 +1,121 @@
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from mcs_admin import normalize
+from mcs_admin.fields import (
+    EmailField,
+    KanaField,
+    NormalizedCharField,
+    PhoneField,
+    PostalCodeField,
+)
+
+
+class User(AbstractUser):
+    """A login of this system: support-center staff, or a facility's administrator or user.
+
+    A facility administrator's or user's login is tied to their StaffMember
+    (`StaffMember.user`); support-center staff are `is_staff` and work in the admin.
+    """
+
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("login")
+        verbose_name_plural = _("logins")
+
+    def __str__(self):
+        name = f"{self.last_name} {self.first_name}".strip()
+        return f"{name} ({self.username})" if name else self.username
+
+
+class AssociationProfile(models.Model):
+    """The association running the system: printed on every form, never a literal in code.
+
+    There is exactly one row (a check constraint pins its key to 1); `load()` returns it.
+    """
+
+    name = NormalizedCharField(_("association name"), max_length=100)
+    chair_title = NormalizedCharField(_("title of the chair"), max_length=30, default="会長")
+    chair_name = NormalizedCharField(_("name of the chair"), max_length=60)
+    support_center_name = NormalizedCharField(_("support center"), max_length=100)
+    council_name = NormalizedCharField(_("council"), max_length=100, blank=True)
+    postal_code = PostalCodeField(_("postal code"), blank=True)
+    address = NormalizedCharField(_("address"), max_length=200, blank=True)
+    phone = PhoneField(_("phone"), blank=True)
+    email = EmailField(_("e-mail"), blank=True)
+    membership_review_interval_months = models.PositiveSmallIntegerField(
+        _("membership review interval (months)"),
+        default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(24)],
+        help_text=_("How often each group's owner reviews its members (留意事項 (1))."),
+    )
+    roster_review_interval_months = models.PositiveSmallIntegerField(
+        _("roster review interval (months)"),
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(24)],
+        help_text=_("How often each facility confirms its ID holders (独自ルール 2)."),
+    )
+    training_interval_months = models.PositiveSmallIntegerField(
+        _("training interval (months)"),
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(36)],
+        help_text=_("After how long an ID holder's last training is overdue (第9条)."),
+    )
+    mcs_password_max_age_days = models.PositiveSmallIntegerField(
+        _("MCS password maximum age (days)"),
+        default=60,
+        validators=[MinValueValidator(7), MaxValueValidator(365)],
+        help_text=_("第11条(3): an MCS password is changed at least every two months."),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("association profile")
+        verbose_name_plural = _("association profile")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(pk=1),
+                name="association_profile_singleton",
+                violation_error_message=_("There is only one association profile."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def load(cls) -> "AssociationProfile":
+        profile = cls.objects.filter(pk=1).first()
+        if profile is None:
+            raise cls.DoesNotExist(
+                "No association profile: run `manage.py seed_demo` or add it in the admin."
+            )
+        return profile
+
+
+class PersonName(models.Model):
+    """姓・名 with their readings, as the forms and the roster ask for them."""
+
+    family_name = NormalizedCharField(_("family name"), max_length=30)
+    given_name = NormalizedCharField(_("given name"), max_length=30)
+    family_name_kana = KanaField(_("family name (kana)"), max_length=60, blank=True)
+    given_name_kana = KanaField(_("given name (kana)"), max_length=60, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def full_name(self) -> str:
+        return normalize.full_name(self.family_name, self.given_name)
+
+    @property
+    def full_name_kana(self) -> str:
+        return normalize.full_name(self.family_name_kana, self.given_name_kana)

@@ -1,0 +1,140 @@
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from facilities.models import Facility, StaffMember
+from mcs_admin.constraints import dates_in_order
+from mcs_admin.fields import NormalizedCharField
+
+
+class PaperStatus(models.TextChoices):
+    """Where the signed paper of a form is: printed and out, or back at the office."""
+
+    PREPARED = "prepared", _("not yet received")
+    RECEIVED = "received", _("received")
+
+
+class FacilityPledge(models.Model):
+    """連携守秘誓約書 (別紙様式2), signed by the facility's manager (第3条)."""
+
+    facility = models.ForeignKey(
+        Facility, verbose_name=_("facility"), on_delete=models.PROTECT, related_name="pledges"
+    )
+    manager_name = NormalizedCharField(_("manager name"), max_length=60)
+    status = models.CharField(
+        _("status"), max_length=20, choices=PaperStatus.choices, default=PaperStatus.PREPARED
+    )
+    prepared_on = models.DateField(_("prepared on"), default=timezone.localdate)
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    received_on = models.DateField(_("received on"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("facility pledge (form 2)")
+        verbose_name_plural = _("facility pledges (form 2)")
+        ordering = ["-prepared_on", "-pk"]
+        constraints = [
+            dates_in_order(
+                "prepared_on",
+                "received_on",
+                name="facility_pledge_received_after_prepared",
+                message=_("The pledge cannot be received before it was prepared."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="received") | models.Q(received_on__isnull=False),
+                name="facility_pledge_received_has_date",
+                violation_error_message=_("A received pledge needs the date it was received."),
+            ),
+        ]
+
+    def __str__(self):
+        return _("Pledge of %(facility)s (%(name)s)") % {
+            "facility": self.facility,
+            "name": self.manager_name,
+        }
+
+
+class StaffPledge(models.Model):
+    """業務情報保持に関する誓約書 (別紙様式3), or its exemption (an earlier pledge, 第9条)."""
+
+    class Basis(models.TextChoices):
+        SIGNED = "signed", _("signed form 3")
+        EXEMPTION = "exemption", _("exempt: earlier confidentiality pledge")
+
+    staff_member = models.ForeignKey(
+        StaffMember,
+        verbose_name=_("staff member"),
+        on_delete=models.PROTECT,
+        related_name="pledges",
+    )
+    basis = models.CharField(
+        _("basis"), max_length=20, choices=Basis.choices, default=Basis.SIGNED
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=PaperStatus.choices, default=PaperStatus.PREPARED
+    )
+    prepared_on = models.DateField(_("prepared on"), default=timezone.localdate)
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    received_on = models.DateField(_("received on"), null=True, blank=True)
+    exemption_note = models.TextField(
+        _("exemption note"),
+        blank=True,
+        help_text=_("Which earlier pledge makes form 3 unnecessary, and where it is kept."),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("staff pledge (form 3)")
+        verbose_name_plural = _("staff pledges (form 3)")
+        ordering = ["-prepared_on", "-pk"]
+        constraints = [
+            dates_in_order(
+                "prepared_on",
+                "received_on",
+                name="staff_pledge_received_after_prepared",
+                message=_("The pledge cannot be received before it was prepared."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(basis="exemption") | ~models.Q(exemption_note=""),
+                name="staff_pledge_exemption_has_note",
+                violation_error_message=_("An exemption needs a note of the earlier pledge."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="received") | models.Q(received_on__isnull=False),
+                name="staff_pledge_received_has_date",
+                violation_error_message=_("A received pledge needs the date it was received."),
+            ),
+        ]
+
+    def __str__(self):
+        return _("Pledge of %(name)s") % {"name": self.staff_member}
+
+
+class TrainingSession(models.Model):
+    """第9条: periodic training of MCS administrators and users, with who attended."""
+
+    title = NormalizedCharField(_("title"), max_length=200)
+    held_on = models.DateField(_("held on"))
+    facility = models.ForeignKey(
+        Facility,
+        verbose_name=_("facility"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="training_sessions",
+        help_text=_("Empty for a session of the association for every facility."),
+    )
+    description = models.TextField(_("description"), blank=True)
+    attendees = models.ManyToManyField(
+        StaffMember, verbose_name=_("attendees"), blank=True, related_name="training_sessions"
+    )
+    history = HistoricalRecords(m2m_fields=[attendees])
+
+    class Meta:
+        verbose_name = _("training session")
+        verbose_name_plural = _("training sessions")
+        ordering = ["-held_on"]
+
+    def __str__(self):
+        return f"{self.title} ({self.held_on})"
