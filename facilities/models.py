@@ -54,7 +54,10 @@ class Facility(models.Model):
     fax = PhoneField(_("fax"), blank=True)
     email = EmailField(_("e-mail"), blank=True)
     manager_name = NormalizedCharField(
-        _("manager name"), max_length=60, blank=True, help_text=_("The facility's manager (管理者).")
+        _("manager name"),
+        max_length=60,
+        blank=True,
+        help_text=_("The facility's manager (管理者)."),
     )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.APPLYING
@@ -214,7 +217,10 @@ class StaffMember(PersonName):
     )
     email = EmailField(_("e-mail"), blank=True)
     address = NormalizedCharField(
-        _("address"), max_length=200, blank=True, help_text=_("Printed on the staff pledge (form 3).")
+        _("address"),
+        max_length=200,
+        blank=True,
+        help_text=_("Printed on the staff pledge (form 3)."),
     )
     joined_on = models.DateField(_("joined on"), null=True, blank=True)
     left_on = models.DateField(_("left on"), null=True, blank=True)
@@ -279,9 +285,7 @@ class McsAccount(models.Model):
     requested_on = models.DateField(_("requested on"), default=timezone.localdate)
     issued_on = models.DateField(_("issued on"), null=True, blank=True)
     deleted_on = models.DateField(_("deleted on"), null=True, blank=True)
-    password_changed_on = models.DateField(
-        _("MCS password last changed on"), null=True, blank=True
-    )
+    password_changed_on = models.DateField(_("MCS password last changed on"), null=True, blank=True)
     status_reason = models.TextField(
         _("reason for the status"), blank=True, help_text=_("Why it was restricted or banned.")
     )
@@ -469,7 +473,9 @@ class RosterReviewEntry(models.Model):
         NOT_IN_CHARGE = "not_in_charge", _("no longer in charge")
 
     review = models.ForeignKey(
-        RosterReview, verbose_name=_("roster review"), on_delete=models.CASCADE,
+        RosterReview,
+        verbose_name=_("roster review"),
+        on_delete=models.CASCADE,
         related_name="entries",
     )
     account = models.ForeignKey(
@@ -547,8 +553,10 @@ class AdministratorAppointment(models.Model):
         return f"{self.staff_member} ({self.facility})"
 
     def clean(self):
-        if self.staff_member_id and self.facility_id and (
-            self.staff_member.facility_id != self.facility_id
+        if (
+            self.staff_member_id
+            and self.facility_id
+            and (self.staff_member.facility_id != self.facility_id)
         ):
             raise ValidationError(
                 {"staff_member": _("The administrator must be a staff member of this facility.")}

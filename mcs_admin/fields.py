@@ -43,7 +43,9 @@ class PostalCodeField(NormalizedCharField):
 
 class PhoneField(NormalizedCharField):
     normalizer = staticmethod(normalize.phone)
-    error_message = _("Enter a phone number of 10 or 11 digits starting with 0, such as 048-123-4567.")
+    error_message = _(
+        "Enter a phone number of 10 or 11 digits starting with 0, such as 048-123-4567."
+    )
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("max_length", 20)

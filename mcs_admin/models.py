@@ -1,4 +1,5 @@
-from django.contrib.auth.models import AbstractUser
+import simple_history
+from django.contrib.auth.models import AbstractUser, Group
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -119,3 +120,7 @@ class PersonName(models.Model):
     @property
     def full_name_kana(self) -> str:
         return normalize.full_name(self.family_name_kana, self.given_name_kana)
+
+
+# Role groups (e.g. the support center's) and their permissions keep history like the rest.
+simple_history.register(Group, app="mcs_admin", m2m_fields=["permissions"])

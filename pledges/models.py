@@ -68,9 +68,7 @@ class StaffPledge(models.Model):
         on_delete=models.PROTECT,
         related_name="pledges",
     )
-    basis = models.CharField(
-        _("basis"), max_length=20, choices=Basis.choices, default=Basis.SIGNED
-    )
+    basis = models.CharField(_("basis"), max_length=20, choices=Basis.choices, default=Basis.SIGNED)
     status = models.CharField(
         _("status"), max_length=20, choices=PaperStatus.choices, default=PaperStatus.PREPARED
     )

@@ -1,0 +1,20 @@
+from django.contrib import admin
+
+from consents import models
+from mcs_admin.admin_base import AutocompleteFilter, HistoryAdmin
+
+
+@admin.register(models.PatientConsent)
+class PatientConsentAdmin(HistoryAdmin):
+    list_display = ["group", "basis", "status", "signed_on", "received_on", "withdrawn_on"]
+    list_select_related = ["group__patient"]
+    list_filter = ["basis", "status", ("group__owner", AutocompleteFilter)]
+    search_fields = [
+        "=group__id",
+        "group__patient__family_name",
+        "group__patient__given_name",
+        "group__patient__family_name_kana",
+        "group__patient__given_name_kana",
+        "family_name",
+    ]
+    autocomplete_fields = ["group", "obtained_by"]

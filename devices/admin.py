@@ -1,0 +1,57 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from devices import models
+from facilities.admin import STAFF_SEARCH
+from mcs_admin.admin_base import AutocompleteFilter, HistoryAdmin
+
+
+@admin.register(models.Device)
+class DeviceAdmin(HistoryAdmin):
+    list_display = ["label", "kind", "facility", "ownership", "assigned_to", "status", "secured"]
+    list_select_related = ["facility", "assigned_to"]
+    list_filter = ["kind", "ownership", "status", ("facility", AutocompleteFilter)]
+    search_fields = ["label", "facility__name", *(f"assigned_to__{f}" for f in STAFF_SEARCH)]
+    autocomplete_fields = ["facility", "assigned_to"]
+    fieldsets = [
+        (None, {"fields": ["facility", "kind", "label", "ownership", "assigned_to", "status"]}),
+        (None, {"fields": ["registered_on", "retired_on", "personal_use_permitted_on"]}),
+        (
+            _("Security measures (article 12)"),
+            {
+                "fields": [
+                    "boot_password",
+                    "no_file_sharing",
+                    "antivirus",
+                    "browser_saves_no_password",
+                    "follows_procedures",
+                    "remote_wipe",
+                    "emergency_line_stop",
+                    "mdm",
+                ]
+            },
+        ),
+    ]
+
+    @admin.display(description=_("measures (1)–(4)"), boolean=True)
+    def secured(self, device):
+        return not device.missing_measures
+
+
+@admin.register(models.CarryOutNotice)
+class CarryOutNoticeAdmin(HistoryAdmin):
+    list_display = ["staff_member", "facility", "medium", "starts_on", "ends_on", "status"]
+    list_select_related = ["staff_member", "facility"]
+    list_filter = ["status", ("facility", AutocompleteFilter)]
+    search_fields = ["medium", "content", *(f"staff_member__{f}" for f in STAFF_SEARCH)]
+    autocomplete_fields = ["facility", "staff_member", "device"]
+    readonly_fields = ["acknowledged_by"]
+
+
+@admin.register(models.Incident)
+class IncidentAdmin(HistoryAdmin):
+    list_display = ["reported_at", "kind", "facility", "involves_personal_data", "status"]
+    list_select_related = ["facility"]
+    list_filter = ["kind", "status", "involves_personal_data", ("facility", AutocompleteFilter)]
+    search_fields = ["description", "facility__name"]
+    autocomplete_fields = ["facility", "reported_by", "device"]

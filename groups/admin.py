@@ -1,0 +1,83 @@
+from django.contrib import admin
+
+from facilities.admin import STAFF_SEARCH
+from groups import models
+from mcs_admin.admin_base import AutocompleteFilter, HistoryAdmin, HistoryInline, ReadOnlyAdmin
+
+PATIENT_SEARCH = ["family_name", "given_name", "family_name_kana", "given_name_kana"]
+
+
+@admin.register(models.Patient)
+class PatientAdmin(HistoryAdmin):
+    list_display = ["full_name", "full_name_kana", "address"]
+    search_fields = PATIENT_SEARCH
+
+
+class MembershipInline(HistoryInline):
+    model = models.Membership
+    fields = ["staff_member", "role", "status", "invited_at", "approved_at", "ended_at"]
+    autocomplete_fields = ["staff_member"]
+
+
+@admin.register(models.CareGroup)
+class CareGroupAdmin(HistoryAdmin):
+    list_display = ["__str__", "kind", "owner", "attending_physician", "status", "created_on"]
+    list_select_related = ["owner", "patient", "attending_physician"]
+    list_filter = ["kind", "status", ("owner", AutocompleteFilter)]
+    search_fields = [
+        "=id",
+        "name",
+        *(f"patient__{field}" for field in PATIENT_SEARCH),
+        "owner__name",
+        "owner__name_kana",
+    ]
+    autocomplete_fields = ["owner", "patient", "attending_physician"]
+    inlines = [MembershipInline]
+
+
+@admin.register(models.Membership)
+class MembershipAdmin(HistoryAdmin):
+    list_display = ["staff_member", "staff_facility", "group", "role", "status", "invited_at"]
+    list_select_related = ["staff_member__facility", "group__patient"]
+    list_filter = ["status", "role", ("group__owner", AutocompleteFilter)]
+    search_fields = [f"staff_member__{field}" for field in STAFF_SEARCH] + ["=group__id"]
+    autocomplete_fields = ["group", "staff_member"]
+    readonly_fields = ["invited_by", "approved_by", "ended_by"]
+
+    @admin.display(description=models.Facility._meta.verbose_name)
+    def staff_facility(self, membership):
+        return membership.staff_member.facility
+
+
+@admin.register(models.MembershipReview)
+class MembershipReviewAdmin(HistoryAdmin):
+    list_display = ["group", "due_on", "status", "completed_on", "reviewer"]
+    list_select_related = ["group__patient", "reviewer"]
+    list_filter = ["status", ("group__owner", AutocompleteFilter)]
+    search_fields = ["=group__id", "group__name"]
+    autocomplete_fields = ["group"]
+    readonly_fields = ["reviewer"]
+
+
+@admin.register(models.OwnershipTransfer)
+class OwnershipTransferAdmin(HistoryAdmin):
+    list_display = ["group", "from_facility", "to_facility", "status", "requested_at"]
+    list_select_related = ["group__patient", "from_facility", "to_facility"]
+    list_filter = ["status", ("to_facility", AutocompleteFilter)]
+    search_fields = ["=group__id", "from_facility__name", "to_facility__name"]
+    autocomplete_fields = ["group", "from_facility", "to_facility"]
+    readonly_fields = ["requested_by", "decided_by"]
+
+
+@admin.register(models.CareGroupUserObjectPermission)
+class CareGroupUserObjectPermissionAdmin(ReadOnlyAdmin):
+    list_display = ["user", "permission", "content_object"]
+    list_select_related = ["user", "permission__content_type", "content_object__patient"]
+    search_fields = ["user__username", "=content_object__id"]
+
+
+@admin.register(models.CareGroupGroupObjectPermission)
+class CareGroupGroupObjectPermissionAdmin(ReadOnlyAdmin):
+    list_display = ["group", "permission", "content_object"]
+    list_select_related = ["group", "permission__content_type", "content_object__patient"]
+    search_fields = ["group__name", "=content_object__id"]

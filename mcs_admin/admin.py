@@ -1,0 +1,32 @@
+from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
+from django.utils.translation import gettext_lazy as _
+
+from mcs_admin.admin_base import HistoryAdmin
+from mcs_admin.models import AssociationProfile, User
+
+admin.site.site_header = admin.site.site_title = _("MCS administration office")
+admin.site.index_title = _("Registry")
+
+
+@admin.register(User)
+class LoginAdmin(UserAdmin, HistoryAdmin):
+    list_display = ["username", "last_name", "first_name", "email", "is_staff", "is_active"]
+    list_filter = ["is_staff", "is_active", "groups"]
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleGroupAdmin(GroupAdmin, HistoryAdmin):
+    pass
+
+
+@admin.register(AssociationProfile)
+class AssociationProfileAdmin(HistoryAdmin):
+    list_display = ["name", "chair_name", "support_center_name"]
+
+    def has_add_permission(self, request):
+        return not AssociationProfile.objects.exists()

@@ -1,0 +1,45 @@
+from django.contrib import admin
+from django.db.models import Count
+
+from facilities.admin import STAFF_SEARCH
+from mcs_admin.admin_base import AutocompleteFilter, HistoryAdmin
+from pledges import models
+
+
+@admin.register(models.FacilityPledge)
+class FacilityPledgeAdmin(HistoryAdmin):
+    list_display = ["facility", "manager_name", "status", "prepared_on", "signed_on", "received_on"]
+    list_select_related = ["facility"]
+    list_filter = ["status", ("facility", AutocompleteFilter)]
+    search_fields = ["facility__name", "facility__name_kana", "manager_name"]
+    autocomplete_fields = ["facility"]
+
+
+@admin.register(models.StaffPledge)
+class StaffPledgeAdmin(HistoryAdmin):
+    list_display = ["staff_member", "facility", "basis", "status", "signed_on", "received_on"]
+    list_select_related = ["staff_member__facility"]
+    list_filter = ["basis", "status", ("staff_member__facility", AutocompleteFilter)]
+    search_fields = [f"staff_member__{field}" for field in STAFF_SEARCH]
+    autocomplete_fields = ["staff_member"]
+
+    @admin.display(description=models.Facility._meta.verbose_name)
+    def facility(self, pledge):
+        return pledge.staff_member.facility
+
+
+@admin.register(models.TrainingSession)
+class TrainingSessionAdmin(HistoryAdmin):
+    list_display = ["title", "held_on", "facility", "attendee_count"]
+    list_select_related = ["facility"]
+    list_filter = [("facility", AutocompleteFilter)]
+    search_fields = ["title", "facility__name"]
+    autocomplete_fields = ["facility", "attendees"]
+    date_hierarchy = "held_on"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(attendee_count=Count("attendees"))
+
+    @admin.display(description=models.TrainingSession._meta.get_field("attendees").verbose_name)
+    def attendee_count(self, session):
+        return session.attendee_count
