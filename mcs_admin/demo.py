@@ -30,7 +30,8 @@ from pledges.models import FacilityPledge, StaffPledge, TrainingSession
 
 SUPPORT_CENTER_GROUP = "support center"
 CENTER_APPS = ["mcs_admin", "facilities", "pledges", "care_groups", "consents", "devices", "auth"]
-DEMO_LOGINS = ["center", "admin-a", "admin-b", "user-a", "user-b"]
+EXEMPTION_NOTE = "入職時の守秘義務誓約書（人事保管）"
+RESTRICTION_REASON = "患者情報を目的外に閲覧したため利用を制限"
 
 
 def ensure(model, lookup: dict, **values):
