@@ -1,0 +1,370 @@
+"""One factory per model, each building a valid object with the fewest related rows."""
+
+import datetime
+
+import factory
+from django.contrib.auth.models import Group, Permission
+from django.utils import timezone
+
+from consents.models import PatientConsent
+from devices.models import CarryOutNotice, Device, Incident
+from facilities import models as facilities
+from groups import models as groups
+from mcs_admin.demo import CENTER_APPS
+from mcs_admin.models import AssociationProfile, User
+from pledges.models import FacilityPledge, StaffPledge, TrainingSession
+
+TODAY = datetime.date(2026, 4, 1)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"login{n}")
+    last_name = "山田"
+    first_name = "花子"
+    password = factory.django.Password("correct-horse-42")
+
+
+class CenterUserFactory(UserFactory):
+    username = factory.Sequence(lambda n: f"center{n}")
+    is_staff = True
+
+    @factory.post_generation
+    def center_role(user, create, extracted, **kwargs):
+        group, _ = Group.objects.get_or_create(name="support center")
+        group.permissions.set(Permission.objects.filter(content_type__app_label__in=CENTER_APPS))
+        user.groups.add(group)
+
+
+class RoleGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Group
+
+    name = factory.Sequence(lambda n: f"role {n}")
+
+
+class AssociationProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AssociationProfile
+        django_get_or_create = ["id"]
+
+    id = 1
+    name = "三郷市医師会"
+    chair_name = "青木成夫"
+    support_center_name = "三郷市在宅医療・介護連携サポートセンター"
+
+
+class FacilityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = facilities.Facility
+
+    name = factory.Sequence(lambda n: f"テスト事業所{n}")
+    name_kana = "テストジギョウショ"
+    category = "hospital_clinic"
+    status = "active"
+    postal_code = "341-0011"
+    address = "埼玉県三郷市テスト1-2-3"
+    phone = "048-123-4567"
+    manager_name = "管理 太郎"
+    joined_on = TODAY
+
+
+class StaffMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = facilities.StaffMember
+
+    facility = factory.SubFactory(FacilityFactory)
+    family_name = "佐藤"
+    given_name = factory.Sequence(lambda n: f"太郎{n}")
+    family_name_kana = "サトウ"
+    given_name_kana = "タロウ"
+    profession = "nurse"
+    gender = "male"
+    email = factory.Sequence(lambda n: f"staff{n}@example.jp")
+
+
+class PhysicianFactory(StaffMemberFactory):
+    profession = "physician"
+
+
+class McsAccountFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = facilities.McsAccount
+
+    staff_member = factory.SubFactory(StaffMemberFactory)
+    login_id = factory.Sequence(lambda n: f"mcs{n}@example.jp")
+    status = "issued"
+    requested_on = TODAY
+    issued_on = TODAY
+    password_changed_on = TODAY
+
+
+class UsageApplicationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = facilities.UsageApplication
+
+    facility = factory.SubFactory(FacilityFactory, status="applying")
+    prepared_on = TODAY
+
+
+class ApplicationRosterLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = facilities.ApplicationRosterLine
+
+    application = factory.SubFactory(UsageApplicationFactory)
+    profession = "nurse"
+    family_name = "鈴木"
+    given_name = "一郎"
+    gender = "male"
+    email = factory.Sequence(lambda n: f"roster{n}@example.jp")
+
+
+class IdRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = facilities.IdRequest
+
+    staff_member = factory.SubFactory(StaffMemberFactory)
+    facility = factory.SelfAttribute("staff_member.facility")
+    kind = "issue"
+
+
+class RosterReviewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = facilities.RosterReview
+
+    facility = factory.SubFactory(FacilityFactory)
+    opened_on = TODAY
+    due_on = TODAY + datetime.timedelta(days=30)
+
+
+class RosterReviewEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = facilities.RosterReviewEntry
+
+    review = factory.SubFactory(RosterReviewFactory)
+    account = factory.SubFactory(
+        McsAccountFactory, staff_member__facility=factory.SelfAttribute("...review.facility")
+    )
+
+
+class AdministratorAppointmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = facilities.AdministratorAppointment
+
+    staff_member = factory.SubFactory(StaffMemberFactory)
+    facility = factory.SelfAttribute("staff_member.facility")
+    started_on = TODAY
+
+
+class ConsultationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = facilities.Consultation
+
+    kind = "consultation"
+    contact_name = "けやき居宅 欅田"
+    summary = "ID 発行の手順について"
+    referred_to = "support_center"
+
+
+class FacilityPledgeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FacilityPledge
+
+    facility = factory.SubFactory(FacilityFactory)
+    manager_name = "管理 太郎"
+    prepared_on = TODAY
+
+
+class StaffPledgeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StaffPledge
+
+    staff_member = factory.SubFactory(StaffMemberFactory)
+    prepared_on = TODAY
+
+
+class TrainingSessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TrainingSession
+
+    title = "MCS 利用者研修"
+    held_on = TODAY
+
+
+class PatientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = groups.Patient
+
+    family_name = "三郷"
+    given_name = factory.Sequence(lambda n: f"太郎{n}")
+    family_name_kana = "ミサト"
+    given_name_kana = "タロウ"
+    address = "埼玉県三郷市テスト4-5-6"
+
+
+class CareGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = groups.CareGroup
+
+    kind = "patient"
+    owner = factory.SubFactory(FacilityFactory)
+    patient = factory.SubFactory(PatientFactory)
+    created_on = TODAY
+
+
+class FreeGroupFactory(CareGroupFactory):
+    kind = "free"
+    patient = None
+    name = factory.Sequence(lambda n: f"連絡会{n}")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = groups.Membership
+
+    group = factory.SubFactory(CareGroupFactory)
+    staff_member = factory.SubFactory(StaffMemberFactory)
+
+
+class MembershipReviewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = groups.MembershipReview
+
+    group = factory.SubFactory(CareGroupFactory)
+    due_on = TODAY
+
+
+class OwnershipTransferFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = groups.OwnershipTransfer
+
+    group = factory.SubFactory(CareGroupFactory)
+    from_facility = factory.SelfAttribute("group.owner")
+    to_facility = factory.SubFactory(FacilityFactory)
+
+
+class PatientConsentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PatientConsent
+
+    group = factory.SubFactory(CareGroupFactory)
+    family_name = "三郷 花子"
+    prepared_on = TODAY
+
+
+class DeviceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Device
+
+    facility = factory.SubFactory(FacilityFactory)
+    kind = "tablet"
+    label = factory.Sequence(lambda n: f"iPad {n}")
+    ownership = "facility"
+    registered_on = TODAY
+
+
+class CarryOutNoticeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CarryOutNotice
+
+    staff_member = factory.SubFactory(StaffMemberFactory)
+    facility = factory.SelfAttribute("staff_member.facility")
+    content = "訪問予定患者のグループ閲覧"
+    medium = "タブレット"
+    purpose = "訪問時の確認"
+    starts_on = TODAY
+    ends_on = TODAY + datetime.timedelta(days=7)
+
+
+class IncidentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Incident
+
+    facility = factory.SubFactory(FacilityFactory)
+    kind = "lost"
+    occurred_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(hours=2))
+    description = "訪問先でタブレットを紛失"
+
+
+class FacilityUserObjectPermissionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = facilities.FacilityUserObjectPermission
+
+    user = factory.SubFactory(UserFactory)
+    content_object = factory.SubFactory(FacilityFactory)
+    permission = factory.LazyFunction(
+        lambda: Permission.objects.get(
+            codename="view_facility", content_type__app_label="facilities"
+        )
+    )
+
+
+class FacilityGroupObjectPermissionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = facilities.FacilityGroupObjectPermission
+
+    group = factory.SubFactory(RoleGroupFactory)
+    content_object = factory.SubFactory(FacilityFactory)
+    permission = FacilityUserObjectPermissionFactory.permission
+
+
+class CareGroupUserObjectPermissionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = groups.CareGroupUserObjectPermission
+
+    user = factory.SubFactory(UserFactory)
+    content_object = factory.SubFactory(CareGroupFactory)
+    permission = factory.LazyFunction(
+        lambda: Permission.objects.get(
+            codename="view_caregroup", content_type__app_label="care_groups"
+        )
+    )
+
+
+class CareGroupGroupObjectPermissionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = groups.CareGroupGroupObjectPermission
+
+    group = factory.SubFactory(RoleGroupFactory)
+    content_object = factory.SubFactory(CareGroupFactory)
+    permission = CareGroupUserObjectPermissionFactory.permission
+
+
+# The factory of each model, for the tests that go over every model.
+FACTORIES = {
+    factory_class._meta.model: factory_class
+    for factory_class in [
+        UserFactory,
+        RoleGroupFactory,
+        AssociationProfileFactory,
+        FacilityFactory,
+        StaffMemberFactory,
+        McsAccountFactory,
+        UsageApplicationFactory,
+        ApplicationRosterLineFactory,
+        IdRequestFactory,
+        RosterReviewFactory,
+        RosterReviewEntryFactory,
+        AdministratorAppointmentFactory,
+        ConsultationFactory,
+        FacilityPledgeFactory,
+        StaffPledgeFactory,
+        TrainingSessionFactory,
+        PatientFactory,
+        CareGroupFactory,
+        MembershipFactory,
+        MembershipReviewFactory,
+        OwnershipTransferFactory,
+        PatientConsentFactory,
+        DeviceFactory,
+        CarryOutNoticeFactory,
+        IncidentFactory,
+        FacilityUserObjectPermissionFactory,
+        FacilityGroupObjectPermissionFactory,
+        CareGroupUserObjectPermissionFactory,
+        CareGroupGroupObjectPermissionFactory,
+    ]
+}

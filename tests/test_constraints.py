@@ -1,0 +1,437 @@
+"""The rules that must hold whatever the path: a clear message from full_clean(), and the
+database refusing the same row when the application is bypassed. Nothing is saved either way."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from mcs_admin.models import AssociationProfile
+from tests import factories as f
+
+D = f.TODAY
+DAY = datetime.timedelta(days=1)
+NOW = timezone.now()
+
+
+def constraint_message(model, name):
+    return next(c for c in model._meta.constraints if c.name == name).violation_error_message
+
+
+def second(factory, **kwargs):
+    """An unsaved object that clashes with one already saved."""
+    return factory.build(**kwargs)
+
+
+# (constraint name, builder of the offending unsaved object)
+CASES = [
+    (
+        "facility_joined_after_applied",
+        lambda: f.FacilityFactory.build(applied_on=D, joined_on=D - DAY),
+    ),
+    ("facility_left_after_joined", lambda: f.FacilityFactory.build(joined_on=D, left_on=D - DAY)),
+    (
+        "application_received_after_prepared",
+        lambda: f.UsageApplicationFactory.build(facility=f.FacilityFactory(), received_on=D - DAY),
+    ),
+    (
+        "application_decided_after_received",
+        lambda: f.UsageApplicationFactory.build(
+            facility=f.FacilityFactory(), received_on=D + DAY, decided_on=D
+        ),
+    ),
+    (
+        "roster_line_unique_email",
+        lambda: (
+            (line := f.ApplicationRosterLineFactory())
+            and f.ApplicationRosterLineFactory.build(application=line.application, email=line.email)
+        ),
+    ),
+    (
+        "staff_left_after_joined",
+        lambda: f.StaffMemberFactory.build(
+            facility=f.FacilityFactory(), joined_on=D, left_on=D - DAY
+        ),
+    ),
+    (
+        "one_open_account_per_staff",
+        lambda: (
+            (account := f.McsAccountFactory())
+            and f.McsAccountFactory.build(staff_member=account.staff_member)
+        ),
+    ),
+    (
+        "login_id_unique_among_open",
+        lambda: (
+            (account := f.McsAccountFactory())
+            and f.McsAccountFactory.build(
+                staff_member=f.StaffMemberFactory(), login_id=account.login_id
+            )
+        ),
+    ),
+    (
+        "issued_account_has_login_id",
+        lambda: f.McsAccountFactory.build(staff_member=f.StaffMemberFactory(), login_id=""),
+    ),
+    (
+        "account_issued_after_requested",
+        lambda: f.McsAccountFactory.build(staff_member=f.StaffMemberFactory(), issued_on=D - DAY),
+    ),
+    (
+        "account_deleted_after_issued",
+        lambda: f.McsAccountFactory.build(
+            staff_member=f.StaffMemberFactory(), status="deleted", deleted_on=D - DAY
+        ),
+    ),
+    (
+        "id_request_handled_after_requested",
+        lambda: (
+            (person := f.StaffMemberFactory())
+            and f.IdRequestFactory.build(
+                staff_member=person,
+                facility=person.facility,
+                status="done",
+                requested_at=NOW,
+                handled_at=NOW - DAY,
+            )
+        ),
+    ),
+    (
+        "id_request_rejection_has_reason",
+        lambda: (
+            (person := f.StaffMemberFactory())
+            and f.IdRequestFactory.build(
+                staff_member=person, facility=person.facility, status="rejected", handled_at=NOW
+            )
+        ),
+    ),
+    (
+        "id_request_handled_has_time",
+        lambda: (
+            (person := f.StaffMemberFactory())
+            and f.IdRequestFactory.build(
+                staff_member=person, facility=person.facility, status="done"
+            )
+        ),
+    ),
+    (
+        "roster_review_due_after_opened",
+        lambda: f.RosterReviewFactory.build(facility=f.FacilityFactory(), due_on=D - DAY),
+    ),
+    (
+        "roster_review_completed_after_opened",
+        lambda: f.RosterReviewFactory.build(facility=f.FacilityFactory(), completed_on=D - DAY),
+    ),
+    (
+        "roster_review_entry_unique",
+        lambda: (
+            (entry := f.RosterReviewEntryFactory())
+            and f.RosterReviewEntryFactory.build(review=entry.review, account=entry.account)
+        ),
+    ),
+    (
+        "appointment_ends_after_start",
+        lambda: (
+            (person := f.StaffMemberFactory())
+            and f.AdministratorAppointmentFactory.build(
+                staff_member=person, facility=person.facility, ended_on=D - DAY
+            )
+        ),
+    ),
+    (
+        "one_open_appointment_per_person",
+        lambda: (
+            (appointment := f.AdministratorAppointmentFactory())
+            and f.AdministratorAppointmentFactory.build(
+                staff_member=appointment.staff_member, facility=appointment.facility
+            )
+        ),
+    ),
+    (
+        "consultation_closed_after_received",
+        lambda: f.ConsultationFactory.build(received_at=NOW, closed_at=NOW - DAY),
+    ),
+    (
+        "complaint_goes_to_physician",
+        lambda: f.ConsultationFactory.build(kind="complaint", referred_to="support_center"),
+    ),
+    (
+        "facility_pledge_received_after_prepared",
+        lambda: f.FacilityPledgeFactory.build(
+            facility=f.FacilityFactory(), status="received", received_on=D - DAY
+        ),
+    ),
+    (
+        "facility_pledge_received_has_date",
+        lambda: f.FacilityPledgeFactory.build(facility=f.FacilityFactory(), status="received"),
+    ),
+    (
+        "staff_pledge_received_after_prepared",
+        lambda: f.StaffPledgeFactory.build(
+            staff_member=f.StaffMemberFactory(), status="received", received_on=D - DAY
+        ),
+    ),
+    (
+        "staff_pledge_exemption_has_note",
+        lambda: f.StaffPledgeFactory.build(staff_member=f.StaffMemberFactory(), basis="exemption"),
+    ),
+    (
+        "staff_pledge_received_has_date",
+        lambda: f.StaffPledgeFactory.build(staff_member=f.StaffMemberFactory(), status="received"),
+    ),
+    (
+        "patient_group_has_patient",
+        lambda: f.CareGroupFactory.build(owner=f.FacilityFactory(), patient=None),
+    ),
+    (
+        "free_group_has_no_patient",
+        lambda: f.FreeGroupFactory.build(owner=f.FacilityFactory(), patient=f.PatientFactory()),
+    ),
+    ("free_group_has_name", lambda: f.FreeGroupFactory.build(owner=f.FacilityFactory(), name="")),
+    (
+        "one_active_group_per_patient",
+        lambda: (
+            (group := f.CareGroupFactory())
+            and f.CareGroupFactory.build(owner=f.FacilityFactory(), patient=group.patient)
+        ),
+    ),
+    (
+        "group_archived_after_created",
+        lambda: f.CareGroupFactory.build(
+            owner=f.FacilityFactory(),
+            patient=f.PatientFactory(),
+            status="archived",
+            archived_on=D - DAY,
+        ),
+    ),
+    (
+        "archived_group_has_date",
+        lambda: f.CareGroupFactory.build(
+            owner=f.FacilityFactory(), patient=f.PatientFactory(), status="archived"
+        ),
+    ),
+    (
+        "one_open_membership_per_person",
+        lambda: (
+            (membership := f.MembershipFactory())
+            and f.MembershipFactory.build(
+                group=membership.group, staff_member=membership.staff_member
+            )
+        ),
+    ),
+    (
+        "membership_answered_after_invited",
+        lambda: f.MembershipFactory.build(
+            group=f.CareGroupFactory(),
+            staff_member=f.StaffMemberFactory(),
+            invited_at=NOW,
+            responded_at=NOW - DAY,
+        ),
+    ),
+    (
+        "membership_approved_after_answered",
+        lambda: f.MembershipFactory.build(
+            group=f.CareGroupFactory(),
+            staff_member=f.StaffMemberFactory(),
+            invited_at=NOW,
+            responded_at=NOW + DAY,
+            approved_at=NOW,
+        ),
+    ),
+    (
+        "membership_ended_after_invited",
+        lambda: f.MembershipFactory.build(
+            group=f.CareGroupFactory(),
+            staff_member=f.StaffMemberFactory(),
+            invited_at=NOW,
+            ended_at=NOW - DAY,
+        ),
+    ),
+    (
+        "membership_review_completed_has_date",
+        lambda: f.MembershipReviewFactory.build(group=f.CareGroupFactory(), status="completed"),
+    ),
+    (
+        "transfer_between_two_facilities",
+        lambda: (
+            (group := f.CareGroupFactory())
+            and f.OwnershipTransferFactory.build(
+                group=group, from_facility=group.owner, to_facility=group.owner
+            )
+        ),
+    ),
+    (
+        "one_open_transfer_per_group",
+        lambda: (
+            (transfer := f.OwnershipTransferFactory())
+            and f.OwnershipTransferFactory.build(
+                group=transfer.group,
+                from_facility=transfer.from_facility,
+                to_facility=f.FacilityFactory(),
+            )
+        ),
+    ),
+    (
+        "transfer_decided_after_requested",
+        lambda: (
+            (group := f.CareGroupFactory())
+            and f.OwnershipTransferFactory.build(
+                group=group,
+                from_facility=group.owner,
+                to_facility=f.FacilityFactory(),
+                requested_at=NOW,
+                decided_at=NOW - DAY,
+            )
+        ),
+    ),
+    (
+        "consent_withdrawn_after_signed",
+        lambda: f.PatientConsentFactory.build(
+            group=f.CareGroupFactory(), signed_on=D, status="withdrawn", withdrawn_on=D - DAY
+        ),
+    ),
+    (
+        "consent_received_after_prepared",
+        lambda: f.PatientConsentFactory.build(
+            group=f.CareGroupFactory(), status="received", received_on=D - DAY
+        ),
+    ),
+    (
+        "consent_exemption_has_note",
+        lambda: f.PatientConsentFactory.build(group=f.CareGroupFactory(), basis="contract"),
+    ),
+    (
+        "withdrawn_consent_has_date",
+        lambda: f.PatientConsentFactory.build(group=f.CareGroupFactory(), status="withdrawn"),
+    ),
+    (
+        "received_consent_has_date",
+        lambda: f.PatientConsentFactory.build(group=f.CareGroupFactory(), status="received"),
+    ),
+    (
+        "personal_device_has_permission",
+        lambda: f.DeviceFactory.build(facility=f.FacilityFactory(), ownership="personal"),
+    ),
+    (
+        "device_retired_after_registered",
+        lambda: f.DeviceFactory.build(facility=f.FacilityFactory(), retired_on=D - DAY),
+    ),
+    (
+        "carry_out_period_in_order",
+        lambda: (
+            (person := f.StaffMemberFactory())
+            and f.CarryOutNoticeFactory.build(
+                staff_member=person, facility=person.facility, ends_on=D - DAY
+            )
+        ),
+    ),
+    (
+        "carry_out_returned_after_start",
+        lambda: (
+            (person := f.StaffMemberFactory())
+            and f.CarryOutNoticeFactory.build(
+                staff_member=person, facility=person.facility, returned_on=D - DAY
+            )
+        ),
+    ),
+    (
+        "incident_reported_after_occurred",
+        lambda: f.IncidentFactory.build(
+            facility=f.FacilityFactory(), occurred_at=NOW, reported_at=NOW - DAY
+        ),
+    ),
+    (
+        "incident_closed_after_reported",
+        lambda: f.IncidentFactory.build(
+            facility=f.FacilityFactory(),
+            occurred_at=NOW - DAY,
+            reported_at=NOW,
+            closed_at=NOW - DAY / 2,
+        ),
+    ),
+    (
+        "incident_final_after_preliminary",
+        lambda: f.IncidentFactory.build(
+            facility=f.FacilityFactory(), preliminary_report_on=D, final_report_on=D - DAY
+        ),
+    ),
+]
+
+
+def test_every_constraint_has_a_case():
+    from django.apps import apps
+
+    project_apps = {"mcs_admin", "facilities", "pledges", "care_groups", "consents", "devices"}
+    names = {
+        constraint.name
+        for model in apps.get_models()
+        if model._meta.app_label in project_apps
+        for constraint in model._meta.constraints
+    }
+    assert names - {name for name, _ in CASES} == {"association_profile_singleton"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "build"), CASES, ids=[name for name, _ in CASES])
+def test_constraint_gives_a_clear_message_and_the_database_refuses(name, build):
+    obj = build()
+    model = type(obj)
+    before = model._default_manager.count()
+    with pytest.raises(ValidationError) as error:
+        obj.full_clean()
+    assert str(constraint_message(model, name)) in error.value.messages
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        obj.save()
+    assert model._default_manager.count() == before
+
+
+@pytest.mark.django_db
+def test_association_profile_is_a_single_row():
+    f.AssociationProfileFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AssociationProfile.objects.bulk_create([AssociationProfile(pk=2, name="別の医師会")])
+    assert AssociationProfile.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_closed_states_free_their_unique_slot():
+    """A deleted ID, a removed member or an archived group no longer blocks a new one."""
+    account = f.McsAccountFactory(status="deleted", deleted_on=f.TODAY)
+    again = f.McsAccountFactory.build(staff_member=account.staff_member, login_id=account.login_id)
+    again.full_clean()
+    again.save()
+
+    membership = f.MembershipFactory(status="removed", ended_at=NOW + DAY)
+    rejoin = f.MembershipFactory.build(group=membership.group, staff_member=membership.staff_member)
+    rejoin.full_clean()
+
+    group = f.CareGroupFactory(status="archived", archived_on=f.TODAY)
+    f.CareGroupFactory.build(owner=group.owner, patient=group.patient).full_clean()
+
+
+@pytest.mark.django_db
+def test_an_administrator_is_staff_of_their_facility():
+    person = f.StaffMemberFactory()
+    appointment = f.AdministratorAppointmentFactory.build(
+        staff_member=person, facility=f.FacilityFactory()
+    )
+    with pytest.raises(ValidationError) as error:
+        appointment.full_clean()
+    assert "staff_member" in error.value.message_dict
+
+
+@pytest.mark.django_db
+def test_the_attending_physician_is_a_physician():
+    group = f.CareGroupFactory.build(
+        owner=f.FacilityFactory(),
+        patient=f.PatientFactory(),
+        attending_physician=f.StaffMemberFactory(profession="nurse"),
+    )
+    with pytest.raises(ValidationError) as error:
+        group.full_clean()
+    assert "attending_physician" in error.value.message_dict
+    group.attending_physician = f.PhysicianFactory()
+    group.full_clean()
