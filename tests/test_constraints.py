@@ -20,11 +20,6 @@ def constraint_message(model, name):
     return next(c for c in model._meta.constraints if c.name == name).violation_error_message
 
 
-def second(factory, **kwargs):
-    """An unsaved object that clashes with one already saved."""
-    return factory.build(**kwargs)
-
-
 # (constraint name, builder of the offending unsaved object)
 CASES = [
     (

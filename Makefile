@@ -1,0 +1,44 @@
+# The README's two commands: `make run` (the app with demo data at http://127.0.0.1:8000)
+# and `make test` (the whole suite). Both install what is missing first.
+VENV := .venv
+PY := $(VENV)/bin/python
+# Japanese Mincho font and WeasyPrint's libraries for the PDFs, poppler to look at them,
+# gettext to compile the translation, Chromium for the browser tests and screenshots.
+SYSTEM_PACKAGES := fonts-ipaexfont libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
+	poppler-utils gettext chromium
+
+.PHONY: setup system-packages messages run test lint
+
+setup: system-packages $(VENV)/.installed messages
+
+system-packages:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then sudo=""; \
+	elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo="sudo"; \
+	else echo "Missing system packages. Please run: sudo apt-get install $$missing" >&2; exit 1; fi; \
+	echo "Installing system packages: $$missing"; \
+	$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing >/dev/null
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e ".[dev]"
+	touch $@
+
+messages: $(VENV)/.installed
+	cd . && $(PY) manage.py compilemessages --ignore=.venv -v0
+
+run: setup
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py seed_demo
+	@echo "Open http://127.0.0.1:8000/ and log in with one of the logins above."
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: setup
+	$(PY) -m pytest
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
