@@ -1,13 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
-from django.utils.translation import gettext_lazy as _
 
 from mcs_admin.admin_base import HistoryAdmin
 from mcs_admin.models import AssociationProfile, User
-
-admin.site.site_header = admin.site.site_title = _("MCS administration office")
-admin.site.index_title = _("Registry")
 
 
 @admin.register(User)

@@ -113,13 +113,17 @@ class PersonName(models.Model):
     class Meta:
         abstract = True
 
-    @property
-    def full_name(self) -> str:
+    def _full_name(self) -> str:
         return normalize.full_name(self.family_name, self.given_name)
 
-    @property
-    def full_name_kana(self) -> str:
+    def _full_name_kana(self) -> str:
         return normalize.full_name(self.family_name_kana, self.given_name_kana)
+
+    # short_description titles the admin's list columns
+    _full_name.short_description = _("name")
+    _full_name_kana.short_description = _("name (kana)")
+    full_name = property(_full_name)
+    full_name_kana = property(_full_name_kana)
 
 
 # Role groups (e.g. the support center's) and their permissions keep history like the rest.

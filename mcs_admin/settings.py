@@ -32,7 +32,7 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="mcs-support@localhost")
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="mcs-demo-2026")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "mcs_admin.sites.McsAdminSiteConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
