@@ -169,3 +169,22 @@ def test_admin_is_in_japanese(center_client):
     response = center_client.get(reverse("admin:index"))
     assert response.headers["Content-Language"] == "ja"
     assert "事業所" in response.content.decode()
+
+
+def test_history_is_read_only_in_the_admin(center_client):
+    facility = FacilityFactory(name="元の名前")
+    facility.name = "変更後の名前"
+    facility.save()
+    first = facility.history.earliest()
+    url = reverse("admin:facilities_facility_simple_history", args=[facility.pk, first.history_id])
+    page = center_client.get(url)
+    assert page.status_code == 200
+    assert "元の名前" in page.content.decode()
+    data = form_data(page.content.decode(), "facility_form")
+    assert center_client.post(url, data).status_code == 403
+    facility.refresh_from_db()
+    assert facility.name == "変更後の名前"
+    assert facility.history.count() == 2
+
+    listing = center_client.get(admin_url(type(facility), "history", facility.pk)).content.decode()
+    assert "元の名前" in listing and "変更後の名前" in listing  # what changed, old → new
