@@ -3,7 +3,7 @@ from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 
 from mcs_admin.admin_base import HistoryAdmin
-from mcs_admin.models import AssociationProfile, User
+from mcs_admin.models import AccessLog, AssociationProfile, User
 
 
 @admin.register(User)
@@ -26,3 +26,23 @@ class AssociationProfileAdmin(HistoryAdmin):
 
     def has_add_permission(self, request):
         return not AssociationProfile.objects.exists()
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(admin.ModelAdmin):
+    """Append-only: no one adds, changes or deletes an entry through the admin."""
+
+    list_display = ["at", "username", "action", "target_type", "description", "row_count"]
+    list_filter = ["action", "target_type"]
+    search_fields = ["username", "description"]
+    date_hierarchy = "at"
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -2,6 +2,7 @@ import simple_history
 from django.contrib.auth.models import AbstractUser, Group
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -128,3 +129,49 @@ class PersonName(models.Model):
 
 # Role groups (e.g. the support center's) and their permissions keep history like the rest.
 simple_history.register(Group, app="mcs_admin", m2m_fields=["permissions"])
+
+
+class AccessLog(models.Model):
+    """Who printed, exported, imported or viewed what, when and from where.
+
+    Append-only and separate from the model history: the application only ever adds rows
+    (`mcs_admin.services.access_log_record`), and the admin shows them read-only.
+    """
+
+    class Action(models.TextChoices):
+        PRINT = "print", _("print")
+        EXPORT = "export", _("export")
+        IMPORT = "import", _("import")
+        VIEW = "view", _("view")
+        LOGIN = "login", _("login")
+        LOGIN_FAILED = "login_failed", _("failed login")
+        LOGOUT = "logout", _("logout")
+
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        "mcs_admin.User",
+        verbose_name=_("login"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    username = models.CharField(_("login name"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    target_type = models.CharField(_("kind of record"), max_length=100, blank=True)
+    target_ids = models.JSONField(_("records"), default=list, blank=True)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    row_count = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["user", "at"]),
+            models.Index(fields=["target_type", "at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.get_action_display()}"

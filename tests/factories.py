@@ -11,7 +11,7 @@ from devices.models import CarryOutNotice, Device, Incident
 from facilities import models as facilities
 from groups import models as groups
 from mcs_admin.demo import CENTER_APPS
-from mcs_admin.models import AssociationProfile, User
+from mcs_admin.models import AccessLog, AssociationProfile, User
 from pledges.models import FacilityPledge, StaffPledge, TrainingSession
 
 TODAY = datetime.date(2026, 4, 1)
@@ -44,6 +44,18 @@ class RoleGroupFactory(factory.django.DjangoModelFactory):
         model = Group
 
     name = factory.Sequence(lambda n: f"role {n}")
+
+
+class AccessLogFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AccessLog
+
+    user = factory.SubFactory(UserFactory)
+    username = factory.SelfAttribute("user.username")
+    action = "print"
+    target_type = "pledges.StaffPledge"
+    target_ids = [1]
+    description = "様式3"
 
 
 class AssociationProfileFactory(factory.django.DjangoModelFactory):
@@ -339,6 +351,7 @@ FACTORIES = {
     for factory_class in [
         UserFactory,
         RoleGroupFactory,
+        AccessLogFactory,
         AssociationProfileFactory,
         FacilityFactory,
         StaffMemberFactory,
