@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 SYSTEM_PACKAGES := fonts-ipaexfont libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
 	poppler-utils gettext chromium
 
-.PHONY: setup system-packages messages run test lint
+.PHONY: setup system-packages messages extract-messages run test lint
 
 setup: system-packages $(VENV)/.installed messages
 
@@ -27,7 +27,11 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 messages: $(VENV)/.installed
-	cd . && $(PY) manage.py compilemessages --ignore=.venv -v0
+	$(PY) manage.py compilemessages --ignore=.venv -v0
+
+# After changing interface strings: refresh locale/ja, then translate what it lists as empty.
+extract-messages: $(VENV)/.installed
+	$(PY) manage.py makemessages -l ja --ignore=.venv --ignore=node_modules --no-location --no-obsolete
 
 run: setup
 	$(PY) manage.py migrate --noinput -v0

@@ -4,12 +4,12 @@ from pathlib import PurePath
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from facilities.models import StaffMember
 from groups.models import CareGroup
 from mcs_admin.constraints import dates_in_order
 from mcs_admin.fields import NormalizedCharField
+from mcs_admin.history import History
 
 
 def scanned_copy_path(instance, filename: str) -> str:
@@ -65,7 +65,7 @@ class PatientConsent(models.Model):
     scanned_copy = models.FileField(
         _("scanned copy"), upload_to=scanned_copy_path, blank=True, max_length=200
     )
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         verbose_name = _("patient consent (form 4)")

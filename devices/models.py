@@ -2,11 +2,11 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from facilities.models import Facility, StaffMember
 from mcs_admin.constraints import dates_in_order
 from mcs_admin.fields import NormalizedCharField
+from mcs_admin.history import History
 
 
 class Consideration(models.TextChoices):
@@ -89,7 +89,7 @@ class Device(models.Model):
         blank=True,
         help_text=_("The facility's written permission for a personal device (form 3, art. 2-2)."),
     )
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         verbose_name = _("device")
@@ -158,8 +158,8 @@ class CarryOutNotice(models.Model):
     content = models.TextField(_("information taken out"))
     medium = NormalizedCharField(_("medium"), max_length=100)
     purpose = models.TextField(_("purpose"))
-    starts_on = models.DateField(_("from"))
-    ends_on = models.DateField(_("until"))
+    starts_on = models.DateField(_("taken out on"))
+    ends_on = models.DateField(_("back by"))
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.FILED
     )
@@ -174,7 +174,7 @@ class CarryOutNotice(models.Model):
         related_name="+",
     )
     returned_on = models.DateField(_("returned on"), null=True, blank=True)
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         verbose_name = _("carry-out notice")
@@ -251,7 +251,7 @@ class Incident(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
     )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         verbose_name = _("incident")

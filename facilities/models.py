@@ -4,11 +4,11 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
-from simple_history.models import HistoricalRecords
 
 from mcs_admin.choices import Gender, Profession
 from mcs_admin.constraints import dates_in_order
 from mcs_admin.fields import EmailField, KanaField, NormalizedCharField, PhoneField, PostalCodeField
+from mcs_admin.history import History
 from mcs_admin.models import PersonName
 
 
@@ -43,7 +43,7 @@ class Facility(models.Model):
         APPLYING = "applying", _("applying")
         ACTIVE = "active", _("active")
         SUSPENDED = "suspended", _("suspended")
-        WITHDRAWN = "withdrawn", _("withdrawn")
+        WITHDRAWN = "withdrawn", _("left MCS")
 
     name = NormalizedCharField(_("facility name"), max_length=100)
     name_kana = KanaField(_("facility name (kana)"), max_length=200, blank=True)
@@ -63,9 +63,9 @@ class Facility(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.APPLYING
     )
     applied_on = models.DateField(_("applied on"), null=True, blank=True)
-    joined_on = models.DateField(_("joined on"), null=True, blank=True)
-    left_on = models.DateField(_("left on"), null=True, blank=True)
-    history = HistoricalRecords()
+    joined_on = models.DateField(_("joined MCS on"), null=True, blank=True)
+    left_on = models.DateField(_("left MCS on"), null=True, blank=True)
+    history = History()
 
     class Meta:
         verbose_name = _("facility")
@@ -95,7 +95,7 @@ class FacilityUserObjectPermission(UserObjectPermissionBase):
     """guardian's direct foreign-key permission table: fast joins on PostgreSQL."""
 
     content_object = models.ForeignKey(Facility, on_delete=models.CASCADE)
-    history = HistoricalRecords()
+    history = History()
 
     class Meta(UserObjectPermissionBase.Meta):
         verbose_name = _("facility permission of a login")
@@ -104,7 +104,7 @@ class FacilityUserObjectPermission(UserObjectPermissionBase):
 
 class FacilityGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Facility, on_delete=models.CASCADE)
-    history = HistoricalRecords()
+    history = History()
 
     class Meta(GroupObjectPermissionBase.Meta):
         verbose_name = _("facility permission of a role group")
@@ -142,7 +142,7 @@ class UsageApplication(models.Model):
         related_name="+",
     )
     note = models.TextField(_("note"), blank=True)
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         verbose_name = _("usage application (form 1)")
@@ -187,7 +187,7 @@ class ApplicationRosterLine(PersonName):
         default=False,
         help_text=_("Appointed MCS administrator when the application is approved."),
     )
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         verbose_name = _("roster line")
@@ -222,8 +222,8 @@ class StaffMember(PersonName):
         blank=True,
         help_text=_("Printed on the staff pledge (form 3)."),
     )
-    joined_on = models.DateField(_("joined on"), null=True, blank=True)
-    left_on = models.DateField(_("left on"), null=True, blank=True)
+    joined_on = models.DateField(_("employed from"), null=True, blank=True)
+    left_on = models.DateField(_("left the facility on"), null=True, blank=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("login"),
@@ -233,7 +233,7 @@ class StaffMember(PersonName):
         related_name="staff_member",
         help_text=_("The login of this system, for MCS administrators and users."),
     )
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         verbose_name = _("staff member")
@@ -289,7 +289,7 @@ class McsAccount(models.Model):
     status_reason = models.TextField(
         _("reason for the status"), blank=True, help_text=_("Why it was restricted or banned.")
     )
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         verbose_name = _("MCS ID")
@@ -386,7 +386,7 @@ class IdRequest(models.Model):
         related_name="+",
     )
     rejection_reason = models.TextField(_("reason for rejection"), blank=True)
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         verbose_name = _("ID request")
@@ -435,7 +435,7 @@ class RosterReview(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
     )
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         verbose_name = _("roster review")
@@ -493,7 +493,7 @@ class RosterReviewEntry(models.Model):
         blank=True,
         related_name="+",
     )
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         verbose_name = _("roster review entry")
@@ -526,9 +526,9 @@ class AdministratorAppointment(models.Model):
         on_delete=models.PROTECT,
         related_name="appointments",
     )
-    started_on = models.DateField(_("from"), default=timezone.localdate)
-    ended_on = models.DateField(_("until"), null=True, blank=True)
-    history = HistoricalRecords()
+    started_on = models.DateField(_("appointed on"), default=timezone.localdate)
+    ended_on = models.DateField(_("appointment ended on"), null=True, blank=True)
+    history = History()
 
     class Meta:
         verbose_name = _("MCS administrator appointment")
@@ -584,7 +584,7 @@ class Consultation(models.Model):
         blank=True,
         related_name="consultations",
     )
-    contact_name = NormalizedCharField(_("from"), max_length=100)
+    contact_name = NormalizedCharField(_("contact person"), max_length=100)
     summary = models.TextField(_("summary"))
     referred_to = models.CharField(_("referred to"), max_length=30, choices=ReferredTo.choices)
     response = models.TextField(_("response"), blank=True)
@@ -597,7 +597,7 @@ class Consultation(models.Model):
         blank=True,
         related_name="+",
     )
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         verbose_name = _("consultation")

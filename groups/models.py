@@ -4,11 +4,11 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
-from simple_history.models import HistoricalRecords
 
 from facilities.models import Facility, StaffMember
 from mcs_admin.constraints import dates_in_order
 from mcs_admin.fields import NormalizedCharField
+from mcs_admin.history import History
 from mcs_admin.models import PersonName
 
 
@@ -16,7 +16,7 @@ class Patient(PersonName):
     """A patient of a patient group: only what the consent form (様式4) needs."""
 
     address = NormalizedCharField(_("address"), max_length=200, blank=True)
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         verbose_name = _("patient")
@@ -71,7 +71,7 @@ class CareGroup(models.Model):
     created_on = models.DateField(_("created on"), default=timezone.localdate)
     archived_on = models.DateField(_("archived on"), null=True, blank=True)
     archive_reason = models.TextField(_("reason for archiving"), blank=True)
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         verbose_name = _("group")
@@ -128,7 +128,7 @@ class CareGroupUserObjectPermission(UserObjectPermissionBase):
     """guardian's direct foreign-key permission table: fast joins on PostgreSQL."""
 
     content_object = models.ForeignKey(CareGroup, on_delete=models.CASCADE)
-    history = HistoricalRecords()
+    history = History()
 
     class Meta(UserObjectPermissionBase.Meta):
         verbose_name = _("group permission of a login")
@@ -137,7 +137,7 @@ class CareGroupUserObjectPermission(UserObjectPermissionBase):
 
 class CareGroupGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(CareGroup, on_delete=models.CASCADE)
-    history = HistoricalRecords()
+    history = History()
 
     class Meta(GroupObjectPermissionBase.Meta):
         verbose_name = _("group permission of a role group")
@@ -204,7 +204,7 @@ class Membership(models.Model):
         related_name="+",
     )
     end_reason = models.TextField(_("reason"), blank=True)
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         verbose_name = _("membership")
@@ -268,7 +268,7 @@ class MembershipReview(models.Model):
     outcome = models.TextField(
         _("outcome"), blank=True, help_text=_("Who was confirmed, who was removed, and why.")
     )
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         verbose_name = _("membership review")
@@ -300,10 +300,10 @@ class OwnershipTransfer(models.Model):
         CareGroup, verbose_name=_("group"), on_delete=models.PROTECT, related_name="transfers"
     )
     from_facility = models.ForeignKey(
-        Facility, verbose_name=_("from"), on_delete=models.PROTECT, related_name="+"
+        Facility, verbose_name=_("from facility"), on_delete=models.PROTECT, related_name="+"
     )
     to_facility = models.ForeignKey(
-        Facility, verbose_name=_("to"), on_delete=models.PROTECT, related_name="+"
+        Facility, verbose_name=_("to facility"), on_delete=models.PROTECT, related_name="+"
     )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.REQUESTED
@@ -327,7 +327,7 @@ class OwnershipTransfer(models.Model):
         related_name="+",
     )
     reason = models.TextField(_("reason"), blank=True)
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         verbose_name = _("ownership transfer")

@@ -4,7 +4,6 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from mcs_admin import normalize
 from mcs_admin.fields import (
@@ -14,6 +13,7 @@ from mcs_admin.fields import (
     PhoneField,
     PostalCodeField,
 )
+from mcs_admin.history import History
 
 
 class User(AbstractUser):
@@ -23,7 +23,7 @@ class User(AbstractUser):
     (`StaffMember.user`); support-center staff are `is_staff` and work in the admin.
     """
 
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    history = History(excluded_fields=["password", "last_login"])
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("login")
@@ -73,7 +73,7 @@ class AssociationProfile(models.Model):
         validators=[MinValueValidator(7), MaxValueValidator(365)],
         help_text=_("第11条(3): an MCS password is changed at least every two months."),
     )
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         verbose_name = _("association profile")
@@ -121,14 +121,14 @@ class PersonName(models.Model):
         return normalize.full_name(self.family_name_kana, self.given_name_kana)
 
     # short_description titles the admin's list columns
-    _full_name.short_description = _("name")
-    _full_name_kana.short_description = _("name (kana)")
+    _full_name.short_description = _("full name")
+    _full_name_kana.short_description = _("full name (kana)")
     full_name = property(_full_name)
     full_name_kana = property(_full_name_kana)
 
 
 # Role groups (e.g. the support center's) and their permissions keep history like the rest.
-simple_history.register(Group, app="mcs_admin", m2m_fields=["permissions"])
+simple_history.register(Group, app="mcs_admin", m2m_fields=["permissions"], records_class=History)
 
 
 class AccessLog(models.Model):
@@ -143,7 +143,7 @@ class AccessLog(models.Model):
         EXPORT = "export", _("export")
         IMPORT = "import", _("import")
         VIEW = "view", _("view")
-        LOGIN = "login", _("login")
+        LOGIN = "login", _("log in")
         LOGIN_FAILED = "login_failed", _("failed login")
         LOGOUT = "logout", _("logout")
 
@@ -162,7 +162,7 @@ class AccessLog(models.Model):
     target_ids = models.JSONField(_("records"), default=list, blank=True)
     description = models.CharField(_("description"), max_length=300, blank=True)
     row_count = models.PositiveIntegerField(_("rows"), null=True, blank=True)
-    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("access log entry")

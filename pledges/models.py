@@ -1,11 +1,11 @@
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from facilities.models import Facility, StaffMember
 from mcs_admin.constraints import dates_in_order
 from mcs_admin.fields import NormalizedCharField
+from mcs_admin.history import History
 
 
 class PaperStatus(models.TextChoices):
@@ -28,7 +28,7 @@ class FacilityPledge(models.Model):
     prepared_on = models.DateField(_("prepared on"), default=timezone.localdate)
     signed_on = models.DateField(_("signed on"), null=True, blank=True)
     received_on = models.DateField(_("received on"), null=True, blank=True)
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         verbose_name = _("facility pledge (form 2)")
@@ -80,7 +80,7 @@ class StaffPledge(models.Model):
         blank=True,
         help_text=_("Which earlier pledge makes form 3 unnecessary, and where it is kept."),
     )
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         verbose_name = _("staff pledge (form 3)")
@@ -127,7 +127,7 @@ class TrainingSession(models.Model):
     attendees = models.ManyToManyField(
         StaffMember, verbose_name=_("attendees"), blank=True, related_name="training_sessions"
     )
-    history = HistoricalRecords(m2m_fields=[attendees])
+    history = History(m2m_fields=[attendees])
 
     class Meta:
         verbose_name = _("training session")
