@@ -30,9 +30,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
         media = super().media
         if any(isinstance(f, tuple) and f[1] is AutocompleteFilter for f in self.list_filter):
             media += AutocompleteSelect(None, self.admin_site).media
-            media += forms.Media(
-                js=["admin/js/jquery.init.js", "mcs_admin/autocomplete_filter.js"]
-            )
+            media += forms.Media(js=["admin/js/jquery.init.js", "mcs_admin/autocomplete_filter.js"])
         return media
 
 
