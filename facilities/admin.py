@@ -2,7 +2,9 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from facilities import models
+from facilities.services import sync_administrator_permissions
 from mcs_admin.admin_base import AutocompleteFilter, HistoryAdmin, HistoryInline, ReadOnlyAdmin
+from mcs_admin.models import User
 
 STAFF_SEARCH = [
     "family_name",
@@ -21,6 +23,12 @@ class AppointmentInline(HistoryInline):
 
 @admin.register(models.Facility)
 class FacilityAdmin(HistoryAdmin):
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        for appointment in formset.queryset.select_related("staff_member__user"):
+            if appointment.staff_member.user:
+                sync_administrator_permissions(appointment.staff_member.user)
+
     list_display = ["name", "name_kana", "category", "status", "phone", "manager_name", "joined_on"]
     list_filter = ["status", "category"]
     search_fields = ["name", "name_kana", "address", "phone", "email", "manager_name"]
@@ -78,6 +86,13 @@ class McsAccountInline(HistoryInline):
 
 @admin.register(models.StaffMember)
 class StaffMemberAdmin(HistoryAdmin):
+    def save_model(self, request, obj, form, change):
+        previous = models.StaffMember.objects.filter(pk=obj.pk).values_list("user", flat=True)
+        super().save_model(request, obj, form, change)
+        # a login linked, unlinked or a leaving date set: its facility permissions follow
+        for user in User.objects.filter(pk__in=[*previous, obj.user_id]):
+            sync_administrator_permissions(user)
+
     list_display = ["full_name", "full_name_kana", "facility", "profession", "email", "left_on"]
     list_select_related = ["facility"]
     list_filter = [
@@ -163,6 +178,11 @@ class RosterReviewEntryAdmin(HistoryAdmin):
 
 @admin.register(models.AdministratorAppointment)
 class AdministratorAppointmentAdmin(HistoryAdmin):
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if obj.staff_member.user:
+            sync_administrator_permissions(obj.staff_member.user)
+
     list_display = ["staff_member", "facility", "started_on", "ended_on"]
     list_select_related = ["staff_member", "facility"]
     list_filter = [("facility", AutocompleteFilter), ("ended_on", admin.EmptyFieldListFilter)]

@@ -71,6 +71,8 @@ class Facility(models.Model):
         verbose_name = _("facility")
         verbose_name_plural = _("facilities")
         ordering = ["name_kana", "name"]
+        # granted on one facility to its MCS administrators, only by the appointment services
+        permissions = [("administer_facility", _("Can administer the facility in MCS"))]
         indexes = [models.Index(fields=["status", "category"])]
         constraints = [
             dates_in_order(

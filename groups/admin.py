@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from facilities.admin import STAFF_SEARCH
 from groups import models
+from groups.services import sync_manager_permission
 from mcs_admin.admin_base import AutocompleteFilter, HistoryAdmin, HistoryInline, ReadOnlyAdmin
 
 PATIENT_SEARCH = ["family_name", "given_name", "family_name_kana", "given_name_kana"]
@@ -21,6 +22,11 @@ class MembershipInline(HistoryInline):
 
 @admin.register(models.CareGroup)
 class CareGroupAdmin(HistoryAdmin):
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        for membership in form.instance.memberships.filter(role=models.Membership.Role.MANAGER):
+            sync_manager_permission(membership)
+
     list_display = ["__str__", "kind", "owner", "attending_physician", "status", "created_on"]
     list_select_related = ["owner", "patient", "attending_physician"]
     list_filter = ["kind", "status", ("owner", AutocompleteFilter)]
@@ -37,6 +43,10 @@ class CareGroupAdmin(HistoryAdmin):
 
 @admin.register(models.Membership)
 class MembershipAdmin(HistoryAdmin):
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        sync_manager_permission(obj)
+
     list_display = ["staff_member", "staff_facility", "group", "role", "status", "invited_at"]
     list_select_related = ["staff_member__facility", "group__patient"]
     list_filter = ["status", "role", ("group__owner", AutocompleteFilter)]

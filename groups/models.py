@@ -77,6 +77,8 @@ class CareGroup(models.Model):
         verbose_name = _("group")
         verbose_name_plural = _("groups")
         ordering = ["-created_on", "-pk"]
+        # granted on one group to the staff its owner names, only by the group services
+        permissions = [("manage_caregroup", _("Can manage the group for its owner"))]
         indexes = [models.Index(fields=["owner", "status"])]
         constraints = [
             models.CheckConstraint(

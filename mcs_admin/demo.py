@@ -23,7 +23,9 @@ from facilities.models import (
     StaffMember,
     UsageApplication,
 )
+from facilities.services import staff_link_login
 from groups.models import CareGroup, Membership, MembershipReview, OwnershipTransfer, Patient
+from groups.services import sync_manager_permission
 from mcs_admin import demo_data
 from mcs_admin.models import AssociationProfile, User
 from pledges.models import FacilityPledge, StaffPledge, TrainingSession
@@ -42,6 +44,14 @@ def ensure(model, lookup: dict, **values):
         obj.full_clean()
         obj.save()
     return obj
+
+
+def center_permissions():
+    """The support center's model permissions: every model of the registry, but not the
+    per-object roles of facility administrators and group managers."""
+    return Permission.objects.filter(content_type__app_label__in=CENTER_APPS).exclude(
+        codename__in=["administer_facility", "manage_caregroup"]
+    )
 
 
 class DemoBuilder:
@@ -312,6 +322,8 @@ class DemoBuilder:
         # user-a (clinic staff 1) invited to a group of the nursing station, to accept;
         # and nursing staff 2 accepted a clinic group, for admin-b to approve
         self.membership(groups[1], staff[clinic.pk][2], "invited")
+        # and a clinic physician accepted a nursing station's group, for admin-a to approve
+        self.membership(groups[1], staff[clinic.pk][3], "accepted")
         self.membership(groups[0], staff[nursing.pk][2], "accepted")
         self.membership(groups[0], staff[nursing.pk][3], "cancelled")
         for person in staff[facilities[4].pk] + staff[care_planning.pk]:
@@ -485,9 +497,7 @@ class DemoBuilder:
 
     def logins(self, facilities, staff, groups) -> list[User]:
         center_group, _ = Group.objects.get_or_create(name=SUPPORT_CENTER_GROUP)
-        center_group.permissions.set(
-            Permission.objects.filter(content_type__app_label__in=CENTER_APPS)
-        )
+        center_group.permissions.set(center_permissions())
         center = self.login("center", "センター", "サポート", is_staff=True)
         center.groups.add(center_group)
         clinic, nursing = facilities[0], facilities[1]
@@ -501,9 +511,12 @@ class DemoBuilder:
         for username, person in people.items():
             user = self.login(username, person.given_name, person.family_name, email=person.email)
             if person.user_id is None:
-                person.user = user
-                person.save()
+                staff_link_login(staff_member=person, user=user)
             logins.append(user)
+        for membership in Membership.objects.filter(
+            staff_member__user__in=logins, role=Membership.Role.MANAGER
+        ):
+            sync_manager_permission(membership)
         return logins
 
     def login(self, username, first_name, last_name, **extra) -> User:

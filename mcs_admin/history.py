@@ -17,3 +17,12 @@ class History(HistoricalRecords):
             _("history of {}"), model._meta.verbose_name_plural
         )
         return options
+
+
+def save_by(obj, user) -> None:
+    """Save through a service, with the acting user in the history entry it leaves.
+
+    (Within a web request HistoryRequestMiddleware knows the user; commands and tests do not.)
+    """
+    obj._history_user = user
+    obj.save()

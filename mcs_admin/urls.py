@@ -1,8 +1,24 @@
 from django.contrib import admin
-from django.urls import path
-from django.views.generic import RedirectView
+from django.urls import include, path
+
+from mcs_admin import views
+
+portal = (
+    [
+        path("", views.home, name="home"),
+        path("login/", views.Login.as_view(), name="login"),
+        path("logout/", views.Logout.as_view(), name="logout"),
+        path("facilities/", views.FacilityList.as_view(), name="facilities"),
+        path("me/", views.MyRecord.as_view(), name="me"),
+    ],
+    "portal",
+)
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    path("", include(portal)),
+    path("f/<int:facility>/", include("facilities.urls")),
+    path("f/<int:facility>/", include("pledges.urls")),
+    path("", include("devices.urls")),
+    path("", include("groups.urls")),
 ]

@@ -10,7 +10,7 @@ from consents.models import PatientConsent
 from devices.models import CarryOutNotice, Device, Incident
 from facilities import models as facilities
 from groups import models as groups
-from mcs_admin.demo import CENTER_APPS
+from mcs_admin.demo import center_permissions
 from mcs_admin.models import AccessLog, AssociationProfile, User
 from pledges.models import FacilityPledge, StaffPledge, TrainingSession
 
@@ -35,7 +35,7 @@ class CenterUserFactory(UserFactory):
     @factory.post_generation
     def center_role(user, create, extracted, **kwargs):
         group, _ = Group.objects.get_or_create(name="support center")
-        group.permissions.set(Permission.objects.filter(content_type__app_label__in=CENTER_APPS))
+        group.permissions.set(center_permissions())
         user.groups.add(group)
 
 

@@ -1,0 +1,206 @@
+from django.contrib import messages
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import DetailView
+
+from devices import services
+from devices.forms import CarryOutForm, DeviceForm, IncidentForm
+from devices.models import Incident
+from devices.selectors import carry_outs_for, devices_for, incidents_for
+from facilities.selectors import own_staff_member
+from facilities.views import FacilityPage
+from mcs_admin.pages import ActionPage, ListPage, PageMixin, ServiceFormPage
+
+# 留意事項 (3), DESIGN §2: what to do at once after each kind of incident
+FIRST_STEPS = {
+    Incident.Kind.LOST: [
+        _("Tell your MCS administrator now and follow their instructions."),
+        _("Have the device wiped remotely (remote wipe) if that service is used."),
+        _("Have the line stopped (emergency line stop) for a phone or tablet."),
+        _("Change your MCS password."),
+    ],
+    Incident.Kind.SYSTEM_FAULT: [
+        _("Tell your MCS administrator now and follow their instructions."),
+        _("Write down what you saw and when; do not try to repair MCS yourself."),
+    ],
+    Incident.Kind.UNAUTHORIZED_ACCESS: [
+        _("Tell your MCS administrator now and follow their instructions."),
+        _("Change your MCS password."),
+    ],
+    Incident.Kind.LEAK: [
+        _("Tell your MCS administrator now and follow their instructions."),
+        _(
+            "The support center and the attending physician decide on removing the person "
+            "responsible from the groups (独自ルール 8)."
+        ),
+    ],
+}
+FIRST_STEPS[Incident.Kind.STOLEN] = FIRST_STEPS[Incident.Kind.LOST]
+
+
+class DeviceList(FacilityPage, ListPage):
+    template_name = "devices/device_list.html"
+    search_fields = ["label", "assigned_to__family_name", "assigned_to__family_name_kana"]
+
+    def rows(self):
+        return (
+            devices_for(self.request.user)
+            .filter(facility=self.facility)
+            .select_related("assigned_to")
+        )
+
+
+class DeviceFormPage(FacilityPage, ServiceFormPage):
+    form_class = DeviceForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "staff": self.staff().filter(left_on__isnull=True)}
+
+    def get_success_url(self):
+        return reverse("devices:device_list", args=[self.facility.pk])
+
+
+class DeviceAdd(DeviceFormPage):
+    title = _("Register a device")
+    success_message = _("The device was registered.")
+
+    def perform(self, form):
+        return services.device_register(
+            facility=self.facility, by=self.request.user, **form.cleaned_data
+        )
+
+
+class DeviceEdit(DeviceFormPage):
+    title = _("Edit the device")
+    success_message = _("The device was saved.")
+
+    @cached_property
+    def device(self):
+        return get_object_or_404(
+            devices_for(self.request.user).filter(facility=self.facility), pk=self.kwargs["pk"]
+        )
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.device}
+
+    def perform(self, form):
+        return services.device_update(device=self.device, by=self.request.user, **form.cleaned_data)
+
+
+class CarryOutList(FacilityPage, ListPage):
+    template_name = "devices/carry_out_list.html"
+    search_fields = ["medium", "content", "staff_member__family_name"]
+
+    def rows(self):
+        return (
+            carry_outs_for(self.request.user)
+            .filter(facility=self.facility)
+            .select_related("staff_member", "device")
+        )
+
+
+class CarryOutAcknowledge(FacilityPage, ActionPage):
+    success_message = _("The carry-out notice was acknowledged.")
+
+    def perform(self):
+        notice = get_object_or_404(
+            carry_outs_for(self.request.user).filter(facility=self.facility), pk=self.kwargs["pk"]
+        )
+        services.carry_out_acknowledge(notice=notice, by=self.request.user)
+
+    def redirect_url(self):
+        return reverse("devices:carry_out_list", args=[self.facility.pk])
+
+
+class IncidentList(FacilityPage, ListPage):
+    template_name = "devices/incident_list.html"
+    search_fields = ["description"]
+
+    def rows(self):
+        return (
+            incidents_for(self.request.user)
+            .filter(facility=self.facility)
+            .select_related("reported_by", "device")
+        )
+
+
+class IncidentDetail(FacilityPage, DetailView):
+    template_name = "devices/incident_detail.html"
+
+    def get_queryset(self):
+        return incidents_for(self.request.user).filter(facility=self.facility)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["first_steps"] = FIRST_STEPS[self.object.kind]
+        return context
+
+
+class UserPage(PageMixin):
+    @cached_property
+    def person(self):
+        return own_staff_member(self.request.user)
+
+    def my_devices(self):
+        return devices_for(self.request.user).filter(assigned_to=self.person)
+
+
+class MyDevices(UserPage, ListPage):
+    template_name = "devices/my_devices.html"
+
+    def rows(self):
+        return self.my_devices()
+
+
+class MyCarryOuts(UserPage, ListPage):
+    template_name = "devices/my_carry_outs.html"
+
+    def rows(self):
+        return (
+            carry_outs_for(self.request.user)
+            .filter(staff_member=self.person)
+            .select_related("device")
+        )
+
+
+class CarryOutFile(UserPage, ServiceFormPage):
+    form_class = CarryOutForm
+    title = _("File a carry-out notice")
+    success_message = _("The notice was sent to your MCS administrator.")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "devices": self.my_devices()}
+
+    def perform(self, form):
+        return services.carry_out_file(by=self.request.user, **form.cleaned_data)
+
+    def get_success_url(self):
+        return reverse("devices:my_carry_outs")
+
+
+class IncidentReport(UserPage, ServiceFormPage):
+    form_class = IncidentForm
+    template_name = "devices/incident_report.html"
+    title = _("Report a lost device or an incident")
+    success_message = _("The report was sent to your MCS administrator and the support center.")
+
+    def get_initial(self):
+        return {"device": self.request.GET.get("device"), "kind": self.request.GET.get("kind")}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "devices": self.my_devices()}
+
+    def perform(self, form):
+        return services.incident_report(by=self.request.user, **form.cleaned_data)
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if form.is_valid() and hasattr(self, "result"):
+            for step in FIRST_STEPS[self.result.kind]:
+                messages.warning(self.request, step)
+        return response
+
+    def get_success_url(self):
+        return reverse("devices:my_devices")

@@ -1,0 +1,55 @@
+"""What each login may see of the facilities app: one selector per model (DESIGN §4)."""
+
+from django.db.models import Q, QuerySet
+from guardian.shortcuts import get_objects_for_user
+
+from facilities.models import (
+    AdministratorAppointment,
+    Facility,
+    IdRequest,
+    McsAccount,
+    StaffMember,
+)
+from mcs_admin.models import User
+from mcs_admin.roles import is_center
+
+ADMINISTER_FACILITY = "facilities.administer_facility"
+
+
+def own_staff_member(user: User) -> StaffMember | None:
+    if not user.is_authenticated:
+        return None
+    return StaffMember.objects.filter(user=user, left_on__isnull=True).first()
+
+
+def facilities_for(user: User) -> QuerySet[Facility]:
+    """The facilities whose self-service pages the login may open: all for the center, else
+    those it administers (guardian's per-facility permission, granted by the appointments)."""
+    if is_center(user):
+        return Facility.objects.all()
+    if not user.is_authenticated:
+        return Facility.objects.none()
+    return get_objects_for_user(
+        user, ADMINISTER_FACILITY, klass=Facility, accept_global_perms=False, with_superuser=False
+    )
+
+
+def staff_for(user: User) -> QuerySet[StaffMember]:
+    """Staff of the facilities the login administers, and the login's own record."""
+    if is_center(user):
+        return StaffMember.objects.all()
+    return StaffMember.objects.filter(
+        Q(facility__in=facilities_for(user)) | Q(user=user, user__isnull=False)
+    )
+
+
+def accounts_for(user: User) -> QuerySet[McsAccount]:
+    return McsAccount.objects.filter(staff_member__in=staff_for(user))
+
+
+def id_requests_for(user: User) -> QuerySet[IdRequest]:
+    return IdRequest.objects.filter(facility__in=facilities_for(user))
+
+
+def appointments_for(user: User) -> QuerySet[AdministratorAppointment]:
+    return AdministratorAppointment.objects.filter(facility__in=facilities_for(user))

@@ -1,0 +1,213 @@
+"""The facilities app's writes: staff, MCS administrators (and their permissions), ID requests."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm, remove_perm
+
+from facilities.models import (
+    AdministratorAppointment,
+    Facility,
+    FacilityUserObjectPermission,
+    IdRequest,
+    McsAccount,
+    StaffMember,
+)
+from facilities.selectors import ADMINISTER_FACILITY, facilities_for, own_staff_member
+from mcs_admin.history import save_by
+from mcs_admin.models import User
+from mcs_admin.roles import is_center
+
+
+def require_administrator(user: User, facility: Facility) -> None:
+    """Writes of the self-service pages are the facility's administrators' (the center writes
+    through the admin)."""
+    if is_center(user) or not facilities_for(user).filter(pk=facility.pk).exists():
+        raise PermissionDenied(_("Only an MCS administrator of the facility may do this."))
+
+
+def sync_administrator_permissions(user: User) -> None:
+    """Give the login exactly the facility permissions its open appointments carry.
+
+    The only place that grants or revokes `administer_facility`; every service that starts or ends
+    an appointment, or links a login to a staff member, calls it.
+    """
+    should = set(
+        AdministratorAppointment.objects.filter(
+            staff_member__user=user, staff_member__left_on__isnull=True, ended_on__isnull=True
+        ).values_list("facility_id", flat=True)
+    )
+    has = set(
+        FacilityUserObjectPermission.objects.filter(
+            user=user, permission__codename="administer_facility"
+        ).values_list("content_object_id", flat=True)
+    )
+    for facility in Facility.objects.filter(pk__in=should - has):
+        assign_perm(ADMINISTER_FACILITY, user, facility)
+    for facility in Facility.objects.filter(pk__in=has - should):
+        remove_perm(ADMINISTER_FACILITY, user, facility)
+
+
+@transaction.atomic
+def appointment_start(
+    *,
+    facility: Facility,
+    staff_member: StaffMember,
+    started_on: datetime.date | None = None,
+    by: User | None = None,
+) -> AdministratorAppointment:
+    appointment = AdministratorAppointment(
+        facility=facility,
+        staff_member=staff_member,
+        started_on=started_on or timezone.localdate(),
+    )
+    appointment.full_clean()
+    save_by(appointment, by)
+    if staff_member.user_id:
+        sync_administrator_permissions(staff_member.user)
+    return appointment
+
+
+@transaction.atomic
+def appointment_end(
+    *,
+    appointment: AdministratorAppointment,
+    ended_on: datetime.date | None = None,
+    by: User | None = None,
+) -> AdministratorAppointment:
+    appointment = AdministratorAppointment.objects.select_for_update().get(pk=appointment.pk)
+    if appointment.ended_on is not None:
+        raise ValidationError(_("This appointment has already ended."))
+    appointment.ended_on = ended_on or timezone.localdate()
+    appointment.full_clean()
+    save_by(appointment, by)
+    if appointment.staff_member.user_id:
+        sync_administrator_permissions(appointment.staff_member.user)
+    return appointment
+
+
+@transaction.atomic
+def staff_link_login(
+    *, staff_member: StaffMember, user: User | None, by: User | None = None
+) -> StaffMember:
+    """Tie a login of this system to a staff member (or untie it), with its permissions."""
+    previous = staff_member.user
+    staff_member.user = user
+    staff_member.full_clean()
+    save_by(staff_member, by)
+    for login in {previous, user} - {None}:
+        sync_administrator_permissions(login)
+    return staff_member
+
+
+STAFF_FIELDS = [
+    "family_name",
+    "given_name",
+    "family_name_kana",
+    "given_name_kana",
+    "profession",
+    "gender",
+    "email",
+    "address",
+    "joined_on",
+]
+
+
+@transaction.atomic
+def staff_create(*, facility: Facility, by: User, **fields) -> StaffMember:
+    require_administrator(by, facility)
+    staff_member = StaffMember(facility=facility, **fields)
+    staff_member.full_clean()
+    save_by(staff_member, by)
+    return staff_member
+
+
+@transaction.atomic
+def staff_update(*, staff_member: StaffMember, by: User, **fields) -> StaffMember:
+    require_administrator(by, staff_member.facility)
+    staff_member = StaffMember.objects.select_for_update().get(pk=staff_member.pk)
+    if staff_member.left_on:
+        raise ValidationError(_("A staff member who has left cannot be changed."))
+    for name in STAFF_FIELDS:
+        if name in fields:
+            setattr(staff_member, name, fields[name])
+    staff_member.full_clean()
+    save_by(staff_member, by)
+    return staff_member
+
+
+@transaction.atomic
+def staff_mark_left(
+    *, staff_member: StaffMember, by: User, left_on: datetime.date | None = None
+) -> StaffMember:
+    """Record that a person left; their appointment ends with it."""
+    require_administrator(by, staff_member.facility)
+    staff_member = StaffMember.objects.select_for_update().get(pk=staff_member.pk)
+    if staff_member.left_on:
+        raise ValidationError(_("This staff member has already left."))
+    staff_member.left_on = left_on or timezone.localdate()
+    staff_member.full_clean()
+    save_by(staff_member, by)
+    for appointment in staff_member.appointments.filter(ended_on__isnull=True):
+        appointment_end(appointment=appointment, ended_on=staff_member.left_on, by=by)
+    if staff_member.user_id:
+        sync_administrator_permissions(staff_member.user)
+    return staff_member
+
+
+def open_account(staff_member: StaffMember) -> McsAccount | None:
+    return staff_member.mcs_accounts.exclude(status=McsAccount.Status.DELETED).first()
+
+
+@transaction.atomic
+def id_request_create(
+    *, staff_member: StaffMember, kind: str, by: User, details: str = ""
+) -> IdRequest:
+    """A facility asks the support center to issue, delete or change an MCS ID (独自ルール 3)."""
+    require_administrator(by, staff_member.facility)
+    staff_member = StaffMember.objects.select_for_update().get(pk=staff_member.pk)
+    account = open_account(staff_member)
+    if staff_member.id_requests.filter(kind=kind, status=IdRequest.Status.PENDING).exists():
+        raise ValidationError(_("The same request is already pending at the support center."))
+    if kind == IdRequest.Kind.ISSUE:
+        if staff_member.left_on:
+            raise ValidationError(_("No ID is issued to a staff member who has left."))
+        if account is not None:
+            raise ValidationError(_("This staff member already has an MCS ID."))
+    elif account is None or account.status == McsAccount.Status.REQUESTED:
+        raise ValidationError(_("This staff member has no issued MCS ID."))
+    if kind == IdRequest.Kind.CHANGE and not details.strip():
+        raise ValidationError({"details": _("Say what is to change.")})
+    request = IdRequest(
+        facility=staff_member.facility,
+        staff_member=staff_member,
+        account=account,
+        kind=kind,
+        details=details,
+        requested_by=by,
+    )
+    request.full_clean()
+    save_by(request, by)
+    return request
+
+
+@transaction.atomic
+def account_record_password_change(
+    *, by: User, changed_on: datetime.date | None = None
+) -> McsAccount:
+    """An ID holder records the day they changed their MCS password (第11条(3))."""
+    person = own_staff_member(by)
+    account = open_account(person) if person else None
+    if account is None or account.status == McsAccount.Status.REQUESTED:
+        raise ValidationError(_("You have no MCS ID in use."))
+    account = McsAccount.objects.select_for_update().get(pk=account.pk)
+    changed_on = changed_on or timezone.localdate()
+    if changed_on > timezone.localdate():
+        raise ValidationError({"changed_on": _("The date is in the future.")})
+    account.password_changed_on = changed_on
+    account.full_clean()
+    save_by(account, by)
+    return account

@@ -1,0 +1,92 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from consents.models import PatientConsent
+from facilities.forms import DateInput
+from facilities.models import StaffMember
+from groups.models import CareGroup, Membership
+
+
+class GroupForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("kind"), choices=CareGroup.Kind.choices, widget=forms.RadioSelect
+    )
+    name = forms.CharField(label=_("group name"), max_length=100, required=False)
+    family_name = forms.CharField(label=_("family name"), max_length=30, required=False)
+    given_name = forms.CharField(label=_("given name"), max_length=30, required=False)
+    family_name_kana = forms.CharField(label=_("family name (kana)"), max_length=60, required=False)
+    given_name_kana = forms.CharField(label=_("given name (kana)"), max_length=60, required=False)
+    address = forms.CharField(label=_("address"), max_length=200, required=False)
+    attending_physician = forms.ModelChoiceField(
+        label=_("attending physician"), queryset=StaffMember.objects.none(), required=False
+    )
+
+    PATIENT_FIELDS = ["family_name", "given_name", "family_name_kana", "given_name_kana", "address"]
+
+    def __init__(self, *args, physicians, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attending_physician"].queryset = physicians
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == CareGroup.Kind.FREE and not data.get("name"):
+            self.add_error("name", _("A free group needs a name."))
+        if data.get("kind") == CareGroup.Kind.PATIENT:
+            for field in ["family_name", "given_name"]:
+                if not data.get(field):
+                    self.add_error(field, _("Enter the patient's name."))
+        return data
+
+    def service_arguments(self) -> dict:
+        data = self.cleaned_data
+        patient = {field: data[field] for field in self.PATIENT_FIELDS}
+        return {
+            "kind": data["kind"],
+            "name": data["name"],
+            "patient": patient if data["kind"] == CareGroup.Kind.PATIENT else None,
+            "attending_physician": data["attending_physician"],
+        }
+
+
+class ConsentForm(forms.ModelForm):
+    class Meta:
+        model = PatientConsent
+        fields = [
+            "basis",
+            "signed_on",
+            "obtained_by",
+            "family_name",
+            "family_relationship",
+            "family_address",
+            "exemption_note",
+        ]
+        widgets = {
+            "basis": forms.RadioSelect,
+            "signed_on": DateInput(),
+            "exemption_note": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, obtainers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["obtained_by"].queryset = obtainers
+
+
+class InviteForm(forms.Form):
+    staff_member = forms.ModelChoiceField(
+        label=_("staff member"), queryset=StaffMember.objects.none()
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["staff_member"].queryset = candidates
+        self.fields["staff_member"].label_from_instance = lambda person: (
+            f"{person.full_name}（{person.get_profession_display()}・{person.facility}）"
+        )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("role"), choices=Membership.Role.choices)

@@ -1,0 +1,68 @@
+"""What each login may see of the groups app (DESIGN §4)."""
+
+from django.db.models import Q, QuerySet
+from guardian.shortcuts import get_objects_for_user
+
+from facilities.models import Facility, McsAccount, StaffMember
+from facilities.selectors import facilities_for
+from groups.models import OPEN_MEMBERSHIP, CareGroup, Membership, Patient
+from mcs_admin.models import User
+from mcs_admin.roles import is_center
+
+MANAGE_GROUP = "care_groups.manage_caregroup"
+
+
+def groups_managed_by(user: User) -> QuerySet[CareGroup]:
+    """Groups the login runs for their owner: those of the facilities it administers, and
+    those whose owner named it (guardian's per-group permission). The center reads them all."""
+    if is_center(user):
+        return CareGroup.objects.all()
+    if not user.is_authenticated:
+        return CareGroup.objects.none()
+    named = get_objects_for_user(
+        user, MANAGE_GROUP, klass=CareGroup, accept_global_perms=False, with_superuser=False
+    )
+    return CareGroup.objects.filter(Q(owner__in=facilities_for(user)) | Q(pk__in=named))
+
+
+def memberships_for(user: User) -> QuerySet[Membership]:
+    """Memberships of the groups the login manages, of its facilities' staff (to approve), and
+    its own (to answer)."""
+    if is_center(user):
+        return Membership.objects.all()
+    if not user.is_authenticated:
+        return Membership.objects.none()
+    return Membership.objects.filter(
+        Q(group__in=groups_managed_by(user))
+        | Q(staff_member__facility__in=facilities_for(user))
+        | Q(staff_member__user=user)
+    )
+
+
+def groups_for(user: User) -> QuerySet[CareGroup]:
+    """Groups the login may see at all: those it manages and those it is invited to or in."""
+    if is_center(user):
+        return CareGroup.objects.all()
+    return CareGroup.objects.filter(
+        Q(pk__in=groups_managed_by(user).values("pk"))
+        | Q(memberships__in=Membership.objects.filter(OPEN_MEMBERSHIP, staff_member__user=user))
+    ).distinct()
+
+
+def patients_for(user: User) -> QuerySet[Patient]:
+    return Patient.objects.filter(groups__in=groups_managed_by(user)).distinct()
+
+
+def id_holders() -> QuerySet[StaffMember]:
+    """The directory of participating facilities' ID holders: an issued ID, still at their
+    facility. Owners pick members and physicians from it."""
+    return StaffMember.objects.filter(
+        left_on__isnull=True,
+        facility__status=Facility.Status.ACTIVE,
+        mcs_accounts__status=McsAccount.Status.ISSUED,
+    ).select_related("facility")
+
+
+def invitable_staff(group: CareGroup) -> QuerySet[StaffMember]:
+    """ID holders not already invited to or in the group."""
+    return id_holders().exclude(memberships__in=group.memberships.filter(OPEN_MEMBERSHIP))

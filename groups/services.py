@@ -1,0 +1,214 @@
+"""The groups app's writes: groups, invitations, approval, roles, removal, archive."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm, remove_perm
+
+from facilities.models import Facility, McsAccount, StaffMember
+from facilities.services import open_account, require_administrator
+from groups.models import CareGroup, Membership, Patient
+from groups.selectors import MANAGE_GROUP, groups_managed_by
+from mcs_admin.history import save_by
+from mcs_admin.models import User
+from mcs_admin.roles import is_center
+
+
+def require_manager(user: User, group: CareGroup) -> None:
+    if is_center(user) or not groups_managed_by(user).filter(pk=group.pk).exists():
+        raise PermissionDenied(_("Only the group's owner may do this."))
+
+
+def locked_group(group: CareGroup) -> CareGroup:
+    """The group's row, locked; an archived group is read-only (留意事項 (2))."""
+    group = CareGroup.objects.select_for_update().get(pk=group.pk)
+    if group.status == CareGroup.Status.ARCHIVED:
+        raise ValidationError(_("This group is archived and accepts no change."))
+    return group
+
+
+def locked_membership(membership: Membership, *states: str) -> Membership:
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    locked_group(membership.group)
+    if membership.status not in states:
+        raise ValidationError(
+            _("This is not possible while the membership is “%(status)s”.")
+            % {"status": membership.get_status_display()}
+        )
+    return membership
+
+
+def has_consent(group: CareGroup) -> bool:
+    """第6条: a patient group's consent (signed form 4 received, or the contract exemption)."""
+    return group.consents.filter(status="received").exists()
+
+
+@transaction.atomic
+def group_create(
+    *,
+    owner: Facility,
+    kind: str,
+    by: User,
+    name: str = "",
+    patient: dict | None = None,
+    attending_physician: StaffMember | None = None,
+) -> CareGroup:
+    """A facility registers a patient group (with its patient) or a free group (第5条)."""
+    require_administrator(by, owner)
+    patient_row = None
+    if kind == CareGroup.Kind.PATIENT:
+        patient_row = Patient(**(patient or {}))
+        patient_row.full_clean()
+        save_by(patient_row, by)
+    group = CareGroup(
+        owner=owner,
+        kind=kind,
+        name=name if kind == CareGroup.Kind.FREE else "",
+        patient=patient_row,
+        attending_physician=attending_physician,
+    )
+    group.full_clean()
+    save_by(group, by)
+    return group
+
+
+@transaction.atomic
+def group_archive(*, group: CareGroup, by: User, reason: str) -> CareGroup:
+    require_manager(by, group)
+    group = locked_group(group)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the group is archived.")})
+    group.status = CareGroup.Status.ARCHIVED
+    group.archived_on = timezone.localdate()
+    group.archive_reason = reason
+    group.full_clean()
+    save_by(group, by)
+    for membership in group.memberships.filter(role=Membership.Role.MANAGER):
+        sync_manager_permission(membership)
+    return group
+
+
+@transaction.atomic
+def membership_invite(*, group: CareGroup, staff_member: StaffMember, by: User) -> Membership:
+    """The owner invites an ID holder of any participating facility (第5条)."""
+    require_manager(by, group)
+    group = locked_group(group)
+    account = open_account(staff_member)
+    if staff_member.left_on or account is None or account.status != McsAccount.Status.ISSUED:
+        raise ValidationError(
+            {"staff_member": _("Only a staff member with an MCS ID in use can be invited.")}
+        )
+    membership = Membership(group=group, staff_member=staff_member, invited_by=by)
+    membership.full_clean()
+    save_by(membership, by)
+    return membership
+
+
+def _answer(membership: Membership, by: User, status: str) -> Membership:
+    if membership.staff_member.user_id != by.pk:
+        raise PermissionDenied(_("Only the invited person may answer an invitation."))
+    membership = locked_membership(membership, Membership.Status.INVITED)
+    membership.status = status
+    membership.responded_at = timezone.now()
+    if status == Membership.Status.DECLINED:
+        membership.ended_at = membership.responded_at
+    membership.full_clean()
+    save_by(membership, by)
+    return membership
+
+
+@transaction.atomic
+def membership_accept(*, membership: Membership, by: User) -> Membership:
+    """The invited user judges that joining is appropriate (留意事項 (3)) and accepts."""
+    return _answer(membership, by, Membership.Status.ACCEPTED)
+
+
+@transaction.atomic
+def membership_decline(*, membership: Membership, by: User) -> Membership:
+    return _answer(membership, by, Membership.Status.DECLINED)
+
+
+@transaction.atomic
+def membership_approve(*, membership: Membership, by: User) -> Membership:
+    """The administrator of the member's own facility approves (第8条)."""
+    require_administrator(by, membership.staff_member.facility)
+    membership = locked_membership(membership, Membership.Status.ACCEPTED)
+    group = membership.group
+    outside = membership.staff_member.facility_id != group.owner_id
+    if group.kind == CareGroup.Kind.PATIENT and outside and not has_consent(group):
+        raise ValidationError(
+            _("The patient's consent (form 4) or its exemption is not on record yet (第6条).")
+        )
+    membership.status = Membership.Status.APPROVED
+    membership.approved_at = timezone.now()
+    membership.approved_by = by
+    membership.full_clean()
+    save_by(membership, by)
+    sync_manager_permission(membership)
+    return membership
+
+
+@transaction.atomic
+def membership_cancel(*, membership: Membership, by: User) -> Membership:
+    """The administrator of the member's own facility cancels an invitation (第8条)."""
+    require_administrator(by, membership.staff_member.facility)
+    membership = locked_membership(
+        membership, Membership.Status.INVITED, Membership.Status.ACCEPTED
+    )
+    return _end(membership, by, Membership.Status.CANCELLED, "")
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership, by: User, reason: str = "") -> Membership:
+    """The owner removes a member, or the member leaves (留意事項 (1)(3))."""
+    if membership.staff_member.user_id != by.pk:
+        require_manager(by, membership.group)
+    membership = locked_membership(
+        membership,
+        Membership.Status.INVITED,
+        Membership.Status.ACCEPTED,
+        Membership.Status.APPROVED,
+    )
+    return _end(membership, by, Membership.Status.REMOVED, reason)
+
+
+def _end(membership: Membership, by: User, status: str, reason: str) -> Membership:
+    membership.status = status
+    membership.ended_at = timezone.now()
+    membership.ended_by = by
+    membership.end_reason = reason
+    membership.full_clean()
+    save_by(membership, by)
+    sync_manager_permission(membership)
+    return membership
+
+
+@transaction.atomic
+def membership_set_role(*, membership: Membership, role: str, by: User) -> Membership:
+    """The owner's administrators name the staff who run the group with them (DESIGN §4)."""
+    require_administrator(by, membership.group.owner)
+    membership = locked_membership(membership, Membership.Status.APPROVED)
+    membership.role = role
+    membership.full_clean()
+    save_by(membership, by)
+    sync_manager_permission(membership)
+    return membership
+
+
+def sync_manager_permission(membership: Membership) -> None:
+    """The only place that grants or revokes `manage_caregroup`: an approved manager of an
+    active group holds it, nobody else."""
+    user = membership.staff_member.user
+    if user is None:
+        return
+    group = membership.group
+    holds = (
+        membership.role == Membership.Role.MANAGER
+        and membership.status == Membership.Status.APPROVED
+        and group.status == CareGroup.Status.ACTIVE
+    )
+    if holds:
+        assign_perm(MANAGE_GROUP, user, group)
+    else:
+        remove_perm(MANAGE_GROUP, user, group)

@@ -1,0 +1,263 @@
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+
+from consents.selectors import consents_for
+from consents.services import consent_record
+from devices.views import UserPage
+from facilities.selectors import facilities_for
+from facilities.views import FacilityPage
+from groups import services
+from groups.forms import ConsentForm, GroupForm, InviteForm, ReasonForm, RoleForm
+from groups.models import OPEN_MEMBERSHIP, Membership
+from groups.selectors import groups_managed_by, id_holders, invitable_staff, memberships_for
+from mcs_admin.choices import Profession
+from mcs_admin.pages import ActionPage, ListPage, PageMixin, ServiceFormPage
+
+PATIENT_SEARCH = [
+    "name",
+    "patient__family_name",
+    "patient__given_name",
+    "patient__family_name_kana",
+    "patient__given_name_kana",
+]
+
+
+class GroupList(FacilityPage, ListPage):
+    """The groups the facility owns as 連携元事業所; archived ones on request."""
+
+    template_name = "groups/group_list.html"
+    search_fields = PATIENT_SEARCH
+
+    def rows(self):
+        status = "archived" if self.request.GET.get("archived") == "1" else "active"
+        return (
+            groups_managed_by(self.request.user)
+            .filter(owner=self.facility, status=status)
+            .select_related("patient", "attending_physician")
+            .annotate(
+                member_count=Count("memberships", filter=Q(memberships__status="approved")),
+                consent_count=Count("consents", filter=Q(consents__status="received")),
+            )
+        )
+
+
+class GroupAdd(FacilityPage, ServiceFormPage):
+    form_class = GroupForm
+    title = _("Create a group")
+    success_message = _("The group was created.")
+
+    def get_form_kwargs(self):
+        physicians = id_holders().filter(profession=Profession.PHYSICIAN)
+        return {**super().get_form_kwargs(), "physicians": physicians}
+
+    def perform(self, form):
+        return services.group_create(
+            owner=self.facility, by=self.request.user, **form.service_arguments()
+        )
+
+    def get_success_url(self):
+        return reverse("groups:group_detail", args=[self.result.pk])
+
+
+class StaffInvitations(FacilityPage, ListPage):
+    """Invitations of the facility's own staff to any group, for approval (第8条)."""
+
+    template_name = "groups/staff_invitations.html"
+
+    def rows(self):
+        return (
+            memberships_for(self.request.user)
+            .filter(staff_member__facility=self.facility)
+            .filter(status__in=[Membership.Status.INVITED, Membership.Status.ACCEPTED])
+            .select_related("staff_member", "group__owner", "group__patient")
+            .order_by("-status", "invited_at")
+        )
+
+
+class InvitationDecision(FacilityPage, ActionPage):
+    service = None
+
+    def perform(self):
+        membership = get_object_or_404(
+            memberships_for(self.request.user).filter(staff_member__facility=self.facility),
+            pk=self.kwargs["pk"],
+        )
+        self.service(membership=membership, by=self.request.user)
+
+    def redirect_url(self):
+        return reverse("groups:staff_invitations", args=[self.facility.pk])
+
+
+class InvitationApprove(InvitationDecision):
+    service = staticmethod(services.membership_approve)
+    success_message = _("The membership was approved.")
+
+
+class InvitationCancel(InvitationDecision):
+    service = staticmethod(services.membership_cancel)
+    success_message = _("The invitation was cancelled.")
+
+
+class GroupPage(PageMixin):
+    """A page of the group in the URL (`request.group`, set by the access policy)."""
+
+    @property
+    def group(self):
+        return self.request.group
+
+    def get_success_url(self):
+        return reverse("groups:group_detail", args=[self.group.pk])
+
+    redirect_url = get_success_url
+
+
+class GroupDetail(GroupPage, TemplateView):
+    template_name = "groups/group_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        group = self.group
+        context["memberships"] = group.memberships.select_related(
+            "staff_member__facility"
+        ).order_by("status", "pk")
+        context["consents"] = consents_for(self.request.user).filter(group=group)
+        context["consent_on_record"] = any(
+            consent.status != "withdrawn" for consent in context["consents"]
+        )
+        context["reviews"] = group.reviews.order_by("-due_on")[:5]
+        context["archive_form"] = ReasonForm()
+        context["role_choices"] = Membership.Role.choices
+        context["is_owner_admin"] = (
+            facilities_for(self.request.user).filter(pk=group.owner_id).exists()
+            and not context["read_only"]
+        )
+        return context
+
+
+class GroupInvite(GroupPage, ServiceFormPage):
+    form_class = InviteForm
+    title = _("Invite a member")
+    success_message = _("The invitation was sent.")
+
+    def get_form_kwargs(self):
+        candidates = invitable_staff(self.group).order_by("facility__name_kana", "family_name_kana")
+        return {**super().get_form_kwargs(), "candidates": candidates}
+
+    def perform(self, form):
+        return services.membership_invite(
+            group=self.group, by=self.request.user, **form.cleaned_data
+        )
+
+
+class GroupConsent(GroupPage, ServiceFormPage):
+    form_class = ConsentForm
+    title = _("Record the patient's consent")
+    success_message = _("The consent was recorded.")
+
+    def get_form_kwargs(self):
+        obtainers = id_holders().filter(
+            Q(facility=self.group.owner) | Q(pk=self.group.attending_physician_id)
+        )
+        kwargs = super().get_form_kwargs()
+        kwargs.pop("instance", None)
+        return {**kwargs, "obtainers": obtainers}
+
+    def perform(self, form):
+        return consent_record(group=self.group, by=self.request.user, **form.cleaned_data)
+
+
+class GroupMemberAction(GroupPage, ActionPage):
+    @cached_property
+    def membership(self):
+        return get_object_or_404(
+            self.group.memberships.filter(OPEN_MEMBERSHIP), pk=self.kwargs["pk"]
+        )
+
+
+class MemberRemove(GroupMemberAction):
+    success_message = _("The member was removed.")
+
+    def perform(self):
+        form = ReasonForm(self.request.POST)
+        services.membership_remove(
+            membership=self.membership,
+            by=self.request.user,
+            reason=form.data.get("reason", ""),
+        )
+
+
+class MemberRole(GroupMemberAction):
+    success_message = _("The role was changed.")
+
+    def perform(self):
+        form = RoleForm(self.request.POST)
+        if not form.is_valid():
+            raise ValidationError(form.errors["role"])
+        services.membership_set_role(
+            membership=self.membership, role=form.cleaned_data["role"], by=self.request.user
+        )
+
+
+class GroupArchive(GroupPage, ServiceFormPage):
+    form_class = ReasonForm
+    title = _("Archive the group")
+    success_message = _("The group was archived.")
+
+    def perform(self, form):
+        return services.group_archive(
+            group=self.group, by=self.request.user, reason=form.cleaned_data["reason"]
+        )
+
+
+class MyInvitations(UserPage, ListPage):
+    template_name = "groups/my_invitations.html"
+
+    def rows(self):
+        return (
+            memberships_for(self.request.user)
+            .filter(staff_member=self.person, status=Membership.Status.INVITED)
+            .select_related("group__owner", "group__patient", "invited_by")
+        )
+
+
+class MyGroups(UserPage, ListPage):
+    template_name = "groups/my_groups.html"
+
+    def rows(self):
+        return (
+            memberships_for(self.request.user)
+            .filter(
+                staff_member=self.person,
+                status__in=[Membership.Status.ACCEPTED, Membership.Status.APPROVED],
+            )
+            .select_related("group__owner", "group__patient")
+        )
+
+
+class InvitationAnswer(UserPage, ActionPage):
+    service = None
+
+    def perform(self):
+        membership = get_object_or_404(
+            memberships_for(self.request.user).filter(staff_member=self.person),
+            pk=self.kwargs["pk"],
+        )
+        self.service(membership=membership, by=self.request.user)
+
+    def redirect_url(self):
+        return reverse("groups:my_invitations")
+
+
+class InvitationAccept(InvitationAnswer):
+    service = staticmethod(services.membership_accept)
+    success_message = _("You accepted the invitation; your MCS administrator approves it next.")
+
+
+class InvitationDecline(InvitationAnswer):
+    service = staticmethod(services.membership_decline)
+    success_message = _("You declined the invitation.")

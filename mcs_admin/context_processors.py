@@ -1,0 +1,28 @@
+from django.utils.translation import gettext as _
+
+from facilities.selectors import facilities_for, own_staff_member
+from mcs_admin.roles import is_center
+
+
+def role(request):
+    """Who is logged in and as what, shown on every page (第11条(4)(5): logout is one click)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    person = own_staff_member(user)
+    administered = None if is_center(user) else facilities_for(user).first()
+    if is_center(user):
+        label = _("Support center")
+    elif administered is not None:
+        label = _("MCS administrator, %(facility)s") % {"facility": administered}
+    elif person is not None:
+        label = _("User, %(facility)s") % {"facility": person.facility}
+    else:
+        label = _("No role")
+    return {
+        "role_label": label,
+        "display_name": person.full_name if person else (user.get_full_name() or user.username),
+        "is_center": is_center(user),
+        "home_facility": administered,
+        "own_staff_member": person,
+    }

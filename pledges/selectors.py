@@ -1,0 +1,20 @@
+from django.db.models import Q, QuerySet
+
+from facilities.selectors import facilities_for
+from mcs_admin.models import User
+from pledges.models import FacilityPledge, StaffPledge, TrainingSession
+
+
+def facility_pledges_for(user: User) -> QuerySet[FacilityPledge]:
+    return FacilityPledge.objects.filter(facility__in=facilities_for(user))
+
+
+def staff_pledges_for(user: User) -> QuerySet[StaffPledge]:
+    return StaffPledge.objects.filter(staff_member__facility__in=facilities_for(user))
+
+
+def training_sessions_for(user: User) -> QuerySet[TrainingSession]:
+    """The facility's own sessions and the association's sessions for every facility."""
+    return TrainingSession.objects.filter(
+        Q(facility__in=facilities_for(user)) | Q(facility__isnull=True)
+    )

@@ -1,0 +1,88 @@
+"""Two facilities, A and B, each with an MCS administrator, a user and the objects their pages
+show; logins as in seed_demo: center, admin-a, admin-b, user-a, user-b."""
+
+from dataclasses import dataclass, field
+
+from facilities.services import appointment_start, staff_link_login
+from groups.models import Membership
+from tests import factories as f
+
+
+@dataclass
+class Side:
+    facility: object
+    admin: object
+    user: object
+    staff: object  # an ID holder without a login
+    device: object
+    carry_out: object
+    incident: object
+    group: object
+    member: object  # an approved member of the side's group (from the other side)
+    staff_invitation: object  # the side's staff accepted in the other side's group
+    user_invitation: object  # the side's user invited to the other side's group
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass
+class World:
+    center: object
+    a: Side
+    b: Side
+
+
+def id_holder(facility, **kwargs):
+    person = f.StaffMemberFactory(facility=facility, **kwargs)
+    f.McsAccountFactory(staff_member=person)
+    return person
+
+
+def login_for(person, username):
+    user = f.UserFactory(username=username)
+    staff_link_login(staff_member=person, user=user)
+    return user
+
+
+def build_world():
+    center = f.CenterUserFactory(username="center")
+    halves = {}
+    for name in ("a", "b"):
+        facility = f.FacilityFactory(name=f"事業所{name.upper()}")
+        admin_person = id_holder(facility, profession="physician")
+        appointment_start(facility=facility, staff_member=admin_person)
+        admin = login_for(admin_person, f"admin-{name}")
+        user_person = id_holder(facility)
+        user = login_for(user_person, f"user-{name}")
+        staff = id_holder(facility)
+        device = f.DeviceFactory(facility=facility, assigned_to=user_person)
+        group = f.CareGroupFactory(owner=facility, attending_physician=admin_person)
+        f.PatientConsentFactory(
+            group=group, status="received", signed_on=f.TODAY, received_on=f.TODAY
+        )
+        halves[name] = {
+            "facility": facility,
+            "admin": admin,
+            "user": user,
+            "staff": staff,
+            "device": device,
+            "group": group,
+            "carry_out": f.CarryOutNoticeFactory(staff_member=user_person, device=device),
+            "incident": f.IncidentFactory(facility=facility, reported_by=user_person),
+        }
+    for name, other in (("a", "b"), ("b", "a")):
+        half, across = halves[name], halves[other]
+        half["member"] = f.MembershipFactory(
+            group=half["group"],
+            staff_member=id_holder(across["facility"]),
+            status=Membership.Status.APPROVED,
+        )
+        half["staff_invitation"] = f.MembershipFactory(
+            group=across["group"],
+            staff_member=half["staff"],
+            status=Membership.Status.ACCEPTED,
+        )
+        half["user_invitation"] = f.MembershipFactory(
+            group=across["group"],
+            staff_member=half["user"].staff_member,
+        )
+    return World(center=center, a=Side(**halves["a"]), b=Side(**halves["b"]))
