@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 SYSTEM_PACKAGES := fonts-ipaexfont libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
 	poppler-utils gettext chromium
 
-.PHONY: setup system-packages messages extract-messages run test lint
+.PHONY: setup system-packages messages extract-messages run test lint screenshots
 
 setup: system-packages $(VENV)/.installed messages
 
@@ -46,3 +46,7 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
+
+# The main self-service pages as each role sees them, saved by the browser tests.
+screenshots: setup
+	SCREENSHOTS_DIR=docs/screenshots $(PY) -m pytest tests/test_browser.py -q

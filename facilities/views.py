@@ -49,7 +49,7 @@ class Dashboard(FacilityPage, TemplateView):
         sections = {
             "approvals": memberships_for(self.request.user)
             .filter(staff_member__in=staff, status=Membership.Status.ACCEPTED)
-            .select_related("staff_member", "group__owner"),
+            .select_related("staff_member", "group__owner", "group__patient"),
             "requests": id_requests_for(self.request.user)
             .filter(facility=self.facility, status=IdRequest.Status.PENDING)
             .select_related("staff_member"),

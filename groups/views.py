@@ -43,6 +43,7 @@ class GroupList(FacilityPage, ListPage):
                 member_count=Count("memberships", filter=Q(memberships__status="approved")),
                 consent_count=Count("consents", filter=Q(consents__status="received")),
             )
+            .order_by("-created_on", "-pk")
         )
 
 

@@ -117,7 +117,9 @@ LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_vendor"]
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
-MEDIA_URL = None  # uploads are served only through permission-checking views, never directly
+# Uploads are served only through permission-checking views: no URL pattern serves MEDIA_URL
+# and the web server must not map it (Django needs a value for its storage API).
+MEDIA_URL = "media/"
 
 LOGIN_URL = "portal:login"
 LOGIN_REDIRECT_URL = "portal:home"

@@ -15,6 +15,8 @@ class Command(BaseCommand):
             logins = build_demo()
         except ValidationError as error:
             raise CommandError(f"Demo data is invalid: {error}") from error
+        if options["verbosity"] == 0:
+            return
         self.stdout.write(self.style.SUCCESS("Demo data ready. Logins:"))
         for user in logins:
             self.stdout.write(f"  {user.username:8} {user}")

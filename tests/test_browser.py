@@ -1,0 +1,141 @@
+"""The day of an MCS administrator and a user, in Debian's Chromium driven by Playwright.
+
+With SCREENSHOTS_DIR set (`make screenshots`), the main pages are saved there as PNG.
+"""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect, sync_playwright
+
+from facilities.models import Facility
+from groups.models import CareGroup, Membership
+from mcs_admin.models import User
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/lib/chromium/chromium")
+SCREENSHOTS = os.environ.get("SCREENSHOTS_DIR")
+PASSWORD = "browser-test-2026"
+
+
+@pytest.fixture
+def page(live_server, settings, monkeypatch):
+    # Playwright's sync API keeps an event loop in this thread; the test's own ORM calls are
+    # still synchronous, so Django's async-safety check does not apply to them.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    settings.DEBUG = True
+    settings.DEMO_PASSWORD = PASSWORD
+    call_command("seed_demo", verbosity=0)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        context = browser.new_context(
+            base_url=live_server.url,
+            locale="ja-JP",
+            timezone_id="Asia/Tokyo",
+            viewport={"width": 1280, "height": 900},
+        )
+        yield context.new_page()
+        browser.close()
+
+
+def shot(page, name):
+    if SCREENSHOTS:
+        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=f"{SCREENSHOTS}/{name}.png", full_page=True)
+
+
+def log_in(page, username):
+    page.goto("/login/")
+    page.get_by_label("ユーザー名").fill(username)
+    page.get_by_label("パスワード").fill(PASSWORD)
+    page.get_by_role("button", name="ログイン").click()
+    expect(page.get_by_test_id("display-name")).to_be_visible()
+
+
+def log_out(page):
+    page.get_by_role("button", name="ログアウト").click()
+    expect(page).to_have_url(re.compile(r"/login/"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_administrator_and_a_user_do_a_days_work(page):
+    facility_a = User.objects.get(username="admin-a").staff_member.facility
+    log_in(page, "admin-a")
+    expect(page.get_by_test_id("role")).to_contain_text(f"MCS 管理者・{facility_a.name}")
+    shot(page, "admin-dashboard")
+
+    # approve the invitation a physician of the clinic accepted
+    page.get_by_role("link", name="職員への招待").click()
+    shot(page, "admin-staff-invitations")
+    page.locator("[data-testid^=approve-]").first.click()
+    expect(page.get_by_text("招待を承認しました。")).to_be_visible()
+
+    # create a patient group and record its consent
+    page.get_by_role("link", name="グループ", exact=True).click()
+    shot(page, "admin-groups")
+    page.get_by_role("link", name="グループを作成").click()
+    page.get_by_label("患者グループ").check()
+    page.get_by_label("姓", exact=True).fill("花和田")
+    page.get_by_label("名", exact=True).fill("一郎")
+    page.get_by_label("姓（フリガナ）").fill("ｹﾜﾀﾞ")
+    page.get_by_role("button", name="保存").click()
+    expect(page.get_by_text("グループを作成しました。")).to_be_visible()
+    group = CareGroup.objects.get(patient__given_name="一郎")
+    assert group.patient.family_name_kana == "ケワダ"
+
+    page.get_by_role("link", name="患者同意を記録").click()
+    page.get_by_label("様式4による同意").check()
+    page.get_by_label("署名日").fill("2026-11-20")
+    page.get_by_label("家族の氏名").fill("花和田 花子")
+    page.get_by_role("button", name="保存").click()
+    expect(page.get_by_text("患者同意を記録しました。")).to_be_visible()
+
+    # invite user-a
+    user_a = User.objects.get(username="user-a").staff_member
+    page.get_by_role("link", name="メンバーを招待").click()
+    page.get_by_label("職員").select_option(str(user_a.pk))
+    page.get_by_role("button", name="保存").click()
+    expect(page.get_by_text("招待しました。")).to_be_visible()
+    shot(page, "admin-group-detail")
+    log_out(page)
+
+    # user-a accepts
+    log_in(page, "user-a")
+    expect(page.get_by_test_id("role")).to_contain_text("ユーザー")
+    page.get_by_role("link", name="受けた招待").click()
+    shot(page, "user-invitations")
+    invitation = Membership.objects.get(group=group, staff_member=user_a)
+    page.get_by_test_id(f"accept-{invitation.pk}").click()
+    expect(page.get_by_text("招待を受理しました。")).to_be_visible()
+    invitation.refresh_from_db()
+    assert invitation.status == Membership.Status.ACCEPTED
+    assert invitation.history.latest().history_user.username == "user-a"
+    page.get_by_role("link", name="自分の情報").click()
+    shot(page, "user-record")
+    log_out(page)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_center_reads_a_facility_and_cannot_write(page):
+    log_in(page, "center")
+    facility = Facility.objects.get(name="みさと訪問看護ステーション")
+    page.get_by_placeholder("氏名またはフリガナ").fill("訪問看護")
+    page.get_by_role("button", name="検索").click()
+    page.get_by_role("link", name=facility.name).click()
+    expect(page.get_by_text("閲覧のみ")).to_be_visible()
+    shot(page, "center-facility-dashboard")
+    page.get_by_role("link", name="職員", exact=True).click()
+    expect(page.get_by_role("link", name="職員を追加")).to_have_count(0)
+    response = page.request.post(f"/f/{facility.pk}/staff/add/")
+    assert response.status == 403

@@ -1,0 +1,81 @@
+"""Every self-service list page runs a fixed number of queries, whatever the number of rows."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from groups.models import Membership
+from tests import factories as f
+from tests.world import build_world, id_holder
+
+
+def more_rows(world, count):
+    """More of everything the pages list, for facility A and its user."""
+    a, b = world.a, world.b
+    user_person = a.user.staff_member
+    for _ in range(count):
+        person = id_holder(a.facility)
+        f.StaffPledgeFactory(staff_member=person)
+        f.IdRequestFactory(staff_member=f.StaffMemberFactory(facility=a.facility))
+        device = f.DeviceFactory(facility=a.facility, assigned_to=user_person)
+        f.CarryOutNoticeFactory(staff_member=user_person, device=device)
+        f.IncidentFactory(facility=a.facility, reported_by=user_person, device=device)
+        group = f.CareGroupFactory(owner=a.facility)
+        f.MembershipFactory(group=group, staff_member=person, status="approved")
+        f.MembershipFactory(group=b.group, staff_member=person, status=Membership.Status.ACCEPTED)
+        f.MembershipFactory(group=group, staff_member=user_person, status="approved")
+        f.MembershipFactory(group=f.CareGroupFactory(owner=b.facility), staff_member=user_person)
+        f.TrainingSessionFactory().attendees.add(person, user_person)
+        f.FacilityFactory()
+
+
+FACILITY_PAGES = [
+    "facility:dashboard",
+    "facility:staff_list",
+    "facility:id_requests",
+    "pledges:pledges",
+    "pledges:training",
+    "devices:device_list",
+    "devices:carry_out_list",
+    "devices:incident_list",
+    "groups:group_list",
+    "groups:staff_invitations",
+]
+USER_PAGES = [
+    "portal:me",
+    "groups:my_invitations",
+    "groups:my_groups",
+    "devices:my_devices",
+    "devices:my_carry_outs",
+]
+
+
+def pages(world):
+    facility = {"facility": world.a.facility.pk}
+    yield from ((world.a.admin, reverse(name, kwargs=facility)) for name in FACILITY_PAGES)
+    yield from ((world.center, reverse(name, kwargs=facility)) for name in FACILITY_PAGES)
+    yield world.center, reverse("portal:facilities")
+    yield from ((world.a.user, reverse(name)) for name in USER_PAGES)
+    yield world.a.admin, reverse("groups:group_detail", args=[world.a.group.pk])
+
+
+def query_counts(client, world):
+    counts = {}
+    for user, url in pages(world):
+        client.force_login(user)
+        client.get(url)  # warm per-process caches (content types, permissions)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200, url
+        counts[(user.username, url)] = len(queries)
+    return counts
+
+
+@pytest.mark.django_db
+def test_list_pages_run_a_fixed_number_of_queries(client):
+    world = build_world()
+    more_rows(world, 1)
+    few = query_counts(client, world)
+    more_rows(world, 5)
+    assert query_counts(client, world) == few
