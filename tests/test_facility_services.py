@@ -80,7 +80,7 @@ def test_id_requests_follow_the_ids_state(world, kind, has_id, refused):
     else:
         request = call()
         assert (request.status, request.requested_by) == ("pending", world.a.admin)
-        with pytest.raises(ValidationError, match="already pending"):
+        with pytest.raises(ValidationError, match="処理待ち"):
             call()
 
 

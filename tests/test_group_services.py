@@ -60,7 +60,7 @@ def test_center_writes_only_through_the_admin(world):
 
 def test_an_archived_group_accepts_no_change(world):
     services.group_archive(group=world.a.group, by=world.a.admin, reason="施設入所")
-    with pytest.raises(ValidationError, match="archived"):
+    with pytest.raises(ValidationError, match="保管済み"):
         services.membership_invite(
             group=world.a.group, staff_member=id_holder(world.b.facility), by=world.a.admin
         )
@@ -122,7 +122,7 @@ def test_the_owners_own_staff_need_no_consent(world):
 
 
 def test_a_consent_is_recorded_once_and_only_for_patient_groups(world):
-    with pytest.raises(ValidationError, match="already"):
+    with pytest.raises(ValidationError, match="既に記録"):
         consent_record(group=world.a.group, by=world.a.admin, basis="contract", exemption_note="x")
     free = services.group_create(
         owner=world.a.facility, kind="free", name="連絡会", by=world.a.admin
