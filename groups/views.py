@@ -141,13 +141,35 @@ class GroupDetail(GroupPage, TemplateView):
 
 
 class GroupInvite(GroupPage, ServiceFormPage):
+    """Search the ID holders of every participating facility, then invite one."""
+
     form_class = InviteForm
+    template_name = "groups/group_invite.html"
     title = _("Invite a member")
     success_message = _("The invitation was sent.")
+    shown = 50  # a prefecture has tens of thousands of ID holders: search, then choose
 
     def get_form_kwargs(self):
         candidates = invitable_staff(self.group).order_by("facility__name_kana", "family_name_kana")
+        if self.request.method == "GET":
+            term = self.request.GET.get("q", "").strip()
+            if term:
+                candidates = candidates.filter(
+                    Q(family_name__icontains=term)
+                    | Q(given_name__icontains=term)
+                    | Q(family_name_kana__icontains=term)
+                    | Q(given_name_kana__icontains=term)
+                    | Q(facility__name__icontains=term)
+                )
+            shown = list(candidates.values_list("pk", flat=True)[: self.shown])
+            candidates = candidates.filter(pk__in=shown)
         return {**super().get_form_kwargs(), "candidates": candidates}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["q"] = self.request.GET.get("q", "")
+        context["searchable"] = True
+        return context
 
     def perform(self, form):
         return services.membership_invite(

@@ -1,0 +1,116 @@
+"""What the self-service pages show and do, beyond who may open them."""
+
+import pytest
+from django.urls import reverse
+
+from groups.models import Membership
+from tests import factories as f
+from tests.world import build_world, id_holder
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    return build_world()
+
+
+def test_login_page_is_japanese_and_logout_ends_the_session(client, world):
+    page = client.get(reverse("portal:login")).content.decode()
+    assert "ログイン" in page and "ユーザー名" in page
+    response = client.post(
+        reverse("portal:login"), {"username": "admin-a", "password": "correct-horse-42"}
+    )
+    assert response.status_code == 302
+    dashboard = client.get(response.url, follow=True).content.decode()
+    assert "MCS 管理者・事業所A" in dashboard  # name and role on every page
+    assert 'action="/logout/"' in dashboard
+    client.post(reverse("portal:logout"))
+    assert client.get(reverse("portal:me")).status_code == 302
+
+
+def test_a_wrong_password_gets_a_japanese_message(client, world):
+    response = client.post(reverse("portal:login"), {"username": "admin-a", "password": "x"})
+    assert "正しいユーザー名とパスワードを入力してください" in response.content.decode()
+
+
+def test_the_dashboard_lists_what_needs_action(client, world):
+    a = world.a
+    f.IdRequestFactory(staff_member=f.StaffMemberFactory(facility=a.facility, family_name="新井"))
+    client.force_login(a.admin)
+    page = client.get(reverse("facility:dashboard", args=[a.facility.pk])).content.decode()
+    assert str(a.staff_invitation.staff_member) in page  # accepted, awaiting approval
+    assert "新井" in page  # ID request pending
+    assert "ウイルス対策ソフト" in page  # the world's devices lack measures (3)
+
+
+def test_invite_searches_every_facility_and_invites(client, world):
+    a, b = world.a, world.b
+    wanted = id_holder(b.facility, family_name="鷹野")
+    id_holder(b.facility, family_name="高州")
+    client.force_login(a.admin)
+    url = reverse("groups:group_invite", args=[a.group.pk])
+    page = client.get(url, {"q": "鷹野"})
+    choices = list(page.context["form"].fields["staff_member"].queryset)
+    assert choices == [wanted]
+    response = client.post(url, {"staff_member": wanted.pk})
+    assert response.status_code == 302
+    assert a.group.memberships.get(staff_member=wanted).status == Membership.Status.INVITED
+
+
+def test_bad_input_gets_a_message_beside_the_field_and_writes_nothing(client, world):
+    a = world.a
+    client.force_login(a.admin)
+    url = reverse("facility:staff_add", args=[a.facility.pk])
+    before = a.facility.staff.count()
+    response = client.post(
+        url,
+        {
+            "family_name": "新井",
+            "given_name": "純",
+            "profession": "nurse",
+            "gender": "female",
+            "family_name_kana": "新井",
+            "email": "not-mail",
+        },
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert "カタカナ" in " ".join(errors["family_name_kana"])
+    assert "有効なメールアドレス" in " ".join(errors["email"])
+    assert a.facility.staff.count() == before
+
+
+def test_a_refusal_of_a_service_shows_on_the_form(client, world):
+    a = world.a
+    client.force_login(a.admin)
+    url = reverse("facility:staff_request", args=[a.facility.pk, a.staff.pk])
+    response = client.post(url, {"kind": "issue"})  # a.staff already has an ID
+    assert "既に MCS ID を持っています" in response.content.decode()
+
+
+def test_the_center_reads_without_buttons(client, world):
+    client.force_login(world.center)
+    page = client.get(reverse("facility:staff_list", args=[world.a.facility.pk])).content.decode()
+    assert "閲覧のみ" in page
+    assert reverse("facility:staff_add", args=[world.a.facility.pk]) not in page
+
+
+def test_a_user_reports_a_lost_device_and_gets_the_first_steps(client, world):
+    a = world.a
+    client.force_login(a.user)
+    response = client.post(
+        reverse("devices:incident_report"),
+        {
+            "kind": "lost",
+            "occurred_at": "2026-01-05T10:00",
+            "device": a.device.pk,
+            "description": "訪問先で紛失",
+        },
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "リモートワイプ" in page
+    a.device.refresh_from_db()
+    assert a.device.status == "lost"
+    assert a.device.incidents.get().reported_by == a.user.staff_member
