@@ -9,8 +9,7 @@ from django.utils.translation import gettext as _
 
 from devices.models import CarryOutNotice, Device, Incident
 from facilities.models import Facility, StaffMember
-from facilities.selectors import own_staff_member
-from facilities.services import require_administrator
+from facilities.selectors import own_staff_member, require_administrator
 from mcs_admin.history import save_by
 from mcs_admin.models import User
 

@@ -388,6 +388,32 @@ class IdRequest(models.Model):
         related_name="+",
     )
     rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+    # A deletion is a tracked task: since 2026 MCS's operator deletes no account; the holder
+    # deletes their own, or the facility's administrator removes them from its staff
+    # (スタッフ解除). Who confirmed each step and when is kept; the center then confirms the ID
+    # is gone, which closes the request.
+    released_at = models.DateTimeField(
+        _("removed from the facility's staff at"), null=True, blank=True
+    )
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("removal from the staff confirmed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    holder_deleted_at = models.DateTimeField(
+        _("account deleted by its holder at"), null=True, blank=True
+    )
+    holder_deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("deletion by the holder confirmed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     history = History()
 
     class Meta:
@@ -416,6 +442,96 @@ class IdRequest(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.staff_member}"
+
+
+class Leave(models.Model):
+    """A leaver's checklist (留意事項 (1)(3)): complete only when every item is done or waived."""
+
+    class Reason(models.TextChoices):
+        LEFT = "left", _("left the facility")
+        NOT_IN_CHARGE = "not_in_charge", _("no longer in charge")
+
+    staff_member = models.ForeignKey(
+        StaffMember, verbose_name=_("staff member"), on_delete=models.PROTECT, related_name="leaves"
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    opened_on = models.DateField(_("opened on"), default=timezone.localdate)
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    history = History()
+
+    class Meta:
+        verbose_name = _("leave")
+        verbose_name_plural = _("leaves")
+        ordering = ["-opened_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["staff_member"],
+                condition=models.Q(completed_on__isnull=True),
+                name="one_open_leave_per_person",
+                violation_error_message=_("This person's leave is already open."),
+            ),
+            dates_in_order(
+                "opened_on",
+                "completed_on",
+                name="leave_completed_after_opened",
+                message=_("A leave cannot be completed before it was opened."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.staff_member}: {self.get_reason_display()}"
+
+
+class LeaveItem(models.Model):
+    class Kind(models.TextChoices):
+        ID_DELETION = "id_deletion", _("MCS ID deletion requested")
+        GROUPS = "groups", _("removed from every group")
+        DEVICES = "devices", _("lent devices returned")
+        PLEDGE_REMINDER = "pledge_reminder", _("reminder of the pledge's duty after leaving given")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        DONE = "done", _("done")
+        WAIVED = "waived", _("waived")
+
+    leave = models.ForeignKey(
+        Leave, verbose_name=_("leave"), on_delete=models.CASCADE, related_name="items"
+    )
+    kind = models.CharField(_("item"), max_length=20, choices=Kind.choices)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
+    )
+    note = models.TextField(_("note"), blank=True, help_text=_("Why an item was waived."))
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("closed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    history = History()
+
+    class Meta:
+        verbose_name = _("leave item")
+        verbose_name_plural = _("leave items")
+        ordering = ["leave", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["leave", "kind"],
+                name="leave_item_once",
+                violation_error_message=_("This item is already on the checklist."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="waived") | ~models.Q(note=""),
+                name="waived_item_has_reason",
+                violation_error_message=_("Say why the item is waived."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.get_status_display()}"
 
 
 class RosterReview(models.Model):

@@ -1,6 +1,8 @@
 """What each login may see of the facilities app: one selector per model (DESIGN §4)."""
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 from guardian.shortcuts import get_objects_for_user
 
 from facilities.models import (
@@ -53,3 +55,19 @@ def id_requests_for(user: User) -> QuerySet[IdRequest]:
 
 def appointments_for(user: User) -> QuerySet[AdministratorAppointment]:
     return AdministratorAppointment.objects.filter(facility__in=facilities_for(user))
+
+
+def open_account(staff_member: StaffMember) -> McsAccount | None:
+    """The staff member's MCS ID that is not deleted (there is at most one)."""
+    return staff_member.mcs_accounts.exclude(status=McsAccount.Status.DELETED).first()
+
+
+def require_administrator(user: User, facility: Facility) -> None:
+    """Writes about a facility are its MCS administrators' (pages) and the center's (admin)."""
+    if not is_center(user) and not facilities_for(user).filter(pk=facility.pk).exists():
+        raise PermissionDenied(_("Only an MCS administrator of the facility may do this."))
+
+
+def require_center(user: User) -> None:
+    if not is_center(user):
+        raise PermissionDenied(_("Only the support center may do this."))

@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
 from facilities.models import Facility, McsAccount, StaffMember
-from facilities.services import open_account, require_administrator
-from groups.models import CareGroup, Membership, Patient
+from facilities.selectors import open_account, require_administrator
+from groups.models import OPEN_MEMBERSHIP, CareGroup, Membership, Patient
 from groups.selectors import MANAGE_GROUP, groups_managed_by
 from mcs_admin.history import save_by
 from mcs_admin.models import User
@@ -16,7 +16,7 @@ from mcs_admin.roles import is_center
 
 
 def require_manager(user: User, group: CareGroup) -> None:
-    if is_center(user) or not groups_managed_by(user).filter(pk=group.pk).exists():
+    if not groups_managed_by(user).filter(pk=group.pk).exists():
         raise PermissionDenied(_("Only the group's owner may do this."))
 
 
@@ -212,3 +212,39 @@ def sync_manager_permission(membership: Membership) -> None:
         assign_perm(MANAGE_GROUP, user, group)
     else:
         remove_perm(MANAGE_GROUP, user, group)
+
+
+@transaction.atomic
+def memberships_end_for(*, staff_member: StaffMember, reason: str, by: User) -> int:
+    """Take a leaver, a banned user or someone no longer in charge out of every group
+    (留意事項 (1)); invitations end with it. Archived groups keep their members as they were."""
+    memberships = Membership.objects.select_for_update().filter(
+        OPEN_MEMBERSHIP, staff_member=staff_member, group__status=CareGroup.Status.ACTIVE
+    )
+    ended = 0
+    for membership in memberships:
+        _end(membership, by, Membership.Status.REMOVED, reason)
+        ended += 1
+    return ended
+
+
+@transaction.atomic
+def membership_remove_for_leak(*, membership: Membership, reason: str, by: User) -> Membership:
+    """独自ルール 8: a physician or the support center removes someone who leaked information."""
+    group = membership.group
+    physician = group.attending_physician
+    if not is_center(by) and not (physician and physician.user_id == by.pk):
+        raise PermissionDenied(
+            _("Only the attending physician or the support center may remove for a leak.")
+        )
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say what was leaked and how.")})
+    membership = locked_membership(
+        membership,
+        Membership.Status.INVITED,
+        Membership.Status.ACCEPTED,
+        Membership.Status.APPROVED,
+    )
+    return _end(
+        membership, by, Membership.Status.REMOVED, _("Leak: %(reason)s") % {"reason": reason}
+    )

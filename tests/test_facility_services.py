@@ -49,7 +49,7 @@ def test_staff_are_added_and_edited_only_by_their_facilitys_administrators(world
     with pytest.raises(PermissionDenied):
         services.staff_create(facility=world.a.facility, by=world.b.admin, **fields)
     with pytest.raises(PermissionDenied):
-        services.staff_update(staff_member=person, by=world.center, family_name="x")
+        services.staff_update(staff_member=person, by=world.a.user, family_name="x")
     with pytest.raises(ValidationError):
         services.staff_create(
             facility=world.a.facility, by=world.a.admin, **{**fields, "profession": "x"}

@@ -1,8 +1,8 @@
-"""The facilities app's writes: staff, MCS administrators (and their permissions), ID requests."""
+"""Staff, their logins, MCS administrators and the permissions their appointments carry."""
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,21 +12,17 @@ from facilities.models import (
     AdministratorAppointment,
     Facility,
     FacilityUserObjectPermission,
-    IdRequest,
     McsAccount,
     StaffMember,
 )
-from facilities.selectors import ADMINISTER_FACILITY, facilities_for, own_staff_member
+from facilities.selectors import (
+    ADMINISTER_FACILITY,
+    open_account,
+    own_staff_member,
+    require_administrator,
+)
 from mcs_admin.history import save_by
 from mcs_admin.models import User
-from mcs_admin.roles import is_center
-
-
-def require_administrator(user: User, facility: Facility) -> None:
-    """Writes of the self-service pages are the facility's administrators' (the center writes
-    through the admin)."""
-    if is_center(user) or not facilities_for(user).filter(pk=facility.pk).exists():
-        raise PermissionDenied(_("Only an MCS administrator of the facility may do this."))
 
 
 def sync_administrator_permissions(user: User) -> None:
@@ -140,61 +136,6 @@ def staff_update(*, staff_member: StaffMember, by: User, **fields) -> StaffMembe
 
 
 @transaction.atomic
-def staff_mark_left(
-    *, staff_member: StaffMember, by: User, left_on: datetime.date | None = None
-) -> StaffMember:
-    """Record that a person left; their appointment ends with it."""
-    require_administrator(by, staff_member.facility)
-    staff_member = StaffMember.objects.select_for_update().get(pk=staff_member.pk)
-    if staff_member.left_on:
-        raise ValidationError(_("This staff member has already left."))
-    staff_member.left_on = left_on or timezone.localdate()
-    staff_member.full_clean()
-    save_by(staff_member, by)
-    for appointment in staff_member.appointments.filter(ended_on__isnull=True):
-        appointment_end(appointment=appointment, ended_on=staff_member.left_on, by=by)
-    if staff_member.user_id:
-        sync_administrator_permissions(staff_member.user)
-    return staff_member
-
-
-def open_account(staff_member: StaffMember) -> McsAccount | None:
-    return staff_member.mcs_accounts.exclude(status=McsAccount.Status.DELETED).first()
-
-
-@transaction.atomic
-def id_request_create(
-    *, staff_member: StaffMember, kind: str, by: User, details: str = ""
-) -> IdRequest:
-    """A facility asks the support center to issue, delete or change an MCS ID (独自ルール 3)."""
-    require_administrator(by, staff_member.facility)
-    staff_member = StaffMember.objects.select_for_update().get(pk=staff_member.pk)
-    account = open_account(staff_member)
-    if staff_member.id_requests.filter(kind=kind, status=IdRequest.Status.PENDING).exists():
-        raise ValidationError(_("The same request is already pending at the support center."))
-    if kind == IdRequest.Kind.ISSUE:
-        if staff_member.left_on:
-            raise ValidationError(_("No ID is issued to a staff member who has left."))
-        if account is not None:
-            raise ValidationError(_("This staff member already has an MCS ID."))
-    elif account is None or account.status == McsAccount.Status.REQUESTED:
-        raise ValidationError(_("This staff member has no issued MCS ID."))
-    if kind == IdRequest.Kind.CHANGE and not details.strip():
-        raise ValidationError({"details": _("Say what is to change.")})
-    request = IdRequest(
-        facility=staff_member.facility,
-        staff_member=staff_member,
-        account=account,
-        kind=kind,
-        details=details,
-        requested_by=by,
-    )
-    request.full_clean()
-    save_by(request, by)
-    return request
-
-
-@transaction.atomic
 def account_record_password_change(
     *, by: User, changed_on: datetime.date | None = None
 ) -> McsAccount:
@@ -208,6 +149,42 @@ def account_record_password_change(
     if changed_on > timezone.localdate():
         raise ValidationError({"changed_on": _("The date is in the future.")})
     account.password_changed_on = changed_on
+    account.full_clean()
+    save_by(account, by)
+    return account
+
+
+@transaction.atomic
+def account_restrict(*, account: McsAccount, status: str, reason: str, by: User) -> McsAccount:
+    """留意事項 (2): the MCS administrator restricts or bans a user of its facility for misuse;
+    a ban takes the user out of every group at once."""
+    from groups.services import memberships_end_for  # groups build on facilities
+
+    require_administrator(by, account.staff_member.facility)
+    if status not in (McsAccount.Status.RESTRICTED, McsAccount.Status.BANNED):
+        raise ValidationError(_("Choose a restriction or a ban."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why.")})
+    account = McsAccount.objects.select_for_update().get(pk=account.pk)
+    if account.status not in (McsAccount.Status.ISSUED, McsAccount.Status.RESTRICTED):
+        raise ValidationError(_("Only an ID in use can be restricted or banned."))
+    account.status = status
+    account.status_reason = reason
+    account.full_clean()
+    save_by(account, by)
+    if status == McsAccount.Status.BANNED:
+        memberships_end_for(staff_member=account.staff_member, reason=reason, by=by)
+    return account
+
+
+@transaction.atomic
+def account_reinstate(*, account: McsAccount, by: User) -> McsAccount:
+    require_administrator(by, account.staff_member.facility)
+    account = McsAccount.objects.select_for_update().get(pk=account.pk)
+    if account.status not in (McsAccount.Status.RESTRICTED, McsAccount.Status.BANNED):
+        raise ValidationError(_("This ID is not restricted."))
+    account.status = McsAccount.Status.ISSUED
+    account.status_reason = ""
     account.full_clean()
     save_by(account, by)
     return account

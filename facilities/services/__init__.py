@@ -1,0 +1,67 @@
+"""The facilities app's writes, one workflow a module, all importable from here."""
+
+from facilities.selectors import open_account, require_administrator, require_center
+from facilities.services.applications import (
+    application_approve,
+    application_check,
+    application_reject,
+)
+from facilities.services.id_requests import (
+    id_request_change,
+    id_request_confirm_deleted,
+    id_request_confirm_step,
+    id_request_create,
+    id_request_issue,
+    id_request_reject,
+    login_id_reusable_on,
+)
+from facilities.services.leaves import leave_item_close, leave_open, staff_mark_left
+from facilities.services.roster_reviews import (
+    roster_entry_confirm,
+    roster_review_open,
+    roster_review_open_round,
+)
+from facilities.services.staff import (
+    STAFF_FIELDS,
+    account_record_password_change,
+    account_reinstate,
+    account_restrict,
+    appointment_end,
+    appointment_start,
+    staff_create,
+    staff_link_login,
+    staff_update,
+    sync_administrator_permissions,
+)
+
+__all__ = [
+    "STAFF_FIELDS",
+    "account_record_password_change",
+    "account_reinstate",
+    "account_restrict",
+    "application_approve",
+    "application_check",
+    "application_reject",
+    "appointment_end",
+    "appointment_start",
+    "id_request_change",
+    "id_request_confirm_deleted",
+    "id_request_confirm_step",
+    "id_request_create",
+    "id_request_issue",
+    "id_request_reject",
+    "leave_item_close",
+    "leave_open",
+    "login_id_reusable_on",
+    "open_account",
+    "require_administrator",
+    "require_center",
+    "roster_entry_confirm",
+    "roster_review_open",
+    "roster_review_open_round",
+    "staff_create",
+    "staff_link_login",
+    "staff_mark_left",
+    "staff_update",
+    "sync_administrator_permissions",
+]

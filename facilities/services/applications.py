@@ -1,0 +1,102 @@
+"""A facility joins (第3条, 様式1–2): application received → checked → approved by the center.
+
+Approval needs the facility's pledge (様式2), activates the facility, appoints the administrator
+named on the roster and turns the roster into ID issue requests.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from facilities.models import Facility, IdRequest, StaffMember, UsageApplication
+from facilities.selectors import require_center
+from facilities.services.staff import appointment_start
+from mcs_admin.history import save_by
+from mcs_admin.models import User
+from pledges.models import PaperStatus
+
+
+def _locked(application: UsageApplication, *states: str) -> UsageApplication:
+    application = UsageApplication.objects.select_for_update().get(pk=application.pk)
+    if application.status not in states:
+        raise ValidationError(
+            _("This is not possible while the application is “%(status)s”.")
+            % {"status": application.get_status_display()}
+        )
+    return application
+
+
+def _decide(application: UsageApplication, status: str, by: User) -> UsageApplication:
+    application.status = status
+    if status in (UsageApplication.Status.APPROVED, UsageApplication.Status.REJECTED):
+        application.decided_on = timezone.localdate()
+        application.decided_by = by
+    application.full_clean()
+    save_by(application, by)
+    return application
+
+
+@transaction.atomic
+def application_check(*, application: UsageApplication, by: User) -> UsageApplication:
+    require_center(by)
+    application = _locked(application, UsageApplication.Status.RECEIVED)
+    if not application.roster_lines.exists():
+        raise ValidationError(_("The application's roster is empty."))
+    return _decide(application, UsageApplication.Status.CHECKED, by)
+
+
+@transaction.atomic
+def application_reject(*, application: UsageApplication, reason: str, by: User) -> UsageApplication:
+    require_center(by)
+    application = _locked(
+        application, UsageApplication.Status.RECEIVED, UsageApplication.Status.CHECKED
+    )
+    if not reason.strip():
+        raise ValidationError({"note": _("Say why the application is rejected.")})
+    application.note = reason
+    return _decide(application, UsageApplication.Status.REJECTED, by)
+
+
+@transaction.atomic
+def application_approve(*, application: UsageApplication, by: User) -> UsageApplication:
+    require_center(by)
+    application = _locked(application, UsageApplication.Status.CHECKED)
+    facility = Facility.objects.select_for_update().get(pk=application.facility_id)
+    if not facility.pledges.filter(status=PaperStatus.RECEIVED).exists():
+        raise ValidationError(
+            _("The facility's confidentiality pledge (form 2) has not been received.")
+        )
+    today = timezone.localdate()
+    if facility.status == Facility.Status.APPLYING:
+        facility.status = Facility.Status.ACTIVE
+        facility.joined_on = today
+        facility.full_clean()
+        save_by(facility, by)
+    for line in application.roster_lines.all():
+        person = facility.staff.filter(email__iexact=line.email, left_on__isnull=True).first()
+        if person is None:
+            person = StaffMember(
+                facility=facility,
+                family_name=line.family_name,
+                given_name=line.given_name,
+                family_name_kana=line.family_name_kana,
+                given_name_kana=line.given_name_kana,
+                profession=line.profession,
+                gender=line.gender,
+                email=line.email,
+                joined_on=today,
+            )
+            person.full_clean()
+            save_by(person, by)
+        if line.is_administrator and not person.appointments.filter(ended_on__isnull=True):
+            appointment_start(facility=facility, staff_member=person, by=by)
+        if not person.mcs_accounts.exists() and not person.id_requests.filter(
+            kind=IdRequest.Kind.ISSUE, status=IdRequest.Status.PENDING
+        ):
+            request = IdRequest(
+                facility=facility, staff_member=person, kind=IdRequest.Kind.ISSUE, requested_by=by
+            )
+            request.full_clean()
+            save_by(request, by)
+    return _decide(application, UsageApplication.Status.APPROVED, by)
