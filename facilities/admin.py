@@ -1,8 +1,14 @@
 from django.contrib import admin
+from django.db.models import Count, Q
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from facilities import models
-from facilities.services import sync_administrator_permissions
+from facilities import models, services
+from facilities.admin_views import IdRequestHandleView, RosterRoundView
+from mcs_admin.admin_actions import reason_action, service_action
 from mcs_admin.admin_base import AutocompleteFilter, HistoryAdmin, HistoryInline, ReadOnlyAdmin
 from mcs_admin.models import User
 
@@ -27,7 +33,7 @@ class FacilityAdmin(HistoryAdmin):
         super().save_formset(request, form, formset, change)
         for appointment in formset.queryset.select_related("staff_member__user"):
             if appointment.staff_member.user:
-                sync_administrator_permissions(appointment.staff_member.user)
+                services.sync_administrator_permissions(appointment.staff_member.user)
 
     list_display = ["name", "name_kana", "category", "status", "phone", "manager_name", "joined_on"]
     list_filter = ["status", "category"]
@@ -64,6 +70,15 @@ class UsageApplicationAdmin(HistoryAdmin):
     autocomplete_fields = ["facility"]
     readonly_fields = ["decided_by"]
     inlines = [RosterLineInline]
+    actions = [
+        service_action(services.application_check, _("Mark as checked"), field="application"),
+        service_action(
+            services.application_approve,
+            _("Approve: activate, appoint the administrator, request the IDs"),
+            field="application",
+        ),
+        reason_action(services.application_reject, _("Reject"), field="application"),
+    ]
 
 
 @admin.register(models.ApplicationRosterLine)
@@ -91,7 +106,7 @@ class StaffMemberAdmin(HistoryAdmin):
         super().save_model(request, obj, form, change)
         # a login linked, unlinked or a leaving date set: its facility permissions follow
         for user in User.objects.filter(pk__in=[*previous, obj.user_id]):
-            sync_administrator_permissions(user)
+            services.sync_administrator_permissions(user)
 
     list_display = ["full_name", "full_name_kana", "facility", "profession", "email", "left_on"]
     list_select_related = ["facility"]
@@ -131,6 +146,18 @@ class McsAccountAdmin(HistoryAdmin):
         "staff_member__facility__name",
     ]
     autocomplete_fields = ["staff_member"]
+    actions = [
+        reason_action(
+            services.account_restrict, _("Restrict use"), field="account", status="restricted"
+        ),
+        reason_action(
+            services.account_restrict,
+            _("Ban (removes from every group)"),
+            field="account",
+            status="banned",
+        ),
+        service_action(services.account_reinstate, _("Lift the restriction"), field="account"),
+    ]
 
     @admin.display(description=_("facility"), ordering="staff_member__facility__name_kana")
     def facility(self, account):
@@ -139,13 +166,41 @@ class McsAccountAdmin(HistoryAdmin):
 
 @admin.register(models.IdRequest)
 class IdRequestAdmin(HistoryAdmin):
-    list_display = ["requested_at", "facility", "staff_member", "kind", "status", "handled_at"]
+    """The center's queue of ID requests, oldest first, each handled on its own page."""
+
+    list_display = ["requested_at", "age", "facility", "staff_member", "kind", "status", "handle"]
     list_select_related = ["facility", "staff_member"]
     list_filter = ["status", "kind", ("facility", AutocompleteFilter)]
     search_fields = [f"staff_member__{field}" for field in STAFF_SEARCH] + ["facility__name"]
     autocomplete_fields = ["facility", "staff_member", "account"]
-    readonly_fields = ["requested_by", "handled_by"]
-    date_hierarchy = "requested_at"
+    readonly_fields = [
+        "requested_by",
+        "handled_by",
+        "released_at",
+        "released_by",
+        "holder_deleted_at",
+        "holder_deleted_by",
+    ]
+    ordering = ["requested_at"]
+
+    def get_urls(self):
+        handle = self.admin_site.admin_view(IdRequestHandleView.as_view(model_admin=self))
+        return [
+            path("<int:pk>/handle/", handle, name="facilities_idrequest_handle"),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description=_("age (days)"), ordering="requested_at")
+    def age(self, request):
+        end = request.handled_at or timezone.now()
+        return (end - request.requested_at).days
+
+    @admin.display(description=_("handle"))
+    def handle(self, request):
+        if request.status != models.IdRequest.Status.PENDING:
+            return "—"
+        url = reverse("admin:facilities_idrequest_handle", args=[request.pk])
+        return format_html('<a class="button" href="{}">{}</a>', url, _("Handle"))
 
 
 class RosterReviewEntryInline(HistoryInline):
@@ -158,7 +213,32 @@ class RosterReviewEntryInline(HistoryInline):
 
 @admin.register(models.RosterReview)
 class RosterReviewAdmin(HistoryAdmin):
-    list_display = ["facility", "opened_on", "due_on", "status", "completed_on"]
+    """Each facility's progress in the ID棚卸; opening a round is one page."""
+
+    change_list_template = "admin/facilities/rosterreview/change_list.html"
+    list_display = ["facility", "opened_on", "due_on", "status", "progress", "completed_on"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                entry_count=Count("entries"),
+                confirmed_count=Count("entries", filter=~Q(entries__outcome="pending")),
+            )
+        )
+
+    def get_urls(self):
+        round_view = self.admin_site.admin_view(RosterRoundView.as_view(model_admin=self))
+        return [
+            path("open-round/", round_view, name="facilities_rosterreview_open_round"),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description=_("confirmed"))
+    def progress(self, review):
+        return f"{review.confirmed_count} / {review.entry_count}"
+
     list_select_related = ["facility"]
     list_filter = ["status", ("facility", AutocompleteFilter)]
     search_fields = ["facility__name", "facility__name_kana"]
@@ -169,6 +249,16 @@ class RosterReviewAdmin(HistoryAdmin):
 @admin.register(models.RosterReviewEntry)
 class RosterReviewEntryAdmin(HistoryAdmin):
     list_display = ["account", "review", "outcome", "confirmed_at"]
+    actions = [
+        service_action(
+            services.roster_entry_confirm,
+            format_lazy(_("Confirm: {}"), label),
+            field="entry",
+            outcome=value,
+        )
+        for value, label in models.RosterReviewEntry.Outcome.choices
+        if value != "pending"
+    ]
     list_select_related = ["account", "review__facility"]
     list_filter = ["outcome", ("review__facility", AutocompleteFilter)]
     search_fields = ["account__login_id", "review__facility__name"]
@@ -181,7 +271,7 @@ class AdministratorAppointmentAdmin(HistoryAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if obj.staff_member.user:
-            sync_administrator_permissions(obj.staff_member.user)
+            services.sync_administrator_permissions(obj.staff_member.user)
 
     list_display = ["staff_member", "facility", "started_on", "ended_on"]
     list_select_related = ["staff_member", "facility"]
@@ -212,3 +302,60 @@ class FacilityGroupObjectPermissionAdmin(ReadOnlyAdmin):
     list_display = ["group", "permission", "content_object"]
     list_select_related = ["group", "permission__content_type", "content_object"]
     search_fields = ["group__name", "content_object__name"]
+
+
+class LeaveItemInline(HistoryInline):
+    model = models.LeaveItem
+    fields = ["kind", "status", "note", "closed_at", "closed_by"]
+    readonly_fields = fields
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(models.Leave)
+class LeaveAdmin(HistoryAdmin):
+    """Every leave of every facility; the center watches the incomplete ones."""
+
+    list_display = ["staff_member", "facility", "reason", "opened_on", "open_items", "completed_on"]
+    list_select_related = ["staff_member__facility"]
+    list_filter = [
+        ("completed_on", admin.EmptyFieldListFilter),
+        "reason",
+        ("staff_member__facility", AutocompleteFilter),
+    ]
+    search_fields = [f"staff_member__{field}" for field in STAFF_SEARCH]
+    autocomplete_fields = ["staff_member"]
+    inlines = [LeaveItemInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(open_item_count=Count("items", filter=Q(items__status="open")))
+        )
+
+    @admin.display(description=_("facility"), ordering="staff_member__facility__name_kana")
+    def facility(self, leave):
+        return leave.staff_member.facility
+
+    @admin.display(description=_("open items"), ordering="open_item_count")
+    def open_items(self, leave):
+        return leave.open_item_count
+
+
+@admin.register(models.LeaveItem)
+class LeaveItemAdmin(HistoryAdmin):
+    list_display = ["leave", "kind", "status", "closed_at", "closed_by"]
+    list_select_related = ["leave__staff_member", "closed_by"]
+    list_filter = ["status", "kind"]
+    search_fields = [f"leave__staff_member__{field}" for field in STAFF_SEARCH]
+    autocomplete_fields = ["leave"]
+    readonly_fields = ["closed_by"]
+    actions = [
+        service_action(services.leave_item_close, _("Mark as done"), field="item"),
+        reason_action(
+            services.leave_item_close, _("Waive"), reason_argument="waive_reason", field="item"
+        ),
+    ]

@@ -1,8 +1,10 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from facilities.admin import STAFF_SEARCH
-from groups import models
+from groups import models, services
 from groups.services import sync_manager_permission
+from mcs_admin.admin_actions import reason_action
 from mcs_admin.admin_base import AutocompleteFilter, HistoryAdmin, HistoryInline, ReadOnlyAdmin
 
 PATIENT_SEARCH = ["family_name", "given_name", "family_name_kana", "given_name_kana"]
@@ -53,6 +55,13 @@ class MembershipAdmin(HistoryAdmin):
     search_fields = [f"staff_member__{field}" for field in STAFF_SEARCH] + ["=group__id"]
     autocomplete_fields = ["group", "staff_member"]
     readonly_fields = ["invited_by", "approved_by", "ended_by"]
+    actions = [
+        reason_action(
+            services.membership_remove_for_leak,
+            _("Remove for a leak of information (独自ルール 8)"),
+            field="membership",
+        )
+    ]
 
     @admin.display(description=models.Facility._meta.verbose_name)
     def staff_facility(self, membership):

@@ -162,6 +162,25 @@ class RosterReviewEntryFactory(factory.django.DjangoModelFactory):
     )
 
 
+class LeaveFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = facilities.Leave
+
+    staff_member = factory.SubFactory(StaffMemberFactory)
+    reason = "left"
+    opened_on = TODAY
+
+
+class LeaveItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = facilities.LeaveItem
+
+    leave = factory.SubFactory(LeaveFactory)
+    kind = factory.Sequence(
+        lambda n: ["id_deletion", "groups", "devices", "pledge_reminder"][n % 4]
+    )
+
+
 class AdministratorAppointmentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = facilities.AdministratorAppointment
@@ -362,6 +381,8 @@ FACTORIES = {
         RosterReviewFactory,
         RosterReviewEntryFactory,
         AdministratorAppointmentFactory,
+        LeaveFactory,
+        LeaveItemFactory,
         ConsultationFactory,
         FacilityPledgeFactory,
         StaffPledgeFactory,

@@ -23,6 +23,27 @@ def constraint_message(model, name):
 # (constraint name, builder of the offending unsaved object)
 CASES = [
     (
+        "one_open_leave_per_person",
+        lambda: (
+            (leave := f.LeaveFactory()) and f.LeaveFactory.build(staff_member=leave.staff_member)
+        ),
+    ),
+    (
+        "leave_completed_after_opened",
+        lambda: f.LeaveFactory.build(staff_member=f.StaffMemberFactory(), completed_on=D - DAY),
+    ),
+    (
+        "leave_item_once",
+        lambda: (
+            (item := f.LeaveItemFactory())
+            and f.LeaveItemFactory.build(leave=item.leave, kind=item.kind)
+        ),
+    ),
+    (
+        "waived_item_has_reason",
+        lambda: f.LeaveItemFactory.build(leave=f.LeaveFactory(), status="waived"),
+    ),
+    (
         "facility_joined_after_applied",
         lambda: f.FacilityFactory.build(applied_on=D, joined_on=D - DAY),
     ),
