@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from facilities.models import IdRequest, StaffMember
+from facilities.models import IdRequest, Leave, McsAccount, StaffMember
 from facilities.services import STAFF_FIELDS
 
 
@@ -17,7 +17,27 @@ class StaffForm(forms.ModelForm):
 
 
 class LeaveForm(forms.Form):
-    left_on = forms.DateField(label=_("left the facility on"), widget=DateInput())
+    reason = forms.ChoiceField(
+        label=_("reason"), choices=Leave.Reason.choices, widget=forms.RadioSelect
+    )
+    left_on = forms.DateField(
+        label=_("left the facility on"),
+        widget=DateInput(),
+        required=False,
+        help_text=_("For a person who left the facility."),
+    )
+
+
+class RestrictForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("measure"),
+        choices=[
+            (McsAccount.Status.RESTRICTED, McsAccount.Status.RESTRICTED.label),
+            (McsAccount.Status.BANNED, McsAccount.Status.BANNED.label),
+        ],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class IdRequestForm(forms.Form):

@@ -9,7 +9,9 @@ from facilities.models import (
     AdministratorAppointment,
     Facility,
     IdRequest,
+    Leave,
     McsAccount,
+    RosterReview,
     StaffMember,
 )
 from mcs_admin.models import User
@@ -55,6 +57,14 @@ def id_requests_for(user: User) -> QuerySet[IdRequest]:
 
 def appointments_for(user: User) -> QuerySet[AdministratorAppointment]:
     return AdministratorAppointment.objects.filter(facility__in=facilities_for(user))
+
+
+def leaves_for(user: User) -> QuerySet[Leave]:
+    return Leave.objects.filter(staff_member__facility__in=facilities_for(user))
+
+
+def roster_reviews_for(user: User) -> QuerySet[RosterReview]:
+    return RosterReview.objects.filter(facility__in=facilities_for(user))
 
 
 def open_account(staff_member: StaffMember) -> McsAccount | None:

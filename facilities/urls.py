@@ -12,5 +12,17 @@ urlpatterns = [
     path("staff/<int:pk>/edit/", views.StaffEdit.as_view(), name="staff_edit"),
     path("staff/<int:pk>/leave/", views.StaffLeave.as_view(), name="staff_leave"),
     path("staff/<int:pk>/request/", views.StaffRequest.as_view(), name="staff_request"),
+    path("staff/<int:pk>/restrict/", views.StaffRestrict.as_view(), name="staff_restrict"),
+    path("staff/<int:pk>/reinstate/", views.StaffReinstate.as_view(), name="staff_reinstate"),
     path("id-requests/", views.IdRequestList.as_view(), name="id_requests"),
+    path("id-requests/<int:pk>/step/", views.IdRequestStep.as_view(), name="id_request_step"),
+    path("roster-review/", views.RosterReviewPage.as_view(), name="roster_review"),
+    path(
+        "roster-review/entries/<int:pk>/",
+        views.RosterEntryConfirm.as_view(),
+        name="roster_entry_confirm",
+    ),
+    path("leaves/", views.Leaves.as_view(), name="leaves"),
+    path("leaves/items/<int:pk>/", views.LeaveItemClose.as_view(), name="leave_item_close"),
+    path("leaves/<int:pk>/reminder/", views.LeaveReminder.as_view(), name="leave_reminder"),
 ]

@@ -1,5 +1,6 @@
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -10,13 +11,20 @@ from django.views.generic import DetailView, TemplateView
 
 from devices.selectors import devices_for
 from facilities import services
-from facilities.forms import IdRequestForm, LeaveForm, StaffForm
-from facilities.models import IdRequest, McsAccount
-from facilities.selectors import id_requests_for, staff_for
+from facilities.forms import IdRequestForm, LeaveForm, RestrictForm, StaffForm
+from facilities.models import (
+    IdRequest,
+    Leave,
+    LeaveItem,
+    McsAccount,
+    RosterReview,
+    RosterReviewEntry,
+)
+from facilities.selectors import id_requests_for, leaves_for, roster_reviews_for, staff_for
 from groups.models import Membership, MembershipReview
 from groups.selectors import memberships_for
 from mcs_admin.models import AssociationProfile
-from mcs_admin.pages import ListPage, PageMixin, ServiceFormPage
+from mcs_admin.pages import ActionPage, ListPage, PageMixin, ServiceFormPage
 from pledges.models import StaffPledge
 
 DASHBOARD_ROWS = 10
@@ -163,17 +171,150 @@ class StaffEdit(StaffFormPage):
 
 
 class StaffLeave(StaffFormPage):
+    """Left the facility, or no longer in charge: opens the leaver's checklist."""
+
     form_class = LeaveForm
-    title = _("Mark as left")
-    success_message = _("The staff member is marked as left.")
+    title = _("Mark as left or no longer in charge")
+    success_message = _("The leaver's checklist was opened.")
 
     def get_initial(self):
-        return {"left_on": timezone.localdate()}
+        return {"reason": Leave.Reason.LEFT, "left_on": timezone.localdate()}
 
     def perform(self, form):
-        return services.staff_mark_left(
-            staff_member=self.person, by=self.request.user, **form.cleaned_data
+        services.leave_open(staff_member=self.person, by=self.request.user, **form.cleaned_data)
+        return self.person
+
+    def get_success_url(self):
+        return reverse("facility:leaves", args=[self.facility.pk])
+
+
+class StaffRestrict(StaffFormPage):
+    """留意事項 (2): restrict or ban a user of the facility for misuse."""
+
+    form_class = RestrictForm
+    title = _("Restrict or ban the MCS ID")
+    success_message = _("The MCS ID was restricted.")
+
+    def perform(self, form):
+        account = services.open_account(self.person)
+        if account is None:
+            raise ValidationError(_("This staff member has no MCS ID."))
+        services.account_restrict(account=account, by=self.request.user, **form.cleaned_data)
+        return self.person
+
+
+class StaffReinstate(FacilityPage, ActionPage):
+    success_message = _("The restriction was lifted.")
+
+    def perform(self):
+        person = get_object_or_404(self.staff(), pk=self.kwargs["pk"])
+        account = services.open_account(person)
+        if account is None:
+            raise ValidationError(_("This staff member has no MCS ID."))
+        services.account_reinstate(account=account, by=self.request.user)
+
+    def redirect_url(self):
+        return reverse("facility:staff_detail", args=[self.facility.pk, self.kwargs["pk"]])
+
+
+class IdRequestStep(FacilityPage, ActionPage):
+    """The administrator confirms a step of a deletion: スタッフ解除 done, or the holder deleted
+    their own account."""
+
+    success_message = _("The step was recorded.")
+
+    def perform(self):
+        request = get_object_or_404(
+            id_requests_for(self.request.user).filter(facility=self.facility),
+            pk=self.kwargs["pk"],
         )
+        services.id_request_confirm_step(
+            request=request, step=self.request.POST.get("step", ""), by=self.request.user
+        )
+
+    def redirect_url(self):
+        return reverse("facility:id_requests", args=[self.facility.pk])
+
+
+class RosterReviewPage(FacilityPage, TemplateView):
+    """ID棚卸: confirm, ID by ID, that every holder is still current."""
+
+    template_name = "facilities/roster_review.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        reviews = roster_reviews_for(self.request.user).filter(facility=self.facility)
+        review = reviews.filter(status=RosterReview.Status.OPEN).first()
+        context["review"] = review
+        context["entries"] = (
+            review.entries.select_related("account__staff_member", "confirmed_by") if review else []
+        )
+        context["past"] = reviews.filter(status=RosterReview.Status.COMPLETED)[:5]
+        context["outcomes"] = [
+            choice for choice in RosterReviewEntry.Outcome.choices if choice[0] != "pending"
+        ]
+        return context
+
+
+class RosterEntryConfirm(FacilityPage, ActionPage):
+    success_message = _("Confirmed.")
+
+    def perform(self):
+        entry = get_object_or_404(
+            RosterReviewEntry.objects.filter(
+                review__in=roster_reviews_for(self.request.user).filter(facility=self.facility)
+            ),
+            pk=self.kwargs["pk"],
+        )
+        services.roster_entry_confirm(
+            entry=entry, outcome=self.request.POST.get("outcome", ""), by=self.request.user
+        )
+
+    def redirect_url(self):
+        return reverse("facility:roster_review", args=[self.facility.pk])
+
+
+class Leaves(FacilityPage, ListPage):
+    """The leavers' checklists of the facility, open ones first."""
+
+    template_name = "facilities/leaves.html"
+
+    def rows(self):
+        return (
+            leaves_for(self.request.user)
+            .filter(staff_member__facility=self.facility)
+            .select_related("staff_member")
+            .prefetch_related("items")
+            .order_by(F("completed_on").desc(nulls_first=True), "-opened_on")
+        )
+
+
+class LeaveItemClose(FacilityPage, ActionPage):
+    success_message = _("The item was closed.")
+
+    def perform(self):
+        item = get_object_or_404(
+            LeaveItem.objects.filter(
+                leave__in=leaves_for(self.request.user).filter(staff_member__facility=self.facility)
+            ),
+            pk=self.kwargs["pk"],
+        )
+        services.leave_item_close(
+            item=item, by=self.request.user, waive_reason=self.request.POST.get("waive", "")
+        )
+
+    def redirect_url(self):
+        return reverse("facility:leaves", args=[self.facility.pk])
+
+
+class LeaveReminder(FacilityPage, DetailView):
+    """A page to print and hand over: the pledge's duty after leaving (様式3 第4条)."""
+
+    template_name = "facilities/leave_reminder.html"
+    context_object_name = "leave"
+
+    def get_queryset(self):
+        return leaves_for(self.request.user).filter(staff_member__facility=self.facility)
 
 
 class StaffRequest(StaffFormPage):

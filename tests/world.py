@@ -1,7 +1,7 @@
 """Two facilities, A and B, each with an MCS administrator, a user and the objects their pages
 show; logins as in seed_demo: center, admin-a, admin-b, user-a, user-b."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from facilities.services import appointment_start, staff_link_login
 from groups.models import Membership
@@ -21,7 +21,10 @@ class Side:
     member: object  # an approved member of the side's group (from the other side)
     staff_invitation: object  # the side's staff accepted in the other side's group
     user_invitation: object  # the side's user invited to the other side's group
-    extra: dict = field(default_factory=dict)
+    entry: object  # the staff's line in an open roster review
+    leave: object
+    leave_item: object
+    deletion: object  # a pending request to delete the staff's ID
 
 
 @dataclass
@@ -59,7 +62,16 @@ def build_world():
         f.PatientConsentFactory(
             group=group, status="received", signed_on=f.TODAY, received_on=f.TODAY
         )
+        review = f.RosterReviewFactory(facility=facility)
+        leaver = id_holder(facility)
+        leave = f.LeaveFactory(staff_member=leaver)
         halves[name] = {
+            "entry": f.RosterReviewEntryFactory(review=review, account=staff.mcs_accounts.get()),
+            "leave": leave,
+            "leave_item": f.LeaveItemFactory(leave=leave, kind="pledge_reminder"),
+            "deletion": f.IdRequestFactory(
+                staff_member=leaver, kind="delete", account=leaver.mcs_accounts.get()
+            ),
             "facility": facility,
             "admin": admin,
             "user": user,
