@@ -2,7 +2,9 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from facilities import models
+from facilities.resources import FacilityResource, StaffMemberResource
 from mcs_admin.admin_base import AutocompleteFilter, HistoryAdmin, HistoryInline, ReadOnlyAdmin
+from mcs_admin.sheet_admin import SpreadsheetAdminMixin
 
 STAFF_SEARCH = [
     "family_name",
@@ -20,7 +22,8 @@ class AppointmentInline(HistoryInline):
 
 
 @admin.register(models.Facility)
-class FacilityAdmin(HistoryAdmin):
+class FacilityAdmin(SpreadsheetAdminMixin, HistoryAdmin):
+    resource_classes = [FacilityResource]
     list_display = ["name", "name_kana", "category", "status", "phone", "manager_name", "joined_on"]
     list_filter = ["status", "category"]
     search_fields = ["name", "name_kana", "address", "phone", "email", "manager_name"]
@@ -77,7 +80,8 @@ class McsAccountInline(HistoryInline):
 
 
 @admin.register(models.StaffMember)
-class StaffMemberAdmin(HistoryAdmin):
+class StaffMemberAdmin(SpreadsheetAdminMixin, HistoryAdmin):
+    resource_classes = [StaffMemberResource]
     list_display = ["full_name", "full_name_kana", "facility", "profession", "email", "left_on"]
     list_select_related = ["facility"]
     list_filter = [
@@ -178,6 +182,15 @@ class ConsultationAdmin(HistoryAdmin):
     search_fields = ["contact_name", "summary", "facility__name"]
     autocomplete_fields = ["facility"]
     readonly_fields = ["handled_by"]
+
+
+@admin.register(models.ProfessionSynonym)
+class ProfessionSynonymAdmin(HistoryAdmin):
+    """職種 as old rosters write it, read by the spreadsheet imports of staff."""
+
+    list_display = ["term", "profession"]
+    list_filter = ["profession"]
+    search_fields = ["term"]
 
 
 @admin.register(models.FacilityUserObjectPermission)

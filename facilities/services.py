@@ -1,0 +1,96 @@
+"""Writes of the registry of facilities, staff, MCS IDs and administrators."""
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from facilities.models import AdministratorAppointment, McsAccount, StaffMember
+from mcs_admin.models import User
+
+
+@transaction.atomic
+def mcs_account_record(
+    *,
+    staff_member: StaffMember,
+    login_id: str,
+    status: str,
+    requested_on: date | None,
+    issued_on: date | None,
+    deleted_on: date | None,
+    password_changed_on: date | None,
+    user: User | None,
+) -> McsAccount:
+    """Records a staff member's MCS ID as the support center's roster lists it (独自ルール 2).
+
+    The ID recorded is the staff member's open one, else their latest; a login id other than
+    that of a deleted ID is a new ID. A status left empty is `issued` with a login id,
+    `requested` without.
+    """
+    accounts = McsAccount.objects.select_for_update().filter(staff_member=staff_member)
+    account = (
+        accounts.exclude(status=McsAccount.Status.DELETED).order_by("pk").last()
+        or accounts.order_by("pk").last()
+    )
+    if account is None or (
+        account.status == McsAccount.Status.DELETED and login_id and login_id != account.login_id
+    ):
+        account = McsAccount(staff_member=staff_member)
+    account.login_id = login_id
+    default_status = McsAccount.Status.ISSUED if login_id else McsAccount.Status.REQUESTED
+    account.status = status or default_status
+    account.requested_on = requested_on or account.requested_on
+    account.issued_on = issued_on
+    account.deleted_on = deleted_on
+    account.password_changed_on = password_changed_on
+    account.full_clean()
+    account._history_user = user
+    account.save()
+    return account
+
+
+@transaction.atomic
+def administrator_record(
+    *,
+    staff_member: StaffMember,
+    appointed: bool,
+    started_on: date | None,
+    user: User | None,
+) -> AdministratorAppointment | None:
+    """Makes the staff member an MCS administrator of their facility (第7条), or no longer one.
+
+    An appointment that ends, ends today; `started_on` (today if empty) dates a new one and
+    corrects the start of the open one.
+    """
+    appointment = (
+        AdministratorAppointment.objects.select_for_update()
+        .filter(
+            facility_id=staff_member.facility_id,
+            staff_member=staff_member,
+            ended_on__isnull=True,
+        )
+        .first()
+    )
+    if not appointed:
+        if appointment is not None:
+            appointment.ended_on = timezone.localdate()
+            _save(appointment, user)
+        return None
+    if appointment is None:
+        appointment = AdministratorAppointment(
+            facility_id=staff_member.facility_id,
+            staff_member=staff_member,
+            started_on=started_on or timezone.localdate(),
+        )
+    elif started_on is None or started_on == appointment.started_on:
+        return appointment
+    else:
+        appointment.started_on = started_on
+    _save(appointment, user)
+    return appointment
+
+
+def _save(obj, user: User | None) -> None:
+    obj.full_clean()
+    obj._history_user = user
+    obj.save()
