@@ -2,14 +2,13 @@
 with MCS IDs and administrators (独自ルール 2), columns as on the forms (様式1)."""
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from facilities import services
 from facilities.models import Facility, McsAccount, StaffMember
 from mcs_admin import normalize
-from mcs_admin.choices import Profession
+from mcs_admin.choices import Gender, Profession
 from mcs_admin.sheet_fields import (
     ChoiceWidget,
     DateWidget,
@@ -124,9 +123,9 @@ class RosterField(SheetField):
 class StaffMemberResource(SheetResource):
     """Staff, each with their MCS ID and whether they are an MCS administrator.
 
-    A row names a staff member by 事業所名 and, in this order, their MCS login id, e-mail
-    address, or 氏名 (of someone with no e-mail address yet). Blank MCS ID cells leave the
-    ID as it is: an import never deletes an ID (deletion is an ID request).
+    A row names a staff member by 事業所名 and e-mail address or, failing that, by 氏名 (of
+    someone with no e-mail address yet). Blank MCS ID cells leave the ID as it is: an import
+    never deletes an ID (deletion is an ID request).
     """
 
     key_fields = ["full_name", "facility"]
@@ -136,6 +135,15 @@ class StaffMemberResource(SheetResource):
     profession = SheetField(widget=ProfessionWidget(Profession.choices))
     full_name = FullNameField(
         gettext_lazy("full name"), family="family_name", given="given_name", given_required=True
+    )
+    gender = SheetField(
+        widget=ChoiceWidget(
+            Gender.choices,
+            aliases={
+                Gender.MALE: [pgettext_lazy("gender, one letter", "M")],
+                Gender.FEMALE: [pgettext_lazy("gender, one letter", "F")],
+            },
+        )
     )
     full_name_kana = FullNameField(
         gettext_lazy("full name (kana)"),
@@ -159,9 +167,7 @@ class StaffMemberResource(SheetResource):
     is_administrator = RosterField(
         gettext_lazy("MCS administrator"), widget=MarkWidget(), keep_if_blank=False
     )
-    administrator_since = RosterField(
-        gettext_lazy("MCS administrator since"), widget=DateWidget()
-    )
+    administrator_since = RosterField(gettext_lazy("MCS administrator since"), widget=DateWidget())
 
     class Meta:
         model = StaffMember
@@ -187,15 +193,12 @@ class StaffMemberResource(SheetResource):
         if len(found) != 1:
             return None
         staff = found[0].staff.all()
-        login_id = self._cell(row, "mcs_login_id")
-        if login_id and staff.filter(mcs_accounts__login_id=login_id).exists():
-            return staff.filter(mcs_accounts__login_id=login_id).distinct()
         email = normalize.email(self._cell(row, "email"))
         if email and staff.filter(email__iexact=email).exists():
             return staff.filter(email__iexact=email)
         family, given = normalize.split_full_name(self._cell(row, "full_name"))
         same_name = staff.filter(family_name=family, given_name=given)
-        return same_name.filter(Q(email="") | Q(email__iexact=email)) if email else same_name
+        return same_name.filter(email="") if email else same_name
 
     def _cell(self, row, name: str) -> str:
         return cell_text(row.get(self.fields[name].column_name))
@@ -248,4 +251,3 @@ class StaffMemberResource(SheetResource):
             "name": instance.full_name,
             "facility": instance.facility.name,
         }
-

@@ -8,6 +8,7 @@ the preview and error pages in Japanese, exports through `spreadsheet_export` (f
 recorded in the access log).
 """
 
+import contextlib
 import os
 
 from django import forms
@@ -23,8 +24,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from import_export.admin import ImportExportMixin
-from import_export.forms import ConfirmImportForm, ExportForm, ImportForm
 from import_export.formats.base_formats import CSV, XLSX
+from import_export.forms import ConfirmImportForm, ExportForm, ImportForm
 
 from mcs_admin import services, spreadsheets
 
@@ -121,10 +122,8 @@ class SpreadsheetAdminMixin(ImportExportMixin):
         name = getattr(upload, "tmp_storage_name", None)
         if name:
             storage = self.get_tmp_storage_class()(name=name)
-            try:
+            with contextlib.suppress(FileNotFoundError):
                 storage.remove()
-            except FileNotFoundError:
-                pass
 
     @method_decorator(require_POST)
     def process_import(self, request, **kwargs):

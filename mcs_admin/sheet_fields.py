@@ -123,9 +123,10 @@ class MarkWidget(Widget):
 class ChoiceWidget(Widget):
     """One of a choice list, written with its Japanese name; its code is read as well."""
 
-    def __init__(self, choices):
+    def __init__(self, choices, aliases=None):
         super().__init__(coerce_to_string=True)
         self.choices = list(choices)
+        self.aliases = aliases or {}  # code → further names read as that choice
         self._terms = None
 
     def labels(self) -> list[str]:
@@ -137,6 +138,11 @@ class ChoiceWidget(Widget):
             self._terms = {match_key(code): code for code, _label in self.choices}
             with translation.override(settings.LANGUAGE_CODE):
                 self._terms |= {match_key(str(label)): code for code, label in self.choices}
+                self._terms |= {
+                    match_key(str(alias)): code
+                    for code, aliases in self.aliases.items()
+                    for alias in aliases
+                }
         return self._terms
 
     def clean(self, value, row=None, **kwargs):
@@ -258,7 +264,9 @@ class SheetField(Field):
     it is (a new record gets the field's default); `keep_if_blank` does the same for any column.
     """
 
-    def __init__(self, header=None, *, attribute=None, widget=None, aliases=(), keep_if_blank=False):
+    def __init__(
+        self, header=None, *, attribute=None, widget=None, aliases=(), keep_if_blank=False
+    ):
         super().__init__(attribute=attribute, widget=widget)
         self.header = header
         self.aliases = aliases
@@ -354,4 +362,3 @@ class FullNameField(SheetField):
 
     def describe(self):
         return gettext_lazy("Family name, a space, then given name.")
-

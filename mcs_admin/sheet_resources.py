@@ -112,9 +112,7 @@ class SheetResource(ModelResource):
     def column_guide(self) -> list[tuple[str, bool, str]]:
         """(header, required, how to write it) of each column, for the import page."""
         required = {*self.key_fields, *self.required_fields}
-        return [
-            (f.column_name, name in required, f.describe()) for name, f in self.fields.items()
-        ]
+        return [(f.column_name, name in required, f.describe()) for name, f in self.fields.items()]
 
     def _read_headers(self, dataset) -> list[str]:
         """Renames the file's headers to ours; the problems with them, if any."""
@@ -138,8 +136,8 @@ class SheetResource(ModelResource):
                 headers.append(column.column_name)
         dataset.headers = headers
         self.letters = seen
-        required = [*self.key_fields, *self.required_fields]
-        missing = [self.fields[name].column_name for name in required]
+        required = {*self.key_fields, *self.required_fields}
+        missing = [f.column_name for name, f in self.fields.items() if name in required]
         missing = [column for column in missing if column not in seen]
         if missing:
             problems.append(
@@ -229,6 +227,20 @@ class SheetResource(ModelResource):
             before, after = sheet_field.export(original), sheet_field.export(instance)
             if before != after:
                 row_result.changes.append((sheet_field.column_name, str(before), str(after)))
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """As the library's, but a column refused already is not checked again by the model."""
+        errors = dict(import_validation_errors or {})
+        excluded = set(errors)
+        for sheet_field in self.fields.values():
+            if sheet_field.attribute in errors:
+                excluded |= sheet_field.model_attributes
+        try:
+            instance.full_clean(exclude=excluded, validate_unique=validate_unique)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
 
     def describe(self, instance) -> str:
         return str(instance)

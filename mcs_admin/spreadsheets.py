@@ -172,7 +172,8 @@ def _xlsx_rows(data: bytes) -> list[list]:
         logger.info("unreadable XLSX upload", exc_info=True)
         raise not_a_workbook from None
     if formulas:
-        shown = ", ".join(formulas[:_SHOWN_FORMULAS]) + ("…" if len(formulas) > _SHOWN_FORMULAS else "")
+        more = "…" if len(formulas) > _SHOWN_FORMULAS else ""
+        shown = ", ".join(formulas[:_SHOWN_FORMULAS]) + more
         raise SpreadsheetError(
             ngettext(
                 "Cell %(cells)s holds a formula. Replace formulas with their values "

@@ -32,7 +32,11 @@ class Command(BaseCommand):
         except spreadsheets.SpreadsheetError as error:
             raise CommandError(str(error)) from None
         report = services.spreadsheet_import(
-            resource=resource(), dataset=dataset, user=importer, file_name=file.name, dry_run=dry_run
+            resource=resource(),
+            dataset=dataset,
+            user=importer,
+            file_name=file.name,
+            dry_run=dry_run,
         )
         for problem in report.problems:
             where = f"row {problem.row}" if problem.row else "file"
