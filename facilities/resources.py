@@ -98,6 +98,15 @@ def roster_values(person: StaffMember) -> dict:
     return values
 
 
+def account_errors(error: ValidationError) -> dict:
+    """An MCS ID's errors under the roster's columns (the ID's own problems under its login id)."""
+    columns = {name: column for column, name in ACCOUNT_COLUMNS.items()}
+    return {
+        columns.get(name, "mcs_login_id"): messages
+        for name, messages in error.update_error_dict({}).items()
+    }
+
+
 class RosterField(SheetField):
     """A column of the staff member's MCS ID or appointment rather than of the person."""
 
@@ -217,24 +226,39 @@ class StaffMemberResource(SheetResource):
         if is_create or instance._person_changed:  # no empty history entry for an ID change
             super().do_instance_save(instance, is_create)
 
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        errors = dict(import_validation_errors or {})
+        try:
+            super().validate_instance(instance, errors, validate_unique)
+        except ValidationError as error:
+            errors = error.update_error_dict({})
+        if self._account_changed(instance) and not errors.keys() & ACCOUNT_COLUMNS.keys():
+            try:  # the ID's problems now, with the person's, not after the person is saved
+                services.mcs_account_check(staff_member=instance, **self._account(instance))
+            except ValidationError as error:
+                errors.update(account_errors(error))
+        if errors:
+            raise ValidationError(errors)
+
+    @staticmethod
+    def _account_changed(instance) -> bool:
+        wanted, stored = instance._roster, instance._roster_stored
+        return any(wanted[column] != stored[column] for column in ACCOUNT_COLUMNS)
+
+    @staticmethod
+    def _account(instance) -> dict:
+        return {name: instance._roster[column] for column, name in ACCOUNT_COLUMNS.items()}
+
     def after_save_instance(self, instance, row, **kwargs):
         super().after_save_instance(instance, row, **kwargs)
         wanted, stored, user = instance._roster, instance._roster_stored, kwargs.get("user")
-        if any(wanted[column] != stored[column] for column in ACCOUNT_COLUMNS):
+        if self._account_changed(instance):
             try:
                 services.mcs_account_record(
-                    staff_member=instance,
-                    **{name: wanted[column] for column, name in ACCOUNT_COLUMNS.items()},
-                    user=user,
+                    staff_member=instance, **self._account(instance), user=user
                 )
             except ValidationError as error:
-                columns = {name: column for column, name in ACCOUNT_COLUMNS.items()}
-                raise ValidationError(
-                    {
-                        columns.get(name, "mcs_login_id"): messages
-                        for name, messages in error.update_error_dict({}).items()
-                    }
-                ) from None
+                raise ValidationError(account_errors(error)) from None
         if any(wanted[column] != stored[column] for column in APPOINTMENT_COLUMNS):
             try:
                 services.administrator_record(

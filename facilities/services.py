@@ -3,10 +3,49 @@
 from datetime import date
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from facilities.models import AdministratorAppointment, McsAccount, StaffMember
 from mcs_admin.models import User
+
+
+def _account_as_listed(
+    accounts: QuerySet,
+    *,
+    staff_member: StaffMember,
+    login_id: str,
+    status: str,
+    requested_on: date | None,
+    issued_on: date | None,
+    deleted_on: date | None,
+    password_changed_on: date | None,
+) -> McsAccount:
+    account = (
+        accounts.exclude(status=McsAccount.Status.DELETED).order_by("pk").last()
+        or accounts.order_by("pk").last()
+    )
+    if account is None or (
+        account.status == McsAccount.Status.DELETED and login_id and login_id != account.login_id
+    ):
+        account = McsAccount(staff_member=staff_member)
+    account.login_id = login_id
+    default_status = McsAccount.Status.ISSUED if login_id else McsAccount.Status.REQUESTED
+    account.status = status or default_status
+    account.requested_on = requested_on or account.requested_on
+    account.issued_on = issued_on
+    account.deleted_on = deleted_on
+    account.password_changed_on = password_changed_on
+    return account
+
+
+def mcs_account_check(*, staff_member: StaffMember, **listed) -> None:
+    """Raises what `mcs_account_record` would refuse, writing nothing; the staff member may be
+    one still to be saved."""
+    saved = staff_member.pk is not None
+    accounts = staff_member.mcs_accounts.all() if saved else McsAccount.objects.none()
+    account = _account_as_listed(accounts, staff_member=staff_member, **listed)
+    account.full_clean(exclude=None if saved else ["staff_member"])
 
 
 @transaction.atomic
@@ -27,25 +66,17 @@ def mcs_account_record(
     that of a deleted ID is a new ID. A status left empty is `issued` with a login id,
     `requested` without.
     """
-    accounts = McsAccount.objects.select_for_update().filter(staff_member=staff_member)
-    account = (
-        accounts.exclude(status=McsAccount.Status.DELETED).order_by("pk").last()
-        or accounts.order_by("pk").last()
+    account = _account_as_listed(
+        McsAccount.objects.select_for_update().filter(staff_member=staff_member),
+        staff_member=staff_member,
+        login_id=login_id,
+        status=status,
+        requested_on=requested_on,
+        issued_on=issued_on,
+        deleted_on=deleted_on,
+        password_changed_on=password_changed_on,
     )
-    if account is None or (
-        account.status == McsAccount.Status.DELETED and login_id and login_id != account.login_id
-    ):
-        account = McsAccount(staff_member=staff_member)
-    account.login_id = login_id
-    default_status = McsAccount.Status.ISSUED if login_id else McsAccount.Status.REQUESTED
-    account.status = status or default_status
-    account.requested_on = requested_on or account.requested_on
-    account.issued_on = issued_on
-    account.deleted_on = deleted_on
-    account.password_changed_on = password_changed_on
-    account.full_clean()
-    account._history_user = user
-    account.save()
+    _save(account, user)
     return account
 
 

@@ -47,6 +47,19 @@ class UploadForm(ImportForm):
         return upload
 
 
+class FileFormatForm(ExportForm):
+    """The export's choice of file, in words a clerk knows; CSV unless told otherwise."""
+
+    def __init__(self, formats, resources, **kwargs):
+        super().__init__(formats, resources, **kwargs)
+        names = {"csv": _("CSV (UTF-8, which Excel opens)"), "xlsx": _("Excel workbook (.xlsx)")}
+        field = self.fields["format"]
+        field.label = _("File format")
+        field.choices = [(str(i), names[f().get_extension()]) for i, f in enumerate(formats)]
+        field.widget = forms.RadioSelect(choices=field.choices)
+        field.initial = "0"
+
+
 class SignedConfirmForm(ConfirmImportForm):
     """The stored upload's name travels signed: a confirm step reads only what it stored."""
 
@@ -63,7 +76,7 @@ class SpreadsheetAdminMixin(ImportExportMixin):
     export_template_name = "admin/spreadsheets/export.html"
     import_form_class = UploadForm
     confirm_form_class = SignedConfirmForm
-    export_form_class = ExportForm
+    export_form_class = FileFormatForm
 
     def get_import_formats(self):
         return [spreadsheets.SpreadsheetFile]
@@ -109,7 +122,11 @@ class SpreadsheetAdminMixin(ImportExportMixin):
             self._discard_upload(form)
         if form is not None:
             context["column_guide"] = self._resource(request).column_guide()
+            context["title"] = self._title(_("Import %(records)s"))
         return response
+
+    def _title(self, text: str) -> str:
+        return text % {"records": self.opts.verbose_name_plural}
 
     def _resource(self, request):
         return self.get_import_resource_classes(request)[0](
@@ -147,14 +164,13 @@ class SpreadsheetAdminMixin(ImportExportMixin):
         resource = self.choose_import_resource_class(form, request)(
             **self.get_import_resource_kwargs(request, form=form)
         )
-        report = services.spreadsheet_import(
+        return services.spreadsheet_import(
             resource=resource,
             dataset=dataset,
             user=request.user,
             file_name=form.cleaned_data.get("original_file_name", ""),
             request=request,
         )
-        return report
 
     def process_result(self, report, request):
         if not report.ok:
@@ -163,7 +179,7 @@ class SpreadsheetAdminMixin(ImportExportMixin):
             )
             context = {
                 **self.admin_site.each_context(request),
-                "title": _("Import"),
+                "title": self._title(_("Import %(records)s")),
                 "opts": self.model._meta,
                 "report": report,
                 "form": form,
@@ -172,6 +188,12 @@ class SpreadsheetAdminMixin(ImportExportMixin):
             return TemplateResponse(request, [self.import_template_name], context)
         messages.success(request, _("Imported. %(summary)s") % {"summary": report.summary()})
         return HttpResponseRedirect(self._url("changelist"))
+
+    def init_request_context_data(self, request, form):
+        context = super().init_request_context_data(request, form)
+        context["title"] = self._title(_("Export %(records)s"))
+        context["export_count"] = self.get_export_queryset(request).count()
+        return context
 
     def get_export_data(self, file_format, request, queryset, **kwargs):
         resource = self.choose_export_resource_class(kwargs.get("export_form"), request)(

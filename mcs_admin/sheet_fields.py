@@ -25,6 +25,8 @@ from mcs_admin.spreadsheets import unescape_cell
 YES_MARK = pgettext_lazy("spreadsheet cell of a checked item", "Y")
 _YES = {"1", "true", "yes", "y", "\u25cb", "\u25ef", "\u3007", "\u25cf", "\u2713", "\u2714"}
 _NO = {"", "0", "false", "no", "n", "-", "\u00d7", "\u2715", "\u2716"}
+KEPT_IF_BLANK = gettext_lazy("A blank cell leaves the stored value as it is.")
+LIST_SEPARATOR = pgettext_lazy("between the names of a list", ", ")
 _DATE = re.compile(r"^(\d{4})\D(\d{1,2})\D(\d{1,2})\D?(?: 0?0:00(?::00)?)?$")
 
 
@@ -153,7 +155,7 @@ class ChoiceWidget(Widget):
         if code is None:
             raise ValueError(
                 _("“%(value)s” is not one of: %(choices)s.")
-                % {"value": text, "choices": "、".join(self.labels())}
+                % {"value": text, "choices": str(LIST_SEPARATOR).join(self.labels())}
             )
         return code
 
@@ -162,7 +164,7 @@ class ChoiceWidget(Widget):
             return str(dict(self.choices).get(value, value or ""))
 
     def describe(self):
-        return _("One of: %(choices)s.") % {"choices": "、".join(self.labels())}
+        return _("One of: %(choices)s.") % {"choices": str(LIST_SEPARATOR).join(self.labels())}
 
 
 class ProfessionWidget(ChoiceWidget):
@@ -170,7 +172,7 @@ class ProfessionWidget(ChoiceWidget):
 
     def terms(self) -> dict[str, str]:
         if self._terms is None:
-            from facilities.models import ProfessionSynonym
+            from facilities.models import ProfessionSynonym  # facilities imports this module
 
             synonyms = {
                 match_key(term): profession
@@ -181,7 +183,7 @@ class ProfessionWidget(ChoiceWidget):
 
     def describe(self):
         return _("One of: %(choices)s, or a term of the profession synonyms table.") % {
-            "choices": "、".join(self.labels())
+            "choices": str(LIST_SEPARATOR).join(self.labels())
         }
 
 
@@ -194,7 +196,7 @@ class FacilityWidget(Widget):
 
     def find(self, value) -> list:
         """The facilities of that name (normally one); looked up once per import."""
-        from facilities.models import Facility
+        from facilities.models import Facility  # facilities imports this module
 
         name = normalize.text(cell_text(value))
         if name not in self._found:
@@ -202,15 +204,16 @@ class FacilityWidget(Widget):
         return self._found[name]
 
     def clean(self, value, row=None, **kwargs):
-        if not cell_text(value):
+        name = cell_text(value)
+        if not name:
             return None
         found = self.find(value)
         if not found:
-            raise ValueError(_("No facility is registered as “%(name)s”.") % {"name": value})
+            raise ValueError(_("No facility is registered as “%(name)s”.") % {"name": name})
         if len(found) > 1:
             raise ValueError(
                 _("Several facilities are registered as “%(name)s”: rename one in the admin.")
-                % {"name": value}
+                % {"name": name}
             )
         return found[0]
 
@@ -287,7 +290,7 @@ class SheetField(Field):
 
     @staticmethod
     def widget_for(model_field: models.Field) -> Widget:
-        from facilities.models import Facility
+        from facilities.models import Facility  # facilities imports this module
 
         if model_field.choices:
             return ChoiceWidget(model_field.choices)
@@ -318,8 +321,9 @@ class SheetField(Field):
             value = self.model_field.get_default() if self.model_field.has_default() else value
         setattr(instance, self.attribute, value)
 
-    def describe(self):
-        return self.widget.describe()
+    def describe(self) -> str:
+        parts = [self.widget.describe(), KEPT_IF_BLANK if self.keep_if_blank else ""]
+        return " ".join(str(part) for part in parts if part)
 
 
 class FullNameField(SheetField):

@@ -20,7 +20,7 @@ from import_export.resources import ModelResource
 from import_export.results import Error, RowResult
 from openpyxl.utils import get_column_letter
 
-from mcs_admin.sheet_fields import SheetField, cell_text, match_key
+from mcs_admin.sheet_fields import LIST_SEPARATOR, SheetField, cell_text, match_key
 
 
 @dataclass(frozen=True)
@@ -142,7 +142,7 @@ class SheetResource(ModelResource):
         if missing:
             problems.append(
                 _("The first row must hold the column headers; these are missing: %(columns)s.")
-                % {"columns": "、".join(missing)}
+                % {"columns": str(LIST_SEPARATOR).join(missing)}
             )
         return problems
 

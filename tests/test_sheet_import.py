@@ -140,7 +140,7 @@ def test_every_bad_row_is_reported_with_its_row_and_column(center_user):
     rows[3][0] = "存在しない事業所"  # row 4: no such facility
     rows[4][4] = "hanako@"  # row 5: malformed e-mail
     rows[5][5] = "mcs0"  # row 6: the login id of row 2
-    rows[6][2] = "佐藤花子"  # row 7: 氏名 without a space
+    rows[6][2], rows[6][5] = "佐藤花子", "mcs0"  # row 7: 氏名 without a space, row 2's ID
     rows[8][1], rows[8][4] = "", "x@"  # row 9: two problems in one row
     report = run(StaffMemberResource, csv_bytes(rows), center_user)
     assert problems(report)[0][:2] == (3, "職種 (B)")
@@ -149,6 +149,7 @@ def test_every_bad_row_is_reported_with_its_row_and_column(center_user):
         (5, "メールアドレス (E)", "有効なメールアドレスを入力してください。"),
         (6, "MCSログインID (F)", "このMCSログインIDは既に使用されています。"),
         (7, "氏名 (C)", "氏名は姓と名の間に空白を入れて入力してください（例: 山田 花子）。"),
+        (7, "MCSログインID (F)", "このMCSログインIDは既に使用されています。"),
         (9, "職種 (B)", "このフィールドは空ではいけません。"),
         (9, "メールアドレス (E)", "有効なメールアドレスを入力してください。"),
     ]
