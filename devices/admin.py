@@ -2,12 +2,15 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from devices import models
+from devices.resources import DeviceResource
 from facilities.admin import STAFF_SEARCH
 from mcs_admin.admin_base import AutocompleteFilter, HistoryAdmin
+from mcs_admin.sheet_admin import SpreadsheetAdminMixin
 
 
 @admin.register(models.Device)
-class DeviceAdmin(HistoryAdmin):
+class DeviceAdmin(SpreadsheetAdminMixin, HistoryAdmin):
+    resource_classes = [DeviceResource]
     list_display = ["label", "kind", "facility", "ownership", "assigned_to", "status", "secured"]
     list_select_related = ["facility", "assigned_to"]
     list_filter = ["kind", "ownership", "status", ("facility", AutocompleteFilter)]

@@ -8,9 +8,11 @@ from django.utils.translation import gettext_lazy as _
 
 from facilities import models, services
 from facilities.admin_views import IdRequestHandleView, RosterRoundView
+from facilities.resources import FacilityResource, StaffMemberResource
 from mcs_admin.admin_actions import reason_action, service_action
 from mcs_admin.admin_base import AutocompleteFilter, HistoryAdmin, HistoryInline, ReadOnlyAdmin
 from mcs_admin.models import User
+from mcs_admin.sheet_admin import SpreadsheetAdminMixin
 
 STAFF_SEARCH = [
     "family_name",
@@ -28,7 +30,9 @@ class AppointmentInline(HistoryInline):
 
 
 @admin.register(models.Facility)
-class FacilityAdmin(HistoryAdmin):
+class FacilityAdmin(SpreadsheetAdminMixin, HistoryAdmin):
+    resource_classes = [FacilityResource]
+
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
         for appointment in formset.queryset.select_related("staff_member__user"):
@@ -100,7 +104,9 @@ class McsAccountInline(HistoryInline):
 
 
 @admin.register(models.StaffMember)
-class StaffMemberAdmin(HistoryAdmin):
+class StaffMemberAdmin(SpreadsheetAdminMixin, HistoryAdmin):
+    resource_classes = [StaffMemberResource]
+
     def save_model(self, request, obj, form, change):
         previous = models.StaffMember.objects.filter(pk=obj.pk).values_list("user", flat=True)
         super().save_model(request, obj, form, change)
@@ -288,6 +294,15 @@ class ConsultationAdmin(HistoryAdmin):
     search_fields = ["contact_name", "summary", "facility__name"]
     autocomplete_fields = ["facility"]
     readonly_fields = ["handled_by"]
+
+
+@admin.register(models.ProfessionSynonym)
+class ProfessionSynonymAdmin(HistoryAdmin):
+    """職種 as old rosters write it, read by the spreadsheet imports of staff."""
+
+    list_display = ["term", "profession"]
+    list_filter = ["profession"]
+    search_fields = ["term"]
 
 
 @admin.register(models.FacilityUserObjectPermission)

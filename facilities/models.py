@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
@@ -739,3 +740,30 @@ class Consultation(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} ({self.contact_name})"
+
+
+class ProfessionSynonym(models.Model):
+    """職種 as old rosters write it (Ns, ナース, ケアマネ …), kept by the support center.
+
+    Spreadsheet imports read a 職種 cell as a profession's code or Japanese name, or as a term
+    of this table (letter case aside).
+    """
+
+    term = NormalizedCharField(_("term"), max_length=40)
+    profession = models.CharField(_("profession"), max_length=40, choices=Profession.choices)
+    history = History()
+
+    class Meta:
+        verbose_name = _("profession synonym")
+        verbose_name_plural = _("profession synonyms")
+        ordering = ["profession", "term"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("term"),
+                name="profession_synonym_unique_term",
+                violation_error_message=_("This term is already in the table."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.term} → {self.get_profession_display()}"

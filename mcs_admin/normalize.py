@@ -53,3 +53,12 @@ def email(value: str) -> str:
 def full_name(family_name: str, given_name: str) -> str:
     """氏名 as printed: 姓, a full-width space, 名."""
     return "　".join(part for part in (family_name, given_name) if part)
+
+
+def split_full_name(value: str) -> tuple[str, str]:
+    """氏名 from a roster → (姓, 名), split at the first space, full- or half-width.
+
+    A name with no space is all 姓 (名 empty): the caller decides whether that will do.
+    """
+    family, _, given = text(value).partition(" ")
+    return family, given

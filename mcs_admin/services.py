@@ -1,9 +1,12 @@
 from collections.abc import Iterable
 
-from django.db import models
+import tablib
+from django.db import models, transaction
 from django.http import HttpRequest
 
+from mcs_admin import spreadsheets
 from mcs_admin.models import AccessLog, User
+from mcs_admin.sheet_resources import ImportReport, SheetResource
 
 
 def access_log_record(
@@ -31,3 +34,66 @@ def access_log_record(
         row_count=row_count,
         ip_address=request.META.get("REMOTE_ADDR") if request is not None else None,
     )
+
+
+@transaction.atomic
+def spreadsheet_import(
+    *,
+    resource: SheetResource,
+    dataset: tablib.Dataset,
+    user: User,
+    file_name: str,
+    dry_run: bool = False,
+    request: HttpRequest | None = None,
+) -> ImportReport:
+    """Imports a whole file or nothing: any bad row rolls every row back.
+
+    Every change keeps its history with `user`; a real import is recorded in the access log.
+    """
+    result = resource.import_data(
+        dataset,
+        dry_run=dry_run,
+        raise_errors=False,
+        use_transactions=True,
+        rollback_on_validation_errors=True,
+        user=user,
+        file_name=file_name,
+        request=request,
+    )
+    report = result.report
+    if report.ok and not dry_run:
+        access_log_record(
+            user=user,
+            action=AccessLog.Action.IMPORT,
+            targets=report.saved,
+            target_type=resource._meta.model._meta.label,
+            description=f"{file_name}: {report.summary()}"[:300],
+            row_count=len(report.outcomes),
+            request=request,
+        )
+    return report
+
+
+def spreadsheet_export(
+    *,
+    resource: SheetResource,
+    file_format: str,
+    user: User,
+    queryset: models.QuerySet | None = None,
+    request: HttpRequest | None = None,
+) -> bytes:
+    """The records as CSV (UTF-8 with BOM) or XLSX, recorded in the access log (DESIGN §6)."""
+    xlsx = file_format == "xlsx"
+    dataset = resource.export(queryset, force_native_type=xlsx)
+    data = spreadsheets.write_xlsx(dataset) if xlsx else spreadsheets.write_csv(dataset)
+    filters = request.GET.urlencode() if request is not None else ""
+    access_log_record(
+        user=user,
+        action=AccessLog.Action.EXPORT,
+        targets=resource.exported,
+        target_type=resource._meta.model._meta.label,
+        description=" ".join([file_format.upper(), filters])[:300].strip(),
+        row_count=len(dataset),
+        request=request,
+    )
+    return data

@@ -134,6 +134,14 @@ class ApplicationRosterLineFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"roster{n}@example.jp")
 
 
+class ProfessionSynonymFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = facilities.ProfessionSynonym
+
+    term = factory.Sequence(lambda n: f"term{n}")
+    profession = "nurse"
+
+
 class IdRequestFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = facilities.IdRequest
@@ -377,6 +385,7 @@ FACTORIES = {
         McsAccountFactory,
         UsageApplicationFactory,
         ApplicationRosterLineFactory,
+        ProfessionSynonymFactory,
         IdRequestFactory,
         RosterReviewFactory,
         RosterReviewEntryFactory,

@@ -72,6 +72,12 @@ CASES = [
         ),
     ),
     (
+        "profession_synonym_unique_term",
+        lambda: (
+            f.ProfessionSynonymFactory(term="Nrs") and f.ProfessionSynonymFactory.build(term="NRS")
+        ),
+    ),
+    (
         "one_open_account_per_staff",
         lambda: (
             (account := f.McsAccountFactory())

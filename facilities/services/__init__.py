@@ -16,6 +16,11 @@ from facilities.services.id_requests import (
     login_id_reusable_on,
 )
 from facilities.services.leaves import leave_item_close, leave_open, staff_mark_left
+from facilities.services.records import (
+    administrator_record,
+    mcs_account_check,
+    mcs_account_record,
+)
 from facilities.services.roster_reviews import (
     roster_entry_confirm,
     roster_review_open,
@@ -39,6 +44,7 @@ __all__ = [
     "account_record_password_change",
     "account_reinstate",
     "account_restrict",
+    "administrator_record",
     "application_approve",
     "application_check",
     "application_reject",
@@ -53,6 +59,8 @@ __all__ = [
     "leave_item_close",
     "leave_open",
     "login_id_reusable_on",
+    "mcs_account_check",
+    "mcs_account_record",
     "open_account",
     "require_administrator",
     "require_center",

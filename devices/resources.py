@@ -1,0 +1,57 @@
+"""The device register's spreadsheet (第12条): a facility's devices with their measures."""
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from devices.models import Device
+from mcs_admin import normalize
+from mcs_admin.sheet_fields import SheetField, StaffMemberWidget, cell_text
+from mcs_admin.sheet_resources import SheetResource
+
+
+class DeviceResource(SheetResource):
+    """A row names a device by 事業所名 and its label; 使用者 is a staff member of that facility."""
+
+    key_fields = ["label", "facility"]
+    required_fields = ["kind", "ownership"]
+
+    facility = SheetField(gettext_lazy("facility name"))
+    assigned_to = SheetField(widget=StaffMemberWidget(facility))
+
+    class Meta:
+        model = Device
+        fields = [
+            "facility",
+            "label",
+            "kind",
+            "ownership",
+            "assigned_to",
+            "status",
+            "registered_on",
+            "retired_on",
+            "personal_use_permitted_on",
+            "boot_password",
+            "no_file_sharing",
+            "antivirus",
+            "browser_saves_no_password",
+            "follows_procedures",
+            "remote_wipe",
+            "emergency_line_stop",
+            "mdm",
+        ]
+
+    def filter_export(self, queryset, **kwargs):
+        return queryset.select_related("facility", "assigned_to")
+
+    def lookup(self, row):
+        found = self.fields["facility"].widget.find(row[self.fields["facility"].column_name])
+        label = normalize.text(cell_text(row[self.fields["label"].column_name]))
+        if len(found) != 1 or not label:
+            return None
+        return Device.objects.filter(facility=found[0], label=label)
+
+    def describe(self, instance):
+        return _("%(name)s (%(facility)s)") % {
+            "name": instance.label,
+            "facility": instance.facility.name,
+        }

@@ -1,0 +1,130 @@
+"""The registry as a spreadsheet lists it: MCS IDs and administrators recorded row by row."""
+
+from datetime import date
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from facilities.models import AdministratorAppointment, McsAccount, StaffMember
+from facilities.services.staff import sync_administrator_permissions
+from mcs_admin.history import save_by
+from mcs_admin.models import User
+
+
+def _account_as_listed(
+    accounts: QuerySet,
+    *,
+    staff_member: StaffMember,
+    login_id: str,
+    status: str,
+    requested_on: date | None,
+    issued_on: date | None,
+    deleted_on: date | None,
+    password_changed_on: date | None,
+) -> McsAccount:
+    account = (
+        accounts.exclude(status=McsAccount.Status.DELETED).order_by("pk").last()
+        or accounts.order_by("pk").last()
+    )
+    if account is None or (
+        account.status == McsAccount.Status.DELETED and login_id and login_id != account.login_id
+    ):
+        account = McsAccount(staff_member=staff_member)
+    account.login_id = login_id
+    default_status = McsAccount.Status.ISSUED if login_id else McsAccount.Status.REQUESTED
+    account.status = status or default_status
+    account.requested_on = requested_on or account.requested_on
+    account.issued_on = issued_on
+    account.deleted_on = deleted_on
+    account.password_changed_on = password_changed_on
+    return account
+
+
+def mcs_account_check(*, staff_member: StaffMember, **listed) -> None:
+    """Raises what `mcs_account_record` would refuse, writing nothing; the staff member may be
+    one still to be saved."""
+    saved = staff_member.pk is not None
+    accounts = staff_member.mcs_accounts.all() if saved else McsAccount.objects.none()
+    account = _account_as_listed(accounts, staff_member=staff_member, **listed)
+    account.full_clean(exclude=None if saved else ["staff_member"])
+
+
+@transaction.atomic
+def mcs_account_record(
+    *,
+    staff_member: StaffMember,
+    login_id: str,
+    status: str,
+    requested_on: date | None,
+    issued_on: date | None,
+    deleted_on: date | None,
+    password_changed_on: date | None,
+    user: User | None,
+) -> McsAccount:
+    """Records a staff member's MCS ID as the support center's roster lists it (独自ルール 2).
+
+    The ID recorded is the staff member's open one, else their latest; a login id other than
+    that of a deleted ID is a new ID. A status left empty is `issued` with a login id,
+    `requested` without.
+    """
+    account = _account_as_listed(
+        McsAccount.objects.select_for_update().filter(staff_member=staff_member),
+        staff_member=staff_member,
+        login_id=login_id,
+        status=status,
+        requested_on=requested_on,
+        issued_on=issued_on,
+        deleted_on=deleted_on,
+        password_changed_on=password_changed_on,
+    )
+    _save(account, user)
+    return account
+
+
+@transaction.atomic
+def administrator_record(
+    *,
+    staff_member: StaffMember,
+    appointed: bool,
+    started_on: date | None,
+    user: User | None,
+) -> AdministratorAppointment | None:
+    """Makes the staff member an MCS administrator of their facility (第7条), or no longer one.
+
+    An appointment that ends, ends today; `started_on` (today if empty) dates a new one and
+    corrects the start of the open one.
+    """
+    appointment = (
+        AdministratorAppointment.objects.select_for_update()
+        .filter(
+            facility_id=staff_member.facility_id,
+            staff_member=staff_member,
+            ended_on__isnull=True,
+        )
+        .first()
+    )
+    if not appointed:
+        if appointment is not None:
+            appointment.ended_on = timezone.localdate()
+            _save(appointment, user)
+        return None
+    if appointment is None:
+        appointment = AdministratorAppointment(
+            facility_id=staff_member.facility_id,
+            staff_member=staff_member,
+            started_on=started_on or timezone.localdate(),
+        )
+    elif started_on is None or started_on == appointment.started_on:
+        return appointment
+    else:
+        appointment.started_on = started_on
+    _save(appointment, user)
+    return appointment
+
+
+def _save(obj, user: User | None) -> None:
+    obj.full_clean()
+    save_by(obj, user)
+    if isinstance(obj, AdministratorAppointment) and obj.staff_member.user_id:
+        sync_administrator_permissions(obj.staff_member.user)

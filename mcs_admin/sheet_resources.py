@@ -1,0 +1,310 @@
+"""The base of every spreadsheet resource, and the report of an import, row by row.
+
+django-import-export does the reading of rows into records, the dry run and the transaction;
+this base adds what the office needs: Japanese headers (and the aliases old files use), records
+found by their natural keys (a facility by its name …) rather than by our ids, a row that names
+the same record as an earlier row refused, unchanged rows skipped (a re-import changes nothing),
+the importing user on every history entry, and a report that names the sheet's row and column
+of every problem.
+"""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import DatabaseError
+from django.utils import translation
+from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import gettext as _
+from import_export.resources import ModelResource
+from import_export.results import Error, RowResult
+from openpyxl.utils import get_column_letter
+
+from mcs_admin.sheet_fields import LIST_SEPARATOR, SheetField, cell_text, match_key
+
+
+@dataclass(frozen=True)
+class RowOutcome:
+    row: int
+    action: str  # RowResult.IMPORT_TYPE_NEW, _UPDATE or _SKIP (unchanged)
+    record: str
+    changes: list[tuple[str, str, str]]  # (column, before, after)
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int | None  # the sheet's row number; None for the file as a whole
+    column: str
+    message: str
+
+
+@dataclass
+class ImportReport:
+    outcomes: list[RowOutcome] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    saved: list = field(default_factory=list)  # records created or changed
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def count(self, action: str) -> int:
+        return sum(1 for outcome in self.outcomes if outcome.action == action)
+
+    @property
+    def new(self) -> int:
+        return self.count(RowResult.IMPORT_TYPE_NEW)
+
+    @property
+    def changed(self) -> int:
+        return self.count(RowResult.IMPORT_TYPE_UPDATE)
+
+    @property
+    def unchanged(self) -> int:
+        return self.count(RowResult.IMPORT_TYPE_SKIP)
+
+    @property
+    def bad_rows(self) -> int:
+        return len({problem.row for problem in self.problems if problem.row is not None})
+
+    def summary(self) -> str:
+        return _("%(rows)d rows: %(new)d new, %(changed)d changed, %(unchanged)d unchanged.") % {
+            "rows": len(self.outcomes),
+            "new": self.new,
+            "changed": self.changed,
+            "unchanged": self.unchanged,
+        }
+
+
+class SheetResource(ModelResource):
+    """A model's spreadsheet: its columns (`Meta.fields`), natural key and required columns."""
+
+    #: the columns that find an existing record (see `lookup`); a file must have them
+    key_fields: list[str] = []
+    #: further columns a file must have, because a new record needs them
+    required_fields: list[str] = []
+
+    class Meta:
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
+        store_instance = True
+        skip_html_diff = True
+        use_transactions = True
+
+    @classmethod
+    def field_from_django_field(cls, field_name, django_field, readonly):
+        return SheetField()
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        with translation.override(settings.LANGUAGE_CODE):
+            for name, sheet_field in self.fields.items():
+                sheet_field.bind(name, self._meta.model)
+        self.letters: dict[str, str] = {}
+        self.ignored_columns: list[str] = []
+        self._rows_of_records: dict[int, int] = {}
+        self._row = 0
+
+    # -- the file's columns -------------------------------------------------------------------
+
+    def column_guide(self) -> list[tuple[str, bool, str]]:
+        """(header, required, how to write it) of each column, for the import page."""
+        required = {*self.key_fields, *self.required_fields}
+        return [(f.column_name, name in required, f.describe()) for name, f in self.fields.items()]
+
+    def _read_headers(self, dataset) -> list[str]:
+        """Renames the file's headers to ours; the problems with them, if any."""
+        by_term = {term: f for f in self.fields.values() for term in f.header_terms}
+        problems, headers, seen = [], [], {}
+        for index, header in enumerate(dataset.headers):
+            letter = get_column_letter(index + 1)
+            column = by_term.get(match_key(cell_text(header)))
+            if column is None:
+                name = header or _("(no header)")
+                self.ignored_columns.append(f"{name} ({letter})")
+                headers.append(header)
+            elif column.column_name in seen:
+                problems.append(
+                    _("Columns %(first)s and %(second)s are both “%(column)s”.")
+                    % {"first": seen[column.column_name], "second": letter, "column": header}
+                )
+                headers.append(header)
+            else:
+                seen[column.column_name] = letter
+                headers.append(column.column_name)
+        dataset.headers = headers
+        self.letters = seen
+        required = {*self.key_fields, *self.required_fields}
+        missing = [f.column_name for name, f in self.fields.items() if name in required]
+        missing = [column for column in missing if column not in seen]
+        if missing:
+            problems.append(
+                _("The first row must hold the column headers; these are missing: %(columns)s.")
+                % {"columns": str(LIST_SEPARATOR).join(missing)}
+            )
+        return problems
+
+    def column_label(self, attribute: str) -> str:
+        for sheet_field in self.fields.values():
+            if attribute in sheet_field.model_attributes:
+                letter = self.letters.get(sheet_field.column_name)
+                return (
+                    f"{sheet_field.column_name} ({letter})" if letter else sheet_field.column_name
+                )
+        return ""
+
+    # -- the import ---------------------------------------------------------------------------
+
+    def import_data(self, dataset, **kwargs):
+        problems = self._read_headers(dataset)
+        if problems:
+            result = self.get_result_class()()
+            for problem in problems:
+                result.append_base_error(Error(ValueError(problem)))
+        else:
+            try:
+                result = super().import_data(dataset, **kwargs)
+            except DatabaseError as error:  # a race with another write; all rolled back
+                result = self.get_result_class()()
+                result.append_base_error(Error(error))
+        result.report = self._report(result)
+        return result
+
+    def import_row(self, row, instance_loader, **kwargs):
+        if not any(cell_text(value) for value in row.values()):
+            blank = self.get_row_result_class()()
+            blank.import_type = RowResult.IMPORT_TYPE_SKIP
+            blank.is_blank = True
+            return blank
+        return super().import_row(row, instance_loader, **kwargs)
+
+    def before_import_row(self, row, **kwargs):
+        self._row = kwargs["row_number"] + 1  # the sheet's row: its first row holds headers
+
+    def lookup(self, row):
+        """The queryset of records this row names by its natural key, or None if it names none."""
+        raise NotImplementedError
+
+    def get_instance(self, instance_loader, row):
+        queryset = self.lookup(row)
+        found = list(queryset[:2]) if queryset is not None else []
+        key_attribute = self.fields[self.key_fields[0]].attribute
+        if len(found) > 1:
+            raise ValidationError(
+                {key_attribute: _("Several records match this row: make them distinct first.")}
+            )
+        if found:
+            self._claim(found[0], key_attribute)
+            return found[0]
+        return None
+
+    def _claim(self, instance, key_attribute):
+        earlier = self._rows_of_records.setdefault(instance.pk, self._row)
+        if earlier != self._row:
+            raise ValidationError(
+                {key_attribute: _("Row %(row)d is about the same record.") % {"row": earlier}}
+            )
+
+    def before_save_instance(self, instance, row, **kwargs):
+        instance._history_user = kwargs.get("user")
+        instance._change_reason = _("Imported from %(file)s") % {
+            "file": kwargs.get("file_name") or _("a spreadsheet")
+        }
+
+    def after_save_instance(self, instance, row, **kwargs):
+        self._rows_of_records.setdefault(instance.pk, self._row)
+
+    def after_import_row(self, row, row_result, **kwargs):
+        original, instance = row_result.original, row_result.instance
+        row_result.changes = []
+        if row_result.import_type != RowResult.IMPORT_TYPE_UPDATE or original is None:
+            return
+        for sheet_field in self.get_import_fields():
+            if sheet_field.column_name not in row:
+                continue
+            before, after = sheet_field.export(original), sheet_field.export(instance)
+            if before != after:
+                row_result.changes.append((sheet_field.column_name, str(before), str(after)))
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """As the library's, but a column refused already is not checked again by the model."""
+        errors = dict(import_validation_errors or {})
+        excluded = set(errors)
+        for sheet_field in self.fields.values():
+            if sheet_field.attribute in errors:
+                excluded |= sheet_field.model_attributes
+        try:
+            instance.full_clean(exclude=excluded, validate_unique=validate_unique)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def describe(self, instance) -> str:
+        return str(instance)
+
+    def _report(self, result) -> ImportReport:
+        report = ImportReport(ignored_columns=self.ignored_columns)
+        for number, row_result in enumerate(result.rows, start=2):
+            if getattr(row_result, "is_blank", False):
+                continue
+            if row_result.import_type in (
+                RowResult.IMPORT_TYPE_NEW,
+                RowResult.IMPORT_TYPE_UPDATE,
+                RowResult.IMPORT_TYPE_SKIP,
+            ):
+                report.outcomes.append(
+                    RowOutcome(
+                        number,
+                        row_result.import_type,
+                        self.describe(row_result.instance),
+                        getattr(row_result, "changes", []),
+                    )
+                )
+                if row_result.import_type != RowResult.IMPORT_TYPE_SKIP:
+                    report.saved.append(row_result.instance)
+            elif row_result.import_type == RowResult.IMPORT_TYPE_INVALID:
+                report.problems += self._problems(number, row_result.validation_error)
+            else:
+                report.problems += [
+                    Problem(number, "", _("Unexpected error: %(error)s") % {"error": e.error})
+                    for e in row_result.errors
+                ]
+        report.problems += [Problem(None, "", str(e.error)) for e in result.base_errors]
+        return report
+
+    def _problems(self, number: int, error: ValidationError) -> list[Problem]:
+        errors = getattr(error, "error_dict", None) or {NON_FIELD_ERRORS: error.error_list}
+        return [
+            Problem(
+                number,
+                "" if attribute == NON_FIELD_ERRORS else self.column_label(attribute),
+                message,
+            )
+            for attribute, field_errors in errors.items()
+            for message in ValidationError(field_errors).messages
+        ]
+
+    # -- the export ---------------------------------------------------------------------------
+
+    def export(self, queryset=None, **kwargs):
+        self.exported = []
+        with translation.override(settings.LANGUAGE_CODE):
+            dataset = super().export(queryset, **kwargs)
+        dataset.title = str(self._meta.model._meta.verbose_name_plural)
+        return dataset
+
+    def export_resource(self, instance, selected_fields=None, **kwargs):
+        self.exported.append(instance)
+        return super().export_resource(instance, selected_fields, **kwargs)
+
+
+def sheet_resources() -> dict[str, type[SheetResource]]:
+    """The resource of each model that has one, by the model's name (`facility` …)."""
+    autodiscover_modules("resources")
+    return {
+        resource._meta.model._meta.model_name: resource
+        for resource in SheetResource.__subclasses__()
+    }
