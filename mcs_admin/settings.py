@@ -116,6 +116,11 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = None  # uploads are served only through permission-checking views, never directly
+STORAGES = {
+    # the files' URLs lead to the view that checks permission (mcs_admin.uploads)
+    "default": {"BACKEND": "mcs_admin.uploads.ProtectedStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 
 LOGIN_URL = "admin:login"
 SIMPLE_HISTORY_REVERT_DISABLED = True  # history is evidence: read it, never roll it back
