@@ -2,7 +2,14 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from facilities import models
-from mcs_admin.admin_base import AutocompleteFilter, HistoryAdmin, HistoryInline, ReadOnlyAdmin
+from facilities.pdf import APPLICATION_FORM
+from mcs_admin.admin_base import (
+    AutocompleteFilter,
+    HistoryAdmin,
+    HistoryInline,
+    PrintableAdmin,
+    ReadOnlyAdmin,
+)
 
 STAFF_SEARCH = [
     "family_name",
@@ -48,11 +55,19 @@ class RosterLineInline(HistoryInline):
 
 
 @admin.register(models.UsageApplication)
-class UsageApplicationAdmin(HistoryAdmin):
-    list_display = ["facility", "status", "prepared_on", "received_on", "decided_on"]
+class UsageApplicationAdmin(PrintableAdmin):
+    printed_form = APPLICATION_FORM
+    list_display = [
+        "facility",
+        "document_number",
+        "status",
+        "prepared_on",
+        "received_on",
+        "decided_on",
+    ]
     list_filter = ["status", ("facility", AutocompleteFilter)]
     list_select_related = ["facility"]
-    search_fields = ["facility__name", "facility__name_kana"]
+    search_fields = ["document_number", "facility__name", "facility__name_kana"]
     autocomplete_fields = ["facility"]
     readonly_fields = ["decided_by"]
     inlines = [RosterLineInline]

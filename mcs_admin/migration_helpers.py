@@ -15,8 +15,8 @@ def backfill_document_numbers(app_label: str, forms: dict[str, int]):
         for model_name, form_number in forms.items():
             model = apps.get_model(app_label, model_name)
             history = apps.get_model(app_label, f"historical{model_name}")
-            for pk in model.objects.filter(document_number="").order_by("pk").values_list(
-                "pk", flat=True
+            for pk in (
+                model.objects.filter(document_number="").order_by("pk").values_list("pk", flat=True)
             ):
                 row = numbers.objects.create(form_number=form_number)
                 year = timezone.localtime(row.issued_at).year

@@ -234,5 +234,5 @@ class NumberedDocument(models.Model):
         super().save(*args, **kwargs)
 
     def paper_expected(self) -> bool:
-        """Whether a signed form comes back; an exemption (an earlier pledge, a contract) has none."""
+        """Whether signed paper comes back; an exemption (earlier pledge, contract) has none."""
         return True

@@ -29,11 +29,12 @@ def content_type(file) -> str | None:
 
 
 def validate_scanned_copy(value):
-    if getattr(value, "_committed", True):
+    """An upload (a form's UploadedFile or a model's new FieldFile): PDF, JPEG or PNG, ≤ 10 MB."""
+    if getattr(value, "_committed", False):
         return  # a file already stored was checked when it came
     if value.size > MAX_BYTES:
         raise ValidationError(_("A scanned copy can be at most 10 MB."), code="too_large")
-    if content_type(value.file) not in EXTENSIONS:
+    if content_type(value) not in EXTENSIONS:
         raise ValidationError(
             _("A scanned copy must be a PDF, JPEG or PNG file."), code="invalid_type"
         )
@@ -41,7 +42,7 @@ def validate_scanned_copy(value):
 
 def scanned_copy_path(instance, filename: str) -> str:
     """A generated name: what the uploader called the file never reaches the disk."""
-    extension = EXTENSIONS.get(content_type(instance.scanned_copy.file), "")
+    extension = EXTENSIONS.get(content_type(instance.scanned_copy), "")
     return f"{instance._meta.app_label}/{uuid.uuid4().hex}{extension}"
 
 

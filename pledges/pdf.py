@@ -49,6 +49,12 @@ STAFF_PLEDGE_FORM = PrintedForm(
     model=StaffPledge,
     template_name="pdf/form3_staff_pledge.html",
     document=_staff_pledge,
-    blank=lambda: {"date": None, "facility_name": "", "manager_name": "", "address": "", "name": ""},
+    blank=lambda: {
+        "date": None,
+        "facility_name": "",
+        "manager_name": "",
+        "address": "",
+        "name": "",
+    },
     select_related=["staff_member__facility"],
 )
