@@ -15,6 +15,7 @@ from mcs_admin.documents import document_receive
 from mcs_admin.pdf import render_form
 from pledges.pdf import STAFF_PLEDGE_FORM
 from tests import factories as f
+from tests.html_forms import form_data
 from tests.pdf_reading import qr_codes
 
 pytestmark = pytest.mark.django_db
@@ -231,3 +232,18 @@ def test_the_change_page_links_the_scan_through_the_checking_view(center_client,
     url = reverse("admin:consents_patientconsent_change", args=[consent.pk])
     html = center_client.get(url).content.decode()
     assert reverse("scanned-copy", args=[consent.scanned_copy.name]) in html
+
+
+def test_an_upload_through_the_change_page_is_checked_too(center_client):
+    pledge = f.FacilityPledgeFactory()
+    url = reverse("admin:pledges_facilitypledge_change", args=[pledge.pk])
+    data = form_data(center_client.get(url).content.decode(), "facilitypledge_form")
+    fake = SimpleUploadedFile("scan.pdf", b"<html>not a scan</html>" * 20)
+    response = center_client.post(url, {**data, "scanned_copy": fake, "_save": ""})
+    assert response.status_code == 200
+    assert "scanned_copy" in response.context["adminform"].form.errors
+    real = SimpleUploadedFile("scan.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 400)
+    response = center_client.post(url, {**data, "scanned_copy": real, "_save": ""})
+    assert response.status_code == 302
+    pledge.refresh_from_db()
+    assert pledge.scanned_copy.name.endswith(".jpg")
