@@ -33,5 +33,5 @@ CONSENT_FORM = PrintedForm(
         "family_name": "",
         "family_address": "",
     },
-    select_related=["group__patient"],
+    select_related=("group__patient",),
 )

@@ -62,6 +62,6 @@ APPLICATION_FORM = PrintedForm(
     template_name="pdf/form1_application.html",
     document=_application,
     blank=_blank,
-    select_related=["facility"],
-    prefetch_related=["roster_lines"],
+    select_related=("facility",),
+    prefetch_related=("roster_lines",),
 )

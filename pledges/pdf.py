@@ -41,7 +41,7 @@ FACILITY_PLEDGE_FORM = PrintedForm(
     template_name="pdf/form2_facility_pledge.html",
     document=_facility_pledge,
     blank=lambda: {"date": None, "facility_name": "", "address": "", "manager_name": ""},
-    select_related=["facility"],
+    select_related=("facility",),
 )
 
 STAFF_PLEDGE_FORM = PrintedForm(
@@ -56,5 +56,5 @@ STAFF_PLEDGE_FORM = PrintedForm(
         "address": "",
         "name": "",
     },
-    select_related=["staff_member__facility"],
+    select_related=("staff_member__facility",),
 )

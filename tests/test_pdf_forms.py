@@ -2,6 +2,8 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from consents.pdf import CONSENT_FORM
 from facilities.pdf import APPLICATION_FORM
@@ -348,3 +350,23 @@ def test_every_print_is_recorded():
     assert filled.target_ids == [p.pk for p in pledges] and filled.row_count == 2
     assert pledges[0].document_number in filled.description
     assert (blank.username, blank.target_ids, blank.row_count) == ("root (shell)", [], 0)
+
+
+@pytest.mark.parametrize(
+    ("form", "factory"),
+    [
+        (APPLICATION_FORM, lambda: f.ApplicationRosterLineFactory().application),
+        (FACILITY_PLEDGE_FORM, f.FacilityPledgeFactory),
+        (STAFF_PLEDGE_FORM, lambda: f.StaffPledgeFactory(staff_member__address="三郷市1-1")),
+        (CONSENT_FORM, f.PatientConsentFactory),
+    ],
+    ids=lambda value: getattr(value, "template_name", ""),
+)
+def test_printing_a_batch_runs_a_fixed_number_of_queries(form, factory):
+    def queries(count: int) -> int:
+        pks = [factory().pk for _ in range(count)]
+        with CaptureQueriesContext(connection) as captured:
+            print_form(form=form, records=form.queryset().filter(pk__in=pks), user=None)
+        return len(captured)
+
+    assert queries(1) == queries(4)
