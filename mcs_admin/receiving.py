@@ -97,7 +97,11 @@ def receive_view(request, site: admin.AdminSite):
                 lookup_form.add_error(
                     "number", _("No form has the document number %(number)s.") % {"number": number}
                 )
-            elif record.status == PREPARED and _can(request.user, record, "change"):
+            elif (
+                record.status == PREPARED
+                and record.paper_expected()
+                and _can(request.user, record, "change")
+            ):
                 receive_form = ReceiveForm(initial={"number": record.document_number})
     if receive_form is not None:
         del lookup_form.fields["number"].widget.attrs["autofocus"]  # Enter now receives

@@ -162,6 +162,9 @@ def test_the_receiving_page_looks_up_and_receives(center_client):
 
     again = center_client.get(url, {"number": pledge.document_number})
     assert again.context["receive_form"] is None  # received: nothing more to do
+    exemption = f.StaffPledgeFactory(basis="exemption", exemption_note="入職時")
+    shown = center_client.get(url, {"number": exemption.document_number})
+    assert shown.context["record"] == exemption and shown.context["receive_form"] is None
 
 
 def test_the_receiving_page_shows_errors_beside_the_fields(center_client):
