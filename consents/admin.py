@@ -1,16 +1,27 @@
 from django.contrib import admin
 
 from consents import models
-from mcs_admin.admin_base import AutocompleteFilter, HistoryAdmin
+from consents.pdf import CONSENT_FORM
+from mcs_admin.admin_base import AutocompleteFilter, PrintableAdmin
 
 
 @admin.register(models.PatientConsent)
-class PatientConsentAdmin(HistoryAdmin):
-    list_display = ["group", "basis", "status", "signed_on", "received_on", "withdrawn_on"]
+class PatientConsentAdmin(PrintableAdmin):
+    printed_form = CONSENT_FORM
+    list_display = [
+        "group",
+        "document_number",
+        "basis",
+        "status",
+        "signed_on",
+        "received_on",
+        "withdrawn_on",
+    ]
     list_select_related = ["group__patient"]
     list_filter = ["basis", "status", ("group__owner", AutocompleteFilter)]
     search_fields = [
         "=group__id",
+        "document_number",
         "group__patient__family_name",
         "group__patient__given_name",
         "group__patient__family_name_kana",

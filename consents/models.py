@@ -10,15 +10,18 @@ from groups.models import CareGroup
 from mcs_admin.constraints import dates_in_order
 from mcs_admin.fields import NormalizedCharField
 from mcs_admin.history import History
+from mcs_admin.models import NumberedDocument
 
 
 def scanned_copy_path(instance, filename: str) -> str:
-    """A generated name: what the uploader called the file never reaches the disk."""
+    """The first upload path of scanned copies; kept because migration 0001 names it."""
     return f"consents/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
 
 
-class PatientConsent(models.Model):
+class PatientConsent(NumberedDocument):
     """在宅医療における個人情報使用同意書 (別紙様式4), or its contract exemption (第6条)."""
+
+    form_number = 4
 
     class Basis(models.TextChoices):
         SIGNED_FORM = "signed_form", _("signed form 4")
@@ -62,9 +65,6 @@ class PatientConsent(models.Model):
     )
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
     withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
-    scanned_copy = models.FileField(
-        _("scanned copy"), upload_to=scanned_copy_path, blank=True, max_length=200
-    )
     history = History()
 
     class Meta:
@@ -104,3 +104,6 @@ class PatientConsent(models.Model):
 
     def __str__(self):
         return _("Consent for group %(group)s") % {"group": self.group}
+
+    def paper_expected(self) -> bool:
+        return self.basis == self.Basis.SIGNED_FORM

@@ -8,9 +8,16 @@ from django.utils.translation import gettext_lazy as _
 
 from facilities import models, services
 from facilities.admin_views import IdRequestHandleView, RosterRoundView
+from facilities.pdf import APPLICATION_FORM
 from facilities.resources import FacilityResource, StaffMemberResource
 from mcs_admin.admin_actions import reason_action, service_action
-from mcs_admin.admin_base import AutocompleteFilter, HistoryAdmin, HistoryInline, ReadOnlyAdmin
+from mcs_admin.admin_base import (
+    AutocompleteFilter,
+    HistoryAdmin,
+    HistoryInline,
+    PrintableAdmin,
+    ReadOnlyAdmin,
+)
 from mcs_admin.models import User
 from mcs_admin.sheet_admin import SpreadsheetAdminMixin
 
@@ -66,15 +73,24 @@ class RosterLineInline(HistoryInline):
 
 
 @admin.register(models.UsageApplication)
-class UsageApplicationAdmin(HistoryAdmin):
-    list_display = ["facility", "status", "prepared_on", "received_on", "decided_on"]
+class UsageApplicationAdmin(PrintableAdmin):
+    printed_form = APPLICATION_FORM
+    list_display = [
+        "facility",
+        "document_number",
+        "status",
+        "prepared_on",
+        "received_on",
+        "decided_on",
+    ]
     list_filter = ["status", ("facility", AutocompleteFilter)]
     list_select_related = ["facility"]
-    search_fields = ["facility__name", "facility__name_kana"]
+    search_fields = ["document_number", "facility__name", "facility__name_kana"]
     autocomplete_fields = ["facility"]
     readonly_fields = ["decided_by"]
     inlines = [RosterLineInline]
     actions = [
+        *PrintableAdmin.actions,
         service_action(services.application_check, _("Mark as checked"), field="application"),
         service_action(
             services.application_approve,

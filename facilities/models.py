@@ -10,7 +10,7 @@ from mcs_admin.choices import Gender, Profession
 from mcs_admin.constraints import dates_in_order
 from mcs_admin.fields import EmailField, KanaField, NormalizedCharField, PhoneField, PostalCodeField
 from mcs_admin.history import History
-from mcs_admin.models import PersonName
+from mcs_admin.models import NumberedDocument, PersonName
 
 
 class Category(models.TextChoices):
@@ -114,8 +114,10 @@ class FacilityGroupObjectPermission(GroupObjectPermissionBase):
         verbose_name_plural = _("facility permissions of role groups")
 
 
-class UsageApplication(models.Model):
+class UsageApplication(NumberedDocument):
     """利用申込書 (別紙様式1): a facility's application to use MCS, with its roster."""
+
+    form_number = 1
 
     class Status(models.TextChoices):
         PREPARED = "prepared", _("not yet received")

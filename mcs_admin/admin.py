@@ -3,7 +3,7 @@ from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 
 from mcs_admin.admin_base import HistoryAdmin
-from mcs_admin.models import AccessLog, AssociationProfile, User
+from mcs_admin.models import AccessLog, AssociationProfile, DocumentNumber, User
 
 
 @admin.register(User)
@@ -36,6 +36,24 @@ class AccessLogAdmin(admin.ModelAdmin):
     list_filter = ["action", "target_type"]
     search_fields = ["username", "description"]
     date_hierarchy = "at"
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DocumentNumber)
+class DocumentNumberAdmin(admin.ModelAdmin):
+    """The numbers issued to printed forms; append-only, written by `DocumentNumber.objects`."""
+
+    list_display = ["__str__", "form_number", "issued_at"]
+    list_filter = ["form_number"]
     show_full_result_count = False
 
     def has_add_permission(self, request):

@@ -1,10 +1,21 @@
 """What every model admin of the project shares."""
 
+from typing import TYPE_CHECKING
+
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+
+from mcs_admin.pdf import print_response
+
+if TYPE_CHECKING:
+    from mcs_admin.pdf import PrintedForm
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
@@ -77,3 +88,65 @@ class AutocompleteFilter(admin.RelatedFieldListFilter):
             attrs={"class": "autocomplete-filter", "id": f"filter-{self.lookup_kwarg}"},
         )
         yield {"widget": widget}
+
+
+class PrintableAdmin(HistoryAdmin):
+    """The admin of a printed form's record (様式1–4): print it, several at once, or blank.
+
+    Every print goes through `mcs_admin.pdf.print_response`, which records it in the access
+    log; missing data comes back as messages saying what to fill in.
+    """
+
+    printed_form: "PrintedForm"
+    actions = ["print_selected"]
+    change_form_template = "admin/printable_change_form.html"
+    change_list_template = "admin/printable_change_list.html"
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["document_number", *super().get_readonly_fields(request, obj)]
+
+    def get_urls(self):
+        opts = self.model._meta
+        name = f"{opts.app_label}_{opts.model_name}"
+        return [
+            path(
+                "print-blank/",
+                self.admin_site.admin_view(self.print_blank_view),
+                name=f"{name}_print_blank",
+            ),
+            path(
+                "<path:object_id>/print/",
+                self.admin_site.admin_view(self.print_view),
+                name=f"{name}_print",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _print(self, request, records, back: str):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        try:
+            return print_response(self.printed_form, records, request=request)
+        except ValidationError as error:
+            for message in error.messages:
+                self.message_user(request, message, messages.ERROR)
+            return redirect(back)
+
+    @admin.action(description=_("Print the forms of the selected records (one PDF)"))
+    def print_selected(self, request, queryset):
+        records = self.printed_form.queryset().filter(pk__in=queryset.values("pk"))
+        return self._print(request, records, request.get_full_path())
+
+    def print_view(self, request, object_id):
+        record = self.get_object(request, object_id)
+        if record is None:
+            raise Http404
+        opts = self.model._meta
+        back = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[record.pk])
+        return self._print(request, self.printed_form.queryset().filter(pk=record.pk), back)
+
+    def print_blank_view(self, request):
+        opts = self.model._meta
+        return self._print(
+            request, None, reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        )

@@ -14,6 +14,7 @@ from mcs_admin.fields import (
     PostalCodeField,
 )
 from mcs_admin.history import History
+from mcs_admin.uploads import ScannedCopyField
 
 
 class User(AbstractUser):
@@ -175,3 +176,63 @@ class AccessLog(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.get_action_display()}"
+
+
+class DocumentNumberManager(models.Manager):
+    def issue(self, form_number: int) -> str:
+        """A new number such as F3-2026-00012: the row's key keeps it unique on any database."""
+        row = self.create(form_number=form_number)
+        return row.number
+
+
+class DocumentNumber(models.Model):
+    """Every number printed on a form, one row each: the sequence the numbers come from.
+
+    Append-only: numbers are only ever issued (`DocumentNumber.objects.issue`), never changed.
+    """
+
+    form_number = models.PositiveSmallIntegerField(_("form"))
+    issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
+
+    objects = DocumentNumberManager()
+
+    class Meta:
+        verbose_name = _("document number")
+        verbose_name_plural = _("document numbers")
+        ordering = ["-pk"]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def number(self) -> str:
+        year = timezone.localtime(self.issued_at).year
+        return f"F{self.form_number}-{year}-{self.pk:05d}"
+
+
+class NumberedDocument(models.Model):
+    """A record of a printed form (様式1–4) whose signed paper comes back to the office.
+
+    It has a document number from the moment it exists (未受領); a reprint carries the same
+    number, printed with its QR code, so the returned paper finds its record.
+    """
+
+    form_number: int  # 1–4: which of the policy's forms the record prints as
+
+    document_number = models.CharField(
+        _("document number"), max_length=20, unique=True, editable=False, blank=True
+    )
+    scanned_copy = ScannedCopyField()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        # Here rather than in a service: admin, factories, seed_demo and services all create rows.
+        if not self.document_number:
+            self.document_number = DocumentNumber.objects.issue(self.form_number)
+        super().save(*args, **kwargs)
+
+    def paper_expected(self) -> bool:
+        """Whether signed paper comes back; an exemption (earlier pledge, contract) has none."""
+        return True

@@ -50,6 +50,11 @@ def email(value: str) -> str:
     return f"{local}{at}{domain.lower()}"
 
 
+def document_number(value: str) -> str:
+    """A document number as typed or scanned (F3-2026-00012): full-width, dashes, case folded."""
+    return text(value).translate(_DASHES).replace(" ", "").upper()
+
+
 def full_name(family_name: str, given_name: str) -> str:
     """氏名 as printed: 姓, a full-width space, 名."""
     return "　".join(part for part in (family_name, given_name) if part)

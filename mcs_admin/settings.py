@@ -121,6 +121,11 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 # Uploads are served only through permission-checking views: no URL pattern serves MEDIA_URL
 # and the web server must not map it (Django needs a value for its storage API).
 MEDIA_URL = "media/"
+STORAGES = {
+    # the files' URLs lead to the view that checks permission (mcs_admin.uploads)
+    "default": {"BACKEND": "mcs_admin.uploads.ProtectedStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 
 LOGIN_URL = "portal:login"
 LOGIN_REDIRECT_URL = "portal:home"

@@ -1,6 +1,7 @@
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 # The registry first, in the order the office works through it; logins and roles last.
@@ -20,6 +21,12 @@ class McsAdminSite(admin.AdminSite):
         for app in app_list:
             app["models"].sort(key=lambda m: model_order.index(m["object_name"]))
         return sorted(app_list, key=lambda app: app_order.index(app["app_label"]))
+
+    def get_urls(self):
+        from mcs_admin.receiving import receive_view
+
+        receive = self.admin_view(lambda request: receive_view(request, self))
+        return [path("receive/", receive, name="receive_documents"), *super().get_urls()]
 
 
 class McsAdminSiteConfig(AdminConfig):

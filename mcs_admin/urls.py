@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from mcs_admin import views
+from mcs_admin.receiving import scanned_copy
 
 portal = (
     [
@@ -16,6 +17,7 @@ portal = (
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("scans/<path:name>", scanned_copy, name="scanned-copy"),
     path("", include(portal)),
     path("f/<int:facility>/", include("facilities.urls")),
     path("f/<int:facility>/", include("pledges.urls")),

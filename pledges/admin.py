@@ -2,25 +2,44 @@ from django.contrib import admin
 from django.db.models import Count
 
 from facilities.admin import STAFF_SEARCH
-from mcs_admin.admin_base import AutocompleteFilter, HistoryAdmin
+from mcs_admin.admin_base import AutocompleteFilter, HistoryAdmin, PrintableAdmin
 from pledges import models
+from pledges.pdf import FACILITY_PLEDGE_FORM, STAFF_PLEDGE_FORM
 
 
 @admin.register(models.FacilityPledge)
-class FacilityPledgeAdmin(HistoryAdmin):
-    list_display = ["facility", "manager_name", "status", "prepared_on", "signed_on", "received_on"]
+class FacilityPledgeAdmin(PrintableAdmin):
+    printed_form = FACILITY_PLEDGE_FORM
+    list_display = [
+        "facility",
+        "manager_name",
+        "document_number",
+        "status",
+        "prepared_on",
+        "signed_on",
+        "received_on",
+    ]
     list_select_related = ["facility"]
     list_filter = ["status", ("facility", AutocompleteFilter)]
-    search_fields = ["facility__name", "facility__name_kana", "manager_name"]
+    search_fields = ["document_number", "facility__name", "facility__name_kana", "manager_name"]
     autocomplete_fields = ["facility"]
 
 
 @admin.register(models.StaffPledge)
-class StaffPledgeAdmin(HistoryAdmin):
-    list_display = ["staff_member", "facility", "basis", "status", "signed_on", "received_on"]
+class StaffPledgeAdmin(PrintableAdmin):
+    printed_form = STAFF_PLEDGE_FORM
+    list_display = [
+        "staff_member",
+        "facility",
+        "document_number",
+        "basis",
+        "status",
+        "signed_on",
+        "received_on",
+    ]
     list_select_related = ["staff_member__facility"]
     list_filter = ["basis", "status", ("staff_member__facility", AutocompleteFilter)]
-    search_fields = [f"staff_member__{field}" for field in STAFF_SEARCH]
+    search_fields = ["document_number", *(f"staff_member__{field}" for field in STAFF_SEARCH)]
     autocomplete_fields = ["staff_member"]
 
     @admin.display(description=models.Facility._meta.verbose_name)

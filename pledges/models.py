@@ -6,6 +6,7 @@ from facilities.models import Facility, StaffMember
 from mcs_admin.constraints import dates_in_order
 from mcs_admin.fields import NormalizedCharField
 from mcs_admin.history import History
+from mcs_admin.models import NumberedDocument
 
 
 class PaperStatus(models.TextChoices):
@@ -15,8 +16,10 @@ class PaperStatus(models.TextChoices):
     RECEIVED = "received", _("received")
 
 
-class FacilityPledge(models.Model):
+class FacilityPledge(NumberedDocument):
     """連携守秘誓約書 (別紙様式2), signed by the facility's manager (第3条)."""
+
+    form_number = 2
 
     facility = models.ForeignKey(
         Facility, verbose_name=_("facility"), on_delete=models.PROTECT, related_name="pledges"
@@ -55,8 +58,10 @@ class FacilityPledge(models.Model):
         }
 
 
-class StaffPledge(models.Model):
+class StaffPledge(NumberedDocument):
     """業務情報保持に関する誓約書 (別紙様式3), or its exemption (an earlier pledge, 第9条)."""
+
+    form_number = 3
 
     class Basis(models.TextChoices):
         SIGNED = "signed", _("signed form 3")
@@ -107,6 +112,9 @@ class StaffPledge(models.Model):
 
     def __str__(self):
         return _("Pledge of %(name)s") % {"name": self.staff_member}
+
+    def paper_expected(self) -> bool:
+        return self.basis == self.Basis.SIGNED
 
 
 class TrainingSession(models.Model):

@@ -11,7 +11,7 @@ from devices.models import CarryOutNotice, Device, Incident
 from facilities import models as facilities
 from groups import models as groups
 from mcs_admin.demo import center_permissions
-from mcs_admin.models import AccessLog, AssociationProfile, User
+from mcs_admin.models import AccessLog, AssociationProfile, DocumentNumber, User
 from pledges.models import FacilityPledge, StaffPledge, TrainingSession
 
 TODAY = datetime.date(2026, 4, 1)
@@ -56,6 +56,13 @@ class AccessLogFactory(factory.django.DjangoModelFactory):
     target_type = "pledges.StaffPledge"
     target_ids = [1]
     description = "様式3"
+
+
+class DocumentNumberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DocumentNumber
+
+    form_number = 3
 
 
 class AssociationProfileFactory(factory.django.DjangoModelFactory):
@@ -379,6 +386,7 @@ FACTORIES = {
         UserFactory,
         RoleGroupFactory,
         AccessLogFactory,
+        DocumentNumberFactory,
         AssociationProfileFactory,
         FacilityFactory,
         StaffMemberFactory,

@@ -1,0 +1,21 @@
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("consents", "0004_fill_document_numbers"),
+    ]
+
+    operations = [
+        migrations.AlterField(
+            model_name="patientconsent",
+            name="document_number",
+            field=models.CharField(
+                blank=True,
+                editable=False,
+                max_length=20,
+                unique=True,
+                verbose_name="document number",
+            ),
+        ),
+    ]

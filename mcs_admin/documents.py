@@ -1,0 +1,85 @@
+"""The printed forms' records as paper: finding one by its document number, receiving it.
+
+Receiving is one service for every form (様式1–4): the application's "received" step of the
+joining workflow is this one too.
+"""
+
+import datetime
+import re
+
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mcs_admin import normalize
+from mcs_admin.models import NumberedDocument, User
+
+NUMBER = re.compile(r"F(\d+)-\d{4}-\d{5,}")
+PREPARED, RECEIVED = "prepared", "received"  # the same two states in every form's status list
+
+
+def numbered_document_models() -> list[type[NumberedDocument]]:
+    return [model for model in apps.get_models() if issubclass(model, NumberedDocument)]
+
+
+def document_get(*, number: str, for_update: bool = False) -> NumberedDocument | None:
+    """The record a typed or scanned number belongs to, or None."""
+    number = normalize.document_number(number)
+    match = NUMBER.fullmatch(number)
+    if match is None:
+        return None
+    for model in numbered_document_models():
+        if model.form_number == int(match[1]):
+            records = model._default_manager.all()
+            if for_update:
+                records = records.select_for_update()
+            return records.filter(document_number=number).first()
+    return None
+
+
+def may_view_scanned_copy(user: User, record: NumberedDocument) -> bool:
+    """Who may download a record's scanned copy: the one place that says it."""
+    opts = record._meta
+    return (
+        user.is_active
+        and user.is_staff
+        and user.has_perm(f"{opts.app_label}.view_{opts.model_name}")
+    )
+
+
+@transaction.atomic
+def document_receive(
+    *,
+    document_number: str,
+    received_on: datetime.date,
+    scanned_copy: File | None = None,
+    by: User,
+) -> NumberedDocument:
+    """Mark the signed paper of a form as back at the office (未受領 → 受領済)."""
+    record = document_get(number=document_number, for_update=True)
+    if record is None:
+        raise ValidationError(
+            _("No form has the document number %(number)s.") % {"number": document_number}
+        )
+    if not record.paper_expected():
+        raise ValidationError(
+            _("%(record)s is an exemption: no signed form comes back.") % {"record": record}
+        )
+    if record.status != PREPARED:
+        raise ValidationError(
+            _("%(record)s is already “%(status)s”: only a form not yet received can be received.")
+            % {"record": record, "status": record.get_status_display()}
+        )
+    if received_on > timezone.localdate():
+        raise ValidationError(_("The date received cannot be in the future."))
+    record.status = RECEIVED
+    record.received_on = received_on
+    if scanned_copy is not None:
+        record.scanned_copy = scanned_copy
+    record._history_user = by
+    record.full_clean()
+    record.save()
+    return record

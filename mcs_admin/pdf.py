@@ -1,0 +1,181 @@
+"""The one rendering path of the printed forms 様式1–4: HTML template → WeasyPrint → PDF.
+
+Each app describes its forms with a `PrintedForm` in its own `pdf.py` (`facilities.pdf`,
+`pledges.pdf`, `consents.pdf`); everything that prints — the admin's actions, the
+self-service pages, `manage.py print_form` — goes through `print_form` or `print_response`
+here, so that every print is recorded in the access log.
+"""
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import segno
+import weasyprint
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from mcs_admin.models import AccessLog, AssociationProfile, NumberedDocument, User
+from mcs_admin.services import access_log_record
+from mcs_admin.wareki import current_era
+
+# IPAex明朝 of Debian's fonts-ipaexfont-mincho (`fc-list | grep ipaexm`), embedded in every PDF
+MINCHO_FONT = Path("/usr/share/fonts/opentype/ipaexfont-mincho/ipaexm.ttf")
+
+
+@dataclass(frozen=True)
+class PrintedForm:
+    """One of the policy's forms: its record, its template and what it fills in.
+
+    `document(record)` returns the values one filled form prints and raises ValidationError
+    saying what to fill in when the record lacks any; `blank()` returns the same keys empty.
+    """
+
+    number: int
+    model: type[NumberedDocument]
+    template_name: str
+    document: Callable[[NumberedDocument], dict]
+    blank: Callable[[], dict]
+    select_related: Sequence[str] = ()
+    prefetch_related: Sequence[str] = ()
+
+    def queryset(self) -> models.QuerySet:
+        """The records with what printing them reads, in a fixed number of queries."""
+        return (
+            self.model._default_manager.select_related(*self.select_related)
+            .prefetch_related(*self.prefetch_related)
+            .order_by("pk")
+        )
+
+
+def missing_fields(record: models.Model, *fields: str) -> list[str]:
+    """What to fill in: a message for each of `fields` that `record` leaves empty."""
+    owner = _("%(model)s “%(name)s”") % {
+        "model": record._meta.verbose_name,
+        "name": str(record) or f"#{record.pk}",
+    }
+    return [
+        _("%(owner)s: enter the %(field)s.")
+        % {"owner": owner, "field": record._meta.get_field(field).verbose_name}
+        for field in fields
+        if not getattr(record, field)
+    ]
+
+
+def printed_name(name: str) -> str:
+    """氏名 as the forms print it: 姓, a full-width space, 名 (DESIGN §6)."""
+    return name.replace(" ", "　")
+
+
+def qr_code(text: str) -> str:
+    """A QR code of `text` as an SVG data URI; WeasyPrint draws it as vector graphics."""
+    return segno.make(text, error="m", micro=False).svg_data_uri(border=0, dark="#000")
+
+
+def _profile() -> AssociationProfile:
+    try:
+        return AssociationProfile.load()
+    except AssociationProfile.DoesNotExist:
+        raise ValidationError(
+            _("Enter the association profile (name and chair) before printing a form.")
+        ) from None
+
+
+def _documents(form: PrintedForm, records: Sequence[NumberedDocument] | None) -> list[dict]:
+    if records is None:
+        return [{**form.blank(), "number": "", "qr_code": ""}]
+    if not records:
+        raise ValidationError(_("Select at least one record to print."))
+    documents, errors = [], []
+    for record in records:
+        if not record.paper_expected():
+            errors.append(
+                _("%(record)s is an exemption: it has no form to print.") % {"record": record}
+            )
+            continue
+        try:
+            document = form.document(record)
+        except ValidationError as error:
+            errors.extend(error.messages)
+            continue
+        number = record.document_number
+        documents.append({**document, "number": number, "qr_code": qr_code(number)})
+    if errors:
+        raise ValidationError(errors)
+    return documents
+
+
+def render_pdf(template_name: str, context: dict) -> bytes:
+    """A template of `templates/pdf/` as PDF, with IPAex明朝 embedded."""
+    html = render_to_string(template_name, {**context, "font_url": MINCHO_FONT.as_uri()})
+    return weasyprint.HTML(string=html).write_pdf()
+
+
+def render_form(form: PrintedForm, records: Sequence[NumberedDocument] | None) -> bytes:
+    """The filled forms of `records` in one PDF, or one blank form when `records` is None.
+
+    Raises ValidationError listing everything to fill in when any record lacks data.
+    """
+    context = {
+        "profile": _profile(),
+        "documents": _documents(form, records),
+        "era": current_era(),
+    }
+    return render_pdf(form.template_name, context)
+
+
+def print_form(
+    *,
+    form: PrintedForm,
+    records: Iterable[NumberedDocument] | None,
+    user: User | None,
+    request: HttpRequest | None = None,
+    username: str = "",
+) -> bytes:
+    """Render the form (filled for `records`, blank for None) and record the print."""
+    records = None if records is None else list(records)
+    pdf = render_form(form, records)
+    if records is None:
+        description = _("Form %(number)s, blank") % {"number": form.number}
+    else:
+        description = _("Form %(number)s: %(documents)s") % {
+            "number": form.number,
+            "documents": ", ".join(record.document_number for record in records),
+        }
+    access_log_record(
+        user=user,
+        action=AccessLog.Action.PRINT,
+        targets=records or (),
+        target_type=form.model._meta.label,
+        description=description[:300],
+        row_count=len(records) if records is not None else 0,
+        request=request,
+        username=username,
+    )
+    return pdf
+
+
+def pdf_filename(form: PrintedForm, records: Sequence[NumberedDocument] | None) -> str:
+    if records is None:
+        return f"form{form.number}-blank.pdf"
+    if len(records) == 1:
+        return f"form{form.number}-{records[0].document_number}.pdf"
+    return f"form{form.number}-{len(records)}.pdf"
+
+
+def print_response(
+    form: PrintedForm, records: Iterable[NumberedDocument] | None, *, request: HttpRequest
+) -> HttpResponse:
+    """The PDF as a download for the logged-in user, recorded in the access log.
+
+    The caller has checked that the user may see `records`; a ValidationError (what to fill
+    in) is the caller's to show as a message.
+    """
+    records = None if records is None else list(records)
+    pdf = print_form(form=form, records=records, user=request.user, request=request)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{pdf_filename(form, records)}"'
+    return response

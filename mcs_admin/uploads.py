@@ -1,0 +1,64 @@
+"""Scanned copies of returned forms: checked by content, stored under generated names.
+
+Uploads live under MEDIA_ROOT, outside the static files, and are never served directly: their
+URL is a view that checks permission (`mcs_admin.views.scanned_copy`) and answers with an
+attachment.
+"""
+
+import uuid
+
+import filetype
+from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+MAX_BYTES = 10 * 1024 * 1024
+# What a scanner or a phone produces; the extension stored is the content's, not the name's.
+EXTENSIONS = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
+
+
+def content_type(file) -> str | None:
+    """The MIME type a file's first bytes show (magic numbers), whatever its name says."""
+    position = file.tell()
+    file.seek(0)
+    head = file.read(261)  # as much as filetype reads
+    file.seek(position)
+    return filetype.guess_mime(head)
+
+
+def validate_scanned_copy(value):
+    """An upload (a form's UploadedFile or a model's new FieldFile): PDF, JPEG or PNG, ≤ 10 MB."""
+    if getattr(value, "_committed", False):
+        return  # a file already stored was checked when it came
+    if value.size > MAX_BYTES:
+        raise ValidationError(_("A scanned copy can be at most 10 MB."), code="too_large")
+    if content_type(value) not in EXTENSIONS:
+        raise ValidationError(
+            _("A scanned copy must be a PDF, JPEG or PNG file."), code="invalid_type"
+        )
+
+
+def scanned_copy_path(instance, filename: str) -> str:
+    """A generated name: what the uploader called the file never reaches the disk."""
+    extension = EXTENSIONS.get(content_type(instance.scanned_copy), "")
+    return f"{instance._meta.app_label}/{uuid.uuid4().hex}{extension}"
+
+
+class ScannedCopyField(models.FileField):
+    default_validators = [validate_scanned_copy]
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("verbose_name", _("scanned copy"))
+        kwargs.setdefault("upload_to", scanned_copy_path)
+        kwargs.setdefault("blank", True)
+        kwargs.setdefault("max_length", 200)
+        super().__init__(*args, **kwargs)
+
+
+class ProtectedStorage(FileSystemStorage):
+    """MEDIA_ROOT, with every file's URL pointing to the view that checks permission."""
+
+    def url(self, name):
+        return reverse("scanned-copy", args=[name])

@@ -1,0 +1,53 @@
+import mcs_admin.uploads
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ('mcs_admin', '0002_document_number'),
+        ('pledges', '0001_initial'),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name='facilitypledge',
+            name='document_number',
+            field=models.CharField(blank=True, editable=False, max_length=20, verbose_name='document number'),
+        ),
+        migrations.AddField(
+            model_name='facilitypledge',
+            name='scanned_copy',
+            field=mcs_admin.uploads.ScannedCopyField(blank=True, max_length=200, upload_to=mcs_admin.uploads.scanned_copy_path, verbose_name='scanned copy'),
+        ),
+        migrations.AddField(
+            model_name='historicalfacilitypledge',
+            name='document_number',
+            field=models.CharField(blank=True, db_index=True, editable=False, max_length=20, verbose_name='document number'),
+        ),
+        migrations.AddField(
+            model_name='historicalfacilitypledge',
+            name='scanned_copy',
+            field=models.TextField(blank=True, max_length=200, verbose_name='scanned copy'),
+        ),
+        migrations.AddField(
+            model_name='historicalstaffpledge',
+            name='document_number',
+            field=models.CharField(blank=True, db_index=True, editable=False, max_length=20, verbose_name='document number'),
+        ),
+        migrations.AddField(
+            model_name='historicalstaffpledge',
+            name='scanned_copy',
+            field=models.TextField(blank=True, max_length=200, verbose_name='scanned copy'),
+        ),
+        migrations.AddField(
+            model_name='staffpledge',
+            name='document_number',
+            field=models.CharField(blank=True, editable=False, max_length=20, verbose_name='document number'),
+        ),
+        migrations.AddField(
+            model_name='staffpledge',
+            name='scanned_copy',
+            field=mcs_admin.uploads.ScannedCopyField(blank=True, max_length=200, upload_to=mcs_admin.uploads.scanned_copy_path, verbose_name='scanned copy'),
+        ),
+    ]
