@@ -1,5 +1,7 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
+from django.http import HttpResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -7,8 +9,8 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from facilities import models, services
-from facilities.admin_views import IdRequestHandleView, RosterRoundView
-from facilities.pdf import APPLICATION_FORM
+from facilities.admin_views import FacilityWithdrawView, IdRequestHandleView, RosterRoundView
+from facilities.pdf import APPLICATION_FORM, id_notice_pdf
 from facilities.resources import FacilityResource, StaffMemberResource
 from mcs_admin.admin_actions import reason_action, service_action
 from mcs_admin.admin_base import (
@@ -39,6 +41,15 @@ class AppointmentInline(HistoryInline):
 @admin.register(models.Facility)
 class FacilityAdmin(SpreadsheetAdminMixin, HistoryAdmin):
     resource_classes = [FacilityResource]
+
+    change_form_template = "admin/facilities/facility/change_form.html"
+
+    def get_urls(self):
+        withdraw = self.admin_site.admin_view(FacilityWithdrawView.as_view(model_admin=self))
+        return [
+            path("<int:pk>/withdraw/", withdraw, name="facilities_facility_withdraw"),
+            *super().get_urls(),
+        ]
 
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
@@ -204,6 +215,19 @@ class IdRequestAdmin(HistoryAdmin):
         "holder_deleted_by",
     ]
     ordering = ["requested_at"]
+    actions = ["print_id_notices"]
+
+    @admin.action(description=_("Print the ID notices (ID発行通知)"))
+    def print_id_notices(self, request, queryset):
+        requests = list(queryset.select_related("facility", "staff_member", "account"))
+        try:
+            pdf = id_notice_pdf(requests, user=request.user, request=request)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return None
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = 'attachment; filename="id-notices.pdf"'
+        return response
 
     def get_urls(self):
         handle = self.admin_site.admin_view(IdRequestHandleView.as_view(model_admin=self))

@@ -12,6 +12,7 @@ from django.views.generic import FormView, TemplateView
 from facilities import services
 from facilities.forms import DateInput
 from facilities.models import Facility, IdRequest
+from mcs_admin.admin_actions import ReasonForm
 
 
 class AdminPage:
@@ -125,3 +126,33 @@ class RosterRoundView(AdminPage, FormView):
             self.request, _("%(count)d roster review(s) opened.") % {"count": len(reviews)}
         )
         return redirect("admin:facilities_rosterreview_changelist")
+
+
+class FacilityWithdrawView(AdminPage, FormView):
+    """A facility leaves MCS: what is still open, then one confirmation (第3条, 留意事項 (1)(2))."""
+
+    template_name = "admin/facilities/facility/withdraw.html"
+    form_class = ReasonForm
+
+    def facility(self):
+        return get_object_or_404(Facility, pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        facility = self.facility()
+        return {
+            **super().get_context_data(**kwargs),
+            "title": _("Withdraw %(facility)s from MCS") % {"facility": facility},
+            "facility": facility,
+            "items": services.withdrawal_open_items(facility),
+        }
+
+    def form_valid(self, form):
+        try:
+            services.facility_withdraw(
+                facility=self.facility(), reason=form.cleaned_data["reason"], by=self.request.user
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The facility left MCS."))
+        return redirect("admin:facilities_facility_change", self.kwargs["pk"])

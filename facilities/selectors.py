@@ -1,7 +1,10 @@
 """What each login may see of the facilities app: one selector per model (DESIGN §4)."""
 
+import datetime
+
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import get_objects_for_user
 
@@ -13,6 +16,7 @@ from facilities.models import (
     McsAccount,
     RosterReview,
     StaffMember,
+    UsageApplication,
 )
 from mcs_admin.models import User
 from mcs_admin.roles import is_center
@@ -59,6 +63,10 @@ def appointments_for(user: User) -> QuerySet[AdministratorAppointment]:
     return AdministratorAppointment.objects.filter(facility__in=facilities_for(user))
 
 
+def applications_for(user: User) -> QuerySet[UsageApplication]:
+    return UsageApplication.objects.filter(facility__in=facilities_for(user))
+
+
 def leaves_for(user: User) -> QuerySet[Leave]:
     return Leave.objects.filter(staff_member__facility__in=facilities_for(user))
 
@@ -81,3 +89,13 @@ def require_administrator(user: User, facility: Facility) -> None:
 def require_center(user: User) -> None:
     if not is_center(user):
         raise PermissionDenied(_("Only the support center may do this."))
+
+
+def with_last_training(staff: QuerySet[StaffMember]) -> QuerySet[StaffMember]:
+    """Each person's last training (第9条) as `last_training`, in the same query."""
+    return staff.annotate(last_training=Max("training_sessions__held_on"))
+
+
+def training_overdue_before(interval_months: int) -> datetime.date:
+    """A last training before this date is overdue (the association profile's interval)."""
+    return timezone.localdate() - datetime.timedelta(days=round(interval_months * 365.25 / 12))

@@ -16,6 +16,12 @@ urlpatterns = [
     path("staff/<int:pk>/reinstate/", views.StaffReinstate.as_view(), name="staff_reinstate"),
     path("id-requests/", views.IdRequestList.as_view(), name="id_requests"),
     path("id-requests/<int:pk>/step/", views.IdRequestStep.as_view(), name="id_request_step"),
+    path("id-requests/<int:pk>/notice.pdf", views.IdNotice.as_view(), name="id_notice"),
+    path(
+        "applications/<int:pk>/form1.pdf",
+        views.ApplicationPrint.as_view(),
+        name="application_print",
+    ),
     path("roster-review/", views.RosterReviewPage.as_view(), name="roster_review"),
     path(
         "roster-review/entries/<int:pk>/",

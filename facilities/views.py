@@ -2,6 +2,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, F, OuterRef, Prefetch, Q
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -20,11 +21,21 @@ from facilities.models import (
     RosterReview,
     RosterReviewEntry,
 )
-from facilities.selectors import id_requests_for, leaves_for, roster_reviews_for, staff_for
+from facilities.pdf import APPLICATION_FORM, id_notice_pdf
+from facilities.selectors import (
+    applications_for,
+    id_requests_for,
+    leaves_for,
+    roster_reviews_for,
+    staff_for,
+    training_overdue_before,
+    with_last_training,
+)
 from groups.models import Membership, MembershipReview
 from groups.selectors import memberships_for
 from mcs_admin.models import AssociationProfile
-from mcs_admin.pages import ActionPage, ListPage, PageMixin, ServiceFormPage
+from mcs_admin.pages import ActionPage, ListPage, PageMixin, PrintPage, ServiceFormPage
+from mcs_admin.pdf import print_response
 from pledges.models import StaffPledge
 
 DASHBOARD_ROWS = 10
@@ -108,7 +119,15 @@ class StaffList(FacilityPage, ListPage):
         )
         if self.request.GET.get("left") != "1":
             staff = staff.filter(left_on__isnull=True)
-        return staff
+        return with_last_training(staff)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        profile = AssociationProfile.objects.filter(pk=1).first()
+        context["training_overdue_before"] = training_overdue_before(
+            profile.training_interval_months if profile else 12
+        )
+        return context
 
 
 class StaffDetail(FacilityPage, DetailView):
@@ -340,3 +359,34 @@ class IdRequestList(FacilityPage, ListPage):
             .select_related("staff_member", "account")
             .order_by("-requested_at")
         )
+
+
+class IdNotice(FacilityPage, PrintPage):
+    """ID発行通知 of an issued ID, with its login id and no password."""
+
+    def pdf(self):
+        id_request = get_object_or_404(
+            id_requests_for(self.request.user).filter(facility=self.facility),
+            pk=self.kwargs["pk"],
+        )
+        pdf = id_notice_pdf([id_request], user=self.request.user, request=self.request)
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="id-notice-{id_request.pk}.pdf"'
+        return response
+
+    def back_url(self):
+        return reverse("facility:id_requests", args=[self.facility.pk])
+
+
+class ApplicationPrint(FacilityPage, PrintPage):
+    """様式1 of the facility's own application."""
+
+    def pdf(self):
+        application = get_object_or_404(
+            applications_for(self.request.user).filter(facility=self.facility),
+            pk=self.kwargs["pk"],
+        )
+        return print_response(APPLICATION_FORM, [application], request=self.request)
+
+    def back_url(self):
+        return reverse("facility:dashboard", args=[self.facility.pk])

@@ -26,6 +26,11 @@ urlpatterns = [
     path("groups/<int:group>/invite/", views.GroupInvite.as_view(), name="group_invite"),
     path("groups/<int:group>/consent/", views.GroupConsent.as_view(), name="group_consent"),
     path(
+        "groups/<int:group>/consents/<int:pk>/form4.pdf",
+        views.ConsentPrint.as_view(),
+        name="consent_print",
+    ),
+    path(
         "groups/<int:group>/members/<int:pk>/remove/",
         views.MemberRemove.as_view(),
         name="member_remove",

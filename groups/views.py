@@ -6,6 +6,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
+from consents.pdf import CONSENT_FORM
 from consents.selectors import consents_for
 from consents.services import consent_record
 from devices.views import UserPage
@@ -16,7 +17,8 @@ from groups.forms import ConsentForm, GroupForm, InviteForm, ReasonForm, RoleFor
 from groups.models import OPEN_MEMBERSHIP, Membership
 from groups.selectors import groups_managed_by, id_holders, invitable_staff, memberships_for
 from mcs_admin.choices import Profession
-from mcs_admin.pages import ActionPage, ListPage, PageMixin, ServiceFormPage
+from mcs_admin.pages import ActionPage, ListPage, PageMixin, PrintPage, ServiceFormPage
+from mcs_admin.pdf import print_response
 
 PATIENT_SEARCH = [
     "name",
@@ -284,3 +286,16 @@ class InvitationAccept(InvitationAnswer):
 class InvitationDecline(InvitationAnswer):
     service = staticmethod(services.membership_decline)
     success_message = _("You declined the invitation.")
+
+
+class ConsentPrint(GroupPage, PrintPage):
+    """様式4 of a consent of the group, to have signed by the patient and the family."""
+
+    def pdf(self):
+        consent = get_object_or_404(
+            consents_for(self.request.user).filter(group=self.group), pk=self.kwargs["pk"]
+        )
+        return print_response(CONSENT_FORM, [consent], request=self.request)
+
+    def back_url(self):
+        return reverse("groups:group_detail", args=[self.group.pk])

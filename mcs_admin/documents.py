@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from mcs_admin import normalize
@@ -40,14 +41,26 @@ def document_get(*, number: str, for_update: bool = False) -> NumberedDocument |
     return None
 
 
+# The selector that says who may see each kind of record (DESIGN §4); its scan follows it.
+VISIBLE_TO = {
+    "facilities.UsageApplication": "facilities.selectors.applications_for",
+    "pledges.FacilityPledge": "pledges.selectors.facility_pledges_for",
+    "pledges.StaffPledge": "pledges.selectors.staff_pledges_for",
+    "consents.PatientConsent": "consents.selectors.consents_for",
+}
+
+
 def may_view_scanned_copy(user: User, record: NumberedDocument) -> bool:
-    """Who may download a record's scanned copy: the one place that says it."""
+    """Who may download a record's scanned copy: the one place that says it. The center with
+    the model's view permission; a facility's administrators and a group's managers for the
+    records their selectors show them."""
+    if not user.is_active:
+        return False
     opts = record._meta
-    return (
-        user.is_active
-        and user.is_staff
-        and user.has_perm(f"{opts.app_label}.view_{opts.model_name}")
-    )
+    if user.is_staff:
+        return user.has_perm(f"{opts.app_label}.view_{opts.model_name}")
+    visible_to = import_string(VISIBLE_TO[opts.label])
+    return visible_to(user).filter(pk=record.pk).exists()
 
 
 @transaction.atomic

@@ -108,3 +108,24 @@ class ActionPage(View):
         else:
             messages.success(request, self.success_message)
         return HttpResponseRedirect(self.redirect_url())
+
+
+class PrintPage(View):
+    """A PDF download of records the login may see; what is missing comes back as a message."""
+
+    http_method_names = ["get"]
+
+    def pdf(self):
+        """The HttpResponse of the PDF; ValidationError for what is missing."""
+        raise NotImplementedError
+
+    def back_url(self):
+        raise NotImplementedError
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return self.pdf()
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return HttpResponseRedirect(self.back_url())

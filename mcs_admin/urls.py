@@ -11,6 +11,10 @@ portal = (
         path("logout/", views.Logout.as_view(), name="logout"),
         path("facilities/", views.FacilityList.as_view(), name="facilities"),
         path("me/", views.MyRecord.as_view(), name="me"),
+        path("me/pledge.pdf", views.MyPledge.as_view(), name="my_pledge"),
+        path("roster/", views.Roster.as_view(), name="roster"),
+        path("roster.<str:fmt>", views.roster_download, name="roster_download"),
+        path("forms/<int:number>/blank.pdf", views.blank_form, name="blank_form"),
     ],
     "portal",
 )

@@ -1,15 +1,24 @@
 from django.contrib.auth import views as auth_views
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
+from consents.pdf import CONSENT_FORM
 from facilities.forms import PasswordChangedForm
+from facilities.pdf import APPLICATION_FORM
+from facilities.roster import roster_csv, roster_facilities, roster_pdf
 from facilities.selectors import facilities_for, own_staff_member
 from facilities.services import account_record_password_change, open_account
-from mcs_admin.pages import ListPage, ServiceFormPage
+from mcs_admin.pages import ListPage, PrintPage, ServiceFormPage
+from mcs_admin.pdf import print_response
 from mcs_admin.roles import is_center
+from pledges.models import StaffPledge
+from pledges.pdf import FACILITY_PLEDGE_FORM, STAFF_PLEDGE_FORM
+from pledges.selectors import staff_pledges_for_person
 
 
 class Login(auth_views.LoginView):
@@ -67,4 +76,62 @@ class MyRecord(ServiceFormPage):
         return account_record_password_change(by=self.request.user, **form.cleaned_data)
 
     def get_success_url(self):
+        return reverse("portal:me")
+
+
+class Roster(ListPage):
+    """独自ルール 2: the MCS administrators and ID holders of every facility."""
+
+    template_name = "portal/roster.html"
+    paginate_by = 20
+    search_fields = ["name", "name_kana"]
+
+    def rows(self):
+        return roster_facilities(facilities_for(self.request.user).order_by("name_kana", "name"))
+
+
+@require_safe
+def roster_download(request, fmt: str):
+    if fmt not in ("csv", "pdf"):
+        raise Http404
+    facilities = facilities_for(request.user).order_by("name_kana", "name")
+    if fmt == "csv":
+        data, content_type = roster_csv(facilities, user=request.user, request=request), "text/csv"
+    else:
+        data, content_type = (
+            roster_pdf(facilities, user=request.user, request=request),
+            ("application/pdf"),
+        )
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="mcs-roster.{fmt}"'
+    return response
+
+
+BLANK_FORMS = {1: APPLICATION_FORM, 2: FACILITY_PLEDGE_FORM, 3: STAFF_PLEDGE_FORM, 4: CONSENT_FORM}
+
+
+@require_safe
+def blank_form(request, number: int):
+    """A blank form to fill in by hand: it holds no one's data, so any login may print it."""
+    if number not in BLANK_FORMS:
+        raise Http404
+    return print_response(BLANK_FORMS[number], None, request=request)
+
+
+class MyPledge(PrintPage):
+    """The ID holder's own staff pledge (様式3), to sign."""
+
+    def pdf(self):
+        pledge = (
+            staff_pledges_for_person(own_staff_member(self.request.user))
+            .filter(basis=StaffPledge.Basis.SIGNED)
+            .first()
+        )
+        if pledge is None:
+            raise ValidationError(
+                _("No staff pledge of yours is on record; ask your administrator.")
+            )
+        return print_response(STAFF_PLEDGE_FORM, [pledge], request=self.request)
+
+    def back_url(self):
         return reverse("portal:me")

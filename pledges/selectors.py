@@ -18,3 +18,8 @@ def training_sessions_for(user: User) -> QuerySet[TrainingSession]:
     return TrainingSession.objects.filter(
         Q(facility__in=facilities_for(user)) | Q(facility__isnull=True)
     )
+
+
+def staff_pledges_for_person(person) -> QuerySet[StaffPledge]:
+    """A person's own pledges, newest first (an ID holder prints their own 様式3)."""
+    return StaffPledge.objects.filter(staff_member=person).order_by("-prepared_on", "-pk")

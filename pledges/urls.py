@@ -7,4 +7,20 @@ app_name = "pledges"
 urlpatterns = [
     path("pledges/", views.Pledges.as_view(), name="pledges"),
     path("training/", views.Training.as_view(), name="training"),
+    path(
+        "pledges/facility/<int:pk>/form2.pdf",
+        views.FacilityPledgePrint.as_view(),
+        name="facility_pledge_print",
+    ),
+    path(
+        "pledges/staff/<int:pk>/form3.pdf",
+        views.StaffPledgePrint.as_view(),
+        name="staff_pledge_print",
+    ),
+    path(
+        "staff/<int:pk>/prepare-pledge/",
+        views.StaffPledgePrepare.as_view(),
+        name="staff_pledge_prepare",
+    ),
+    path("manager/", views.ManagerChange.as_view(), name="manager_change"),
 ]

@@ -1,9 +1,20 @@
+from django import forms
 from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from facilities.views import FacilityPage
-from mcs_admin.pages import ListPage
+from mcs_admin.pages import ActionPage, ListPage, PrintPage, ServiceFormPage
+from mcs_admin.pdf import print_response
+from pledges import services
+from pledges.pdf import FACILITY_PLEDGE_FORM, STAFF_PLEDGE_FORM
 from pledges.selectors import facility_pledges_for, staff_pledges_for, training_sessions_for
+
+
+class ManagerForm(forms.Form):
+    manager_name = forms.CharField(label=_("name of the new manager"), max_length=60)
 
 
 class Pledges(FacilityPage, ListPage):
@@ -45,3 +56,62 @@ class Training(FacilityPage, TemplateView):
             ]
         )
         return context
+
+
+class PledgePrint(FacilityPage, PrintPage):
+    form = None
+
+    def rows(self):
+        raise NotImplementedError
+
+    def pdf(self):
+        pledge = get_object_or_404(self.rows(), pk=self.kwargs["pk"])
+        return print_response(self.form, [pledge], request=self.request)
+
+    def back_url(self):
+        return reverse("pledges:pledges", args=[self.facility.pk])
+
+
+class FacilityPledgePrint(PledgePrint):
+    form = FACILITY_PLEDGE_FORM
+
+    def rows(self):
+        return facility_pledges_for(self.request.user).filter(facility=self.facility)
+
+
+class StaffPledgePrint(PledgePrint):
+    form = STAFF_PLEDGE_FORM
+
+    def rows(self):
+        return staff_pledges_for(self.request.user).filter(staff_member__facility=self.facility)
+
+
+class StaffPledgePrepare(FacilityPage, ActionPage):
+    """Prepare a staff member's 様式3 to print and have signed (it is 未受領 until it returns)."""
+
+    success_message = _("The pledge was prepared: print it and have it signed.")
+
+    def perform(self):
+        person = get_object_or_404(self.staff(), pk=self.kwargs["pk"])
+        services.staff_pledge_prepare(staff_member=person, by=self.request.user)
+
+    def redirect_url(self):
+        return reverse("pledges:pledges", args=[self.facility.pk])
+
+
+class ManagerChange(FacilityPage, ServiceFormPage):
+    """A new manager of the facility signs a new 様式2."""
+
+    form_class = ManagerForm
+    title = _("A new manager of the facility")
+    success_message = _(
+        "The new manager's pledge (form 2) was prepared: print it and have it signed."
+    )
+
+    def perform(self, form):
+        return services.facility_manager_change(
+            facility=self.facility, by=self.request.user, **form.cleaned_data
+        )
+
+    def get_success_url(self):
+        return reverse("pledges:pledges", args=[self.facility.pk])

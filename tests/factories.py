@@ -103,6 +103,7 @@ class StaffMemberFactory(factory.django.DjangoModelFactory):
     profession = "nurse"
     gender = "male"
     email = factory.Sequence(lambda n: f"staff{n}@example.jp")
+    address = "埼玉県三郷市テスト7-8-9"
 
 
 class PhysicianFactory(StaffMemberFactory):

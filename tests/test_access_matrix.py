@@ -24,6 +24,10 @@ MATRIX = {
     "portal:home": (ANY, None, 302, 405),
     "portal:facilities": (CENTER, None, 200, 405),
     "portal:me": (USER, None, 200, 200),
+    "portal:my_pledge": (USER, None, 200, 405),
+    "portal:roster": (CENTER, None, 200, 405),
+    "portal:roster_download": (CENTER, None, 200, 405),
+    "portal:blank_form": (ANY, None, 200, 405),
     "facility:dashboard": (FACILITY, None, 200, 405),
     "facility:staff_list": (FACILITY, None, 200, 405),
     "facility:staff_add": (FACILITY, None, 200, 200),
@@ -35,6 +39,8 @@ MATRIX = {
     "facility:staff_reinstate": (FACILITY, "staff", 405, 302),
     "facility:id_requests": (FACILITY, None, 200, 405),
     "facility:id_request_step": (FACILITY, "deletion", 405, 302),
+    "facility:id_notice": (FACILITY, "issued", 200, 405),
+    "facility:application_print": (FACILITY, "application", 200, 405),
     "facility:roster_review": (FACILITY, None, 200, 405),
     "facility:roster_entry_confirm": (FACILITY, "entry", 405, 302),
     "facility:leaves": (FACILITY, None, 200, 405),
@@ -42,6 +48,10 @@ MATRIX = {
     "facility:leave_reminder": (FACILITY, "leave", 200, 405),
     "pledges:pledges": (FACILITY, None, 200, 405),
     "pledges:training": (FACILITY, None, 200, 405),
+    "pledges:facility_pledge_print": (FACILITY, "facility_pledge", 200, 405),
+    "pledges:staff_pledge_print": (FACILITY, "staff_pledge", 200, 405),
+    "pledges:staff_pledge_prepare": (FACILITY, "staff", 405, 302),
+    "pledges:manager_change": (FACILITY, None, 200, 200),
     "devices:device_list": (FACILITY, None, 200, 405),
     "devices:device_add": (FACILITY, None, 200, 200),
     "devices:device_edit": (FACILITY, "device", 200, 200),
@@ -61,6 +71,7 @@ MATRIX = {
     "groups:group_detail": (GROUP, None, 200, 405),
     "groups:group_invite": (GROUP, None, 200, 200),
     "groups:group_consent": (GROUP, None, 200, 200),
+    "groups:consent_print": (GROUP, "consent", 200, 405),
     "groups:member_remove": (GROUP, "member", 405, 302),
     "groups:member_role": (GROUP, "member", 405, 302),
     "groups:group_archive": (GROUP, None, 200, 200),
@@ -98,10 +109,11 @@ def history_rows():
 
 def url_for(name, side, target):
     """The URL of `name` for the side's objects: its facility, group, or the target object."""
-    values = {"facility": side.facility.pk, "group": side.group.pk}
+    values = {"facility": side.facility.pk, "group": side.group.pk, "fmt": "csv", "number": 3}
     if target:
         values["pk"] = getattr(side, target).pk
-    for keys in [("facility", "pk"), ("group", "pk"), ("facility",), ("group",), ("pk",), ()]:
+    candidates = [("facility", "pk"), ("group", "pk"), ("facility",), ("group",), ("pk",)]
+    for keys in [*candidates, ("fmt",), ("number",), ()]:
         if all(key in values for key in keys):
             try:
                 return reverse(name, kwargs={key: values[key] for key in keys})

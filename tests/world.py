@@ -3,6 +3,8 @@ show; logins as in seed_demo: center, admin-a, admin-b, user-a, user-b."""
 
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from facilities.services import appointment_start, staff_link_login
 from groups.models import Membership
 from tests import factories as f
@@ -25,6 +27,11 @@ class Side:
     leave: object
     leave_item: object
     deletion: object  # a pending request to delete the staff's ID
+    issued: object  # a done request to issue the user's ID
+    application: object
+    facility_pledge: object
+    staff_pledge: object
+    consent: object
 
 
 @dataclass
@@ -47,6 +54,7 @@ def login_for(person, username):
 
 
 def build_world():
+    f.AssociationProfileFactory()
     center = f.CenterUserFactory(username="center")
     halves = {}
     for name in ("a", "b"):
@@ -59,13 +67,27 @@ def build_world():
         staff = id_holder(facility)
         device = f.DeviceFactory(facility=facility, assigned_to=user_person)
         group = f.CareGroupFactory(owner=facility, attending_physician=admin_person)
-        f.PatientConsentFactory(
+        consent = f.PatientConsentFactory(
             group=group, status="received", signed_on=f.TODAY, received_on=f.TODAY
         )
+        f.StaffPledgeFactory(staff_member=user_person)
+        f.StaffPledgeFactory(staff_member=admin_person)
         review = f.RosterReviewFactory(facility=facility)
         leaver = id_holder(facility)
         leave = f.LeaveFactory(staff_member=leaver)
         halves[name] = {
+            "consent": consent,
+            "issued": f.IdRequestFactory(
+                staff_member=user_person,
+                kind="issue",
+                status="done",
+                requested_at=timezone.now() - timezone.timedelta(days=1),
+                handled_at=timezone.now(),
+                account=user_person.mcs_accounts.get(),
+            ),
+            "application": f.UsageApplicationFactory(facility=facility),
+            "facility_pledge": f.FacilityPledgeFactory(facility=facility),
+            "staff_pledge": f.StaffPledgeFactory(staff_member=staff),
             "entry": f.RosterReviewEntryFactory(review=review, account=staff.mcs_accounts.get()),
             "leave": leave,
             "leave_item": f.LeaveItemFactory(leave=leave, kind="pledge_reminder"),

@@ -5,6 +5,8 @@ from facilities.services.applications import (
     application_approve,
     application_check,
     application_reject,
+    facility_withdraw,
+    withdrawal_open_items,
 )
 from facilities.services.id_requests import (
     id_request_change,
@@ -50,6 +52,7 @@ __all__ = [
     "application_reject",
     "appointment_end",
     "appointment_start",
+    "facility_withdraw",
     "id_request_change",
     "id_request_confirm_deleted",
     "id_request_confirm_step",
@@ -72,4 +75,5 @@ __all__ = [
     "staff_mark_left",
     "staff_update",
     "sync_administrator_permissions",
+    "withdrawal_open_items",
 ]

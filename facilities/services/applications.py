@@ -1,4 +1,5 @@
-"""A facility joins (第3条, 様式1–2): application received → checked → approved by the center.
+"""A facility joins (第3条, 様式1–2): application received → checked → approved by the center;
+and leaves again, in one guided step.
 
 Approval needs the facility's pledge (様式2), activates the facility, appoints the administrator
 named on the roster and turns the roster into ID issue requests.
@@ -9,9 +10,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from facilities.models import Facility, IdRequest, StaffMember, UsageApplication
+from facilities.models import Facility, IdRequest, McsAccount, StaffMember, UsageApplication
 from facilities.selectors import require_center
-from facilities.services.staff import appointment_start
+from facilities.services.id_requests import id_request_create
+from facilities.services.staff import appointment_end, appointment_start
+from groups.models import CareGroup
+from groups.services import group_archive
 from mcs_admin.history import save_by
 from mcs_admin.models import User
 from pledges.models import PaperStatus
@@ -100,3 +104,44 @@ def application_approve(*, application: UsageApplication, by: User) -> UsageAppl
             request.full_clean()
             save_by(request, by)
     return _decide(application, UsageApplication.Status.APPROVED, by)
+
+
+def withdrawal_open_items(facility: Facility) -> dict:
+    """What a withdrawing facility still has open: shown before the center confirms."""
+    return {
+        "groups": CareGroup.objects.filter(owner=facility, status=CareGroup.Status.ACTIVE),
+        "accounts": McsAccount.objects.filter(
+            staff_member__facility=facility,
+            status__in=[McsAccount.Status.ISSUED, McsAccount.Status.RESTRICTED, "banned"],
+        ).select_related("staff_member"),
+        "appointments": facility.appointments.filter(ended_on__isnull=True).select_related(
+            "staff_member"
+        ),
+    }
+
+
+@transaction.atomic
+def facility_withdraw(*, facility: Facility, reason: str, by: User) -> Facility:
+    """A facility that withdraws or closes, in one step: its active groups archived, the deletion
+    of its IDs requested, its administrators' appointments ended, the facility marked as left."""
+    require_center(by)
+    facility = Facility.objects.select_for_update().get(pk=facility.pk)
+    if facility.status == Facility.Status.WITHDRAWN:
+        raise ValidationError(_("This facility has already left MCS."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the facility leaves.")})
+    items = withdrawal_open_items(facility)
+    for group in items["groups"]:
+        group_archive(group=group, by=by, reason=reason)
+    for account in items["accounts"]:
+        if not account.staff_member.id_requests.filter(
+            kind=IdRequest.Kind.DELETE, status=IdRequest.Status.PENDING
+        ).exists():
+            id_request_create(staff_member=account.staff_member, kind=IdRequest.Kind.DELETE, by=by)
+    for appointment in items["appointments"]:
+        appointment_end(appointment=appointment, by=by)
+    facility.status = Facility.Status.WITHDRAWN
+    facility.left_on = timezone.localdate()
+    facility.full_clean()
+    save_by(facility, by)
+    return facility

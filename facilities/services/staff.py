@@ -21,6 +21,7 @@ from facilities.selectors import (
     own_staff_member,
     require_administrator,
 )
+from groups.services import memberships_end_for
 from mcs_admin.history import save_by
 from mcs_admin.models import User
 
@@ -158,8 +159,6 @@ def account_record_password_change(
 def account_restrict(*, account: McsAccount, status: str, reason: str, by: User) -> McsAccount:
     """留意事項 (2): the MCS administrator restricts or bans a user of its facility for misuse;
     a ban takes the user out of every group at once."""
-    from groups.services import memberships_end_for  # groups build on facilities
-
     require_administrator(by, account.staff_member.facility)
     if status not in (McsAccount.Status.RESTRICTED, McsAccount.Status.BANNED):
         raise ValidationError(_("Choose a restriction or a ban."))
