@@ -119,7 +119,7 @@ class StaffList(FacilityPage, ListPage):
         )
         if self.request.GET.get("left") != "1":
             staff = staff.filter(left_on__isnull=True)
-        return with_last_training(staff)
+        return with_last_training(staff).order_by("family_name_kana", "given_name_kana", "pk")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
