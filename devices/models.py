@@ -1,11 +1,10 @@
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from facilities.models import Facility, StaffMember
 from mcs_admin.constraints import dates_in_order
-from mcs_admin.fields import NormalizedCharField
+from mcs_admin.fields import NormalizedCharField, actor
 from mcs_admin.history import History
 
 
@@ -165,14 +164,7 @@ class CarryOutNotice(models.Model):
     )
     filed_at = models.DateTimeField(_("filed at"), default=timezone.now)
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
-    acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("acknowledged by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    acknowledged_by = actor(_("acknowledged by"))
     returned_on = models.DateField(_("returned on"), null=True, blank=True)
     history = History()
 

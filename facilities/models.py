@@ -8,7 +8,14 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from mcs_admin.choices import Gender, Profession
 from mcs_admin.constraints import dates_in_order
-from mcs_admin.fields import EmailField, KanaField, NormalizedCharField, PhoneField, PostalCodeField
+from mcs_admin.fields import (
+    EmailField,
+    KanaField,
+    NormalizedCharField,
+    PhoneField,
+    PostalCodeField,
+    actor,
+)
 from mcs_admin.history import History
 from mcs_admin.models import NumberedDocument, PersonName
 
@@ -138,14 +145,7 @@ class UsageApplication(NumberedDocument):
     prepared_on = models.DateField(_("prepared on"), default=timezone.localdate)
     received_on = models.DateField(_("received on"), null=True, blank=True)
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    decided_by = actor(_("decided by"))
     note = models.TextField(_("note"), blank=True)
     history = History()
 
@@ -373,23 +373,9 @@ class IdRequest(models.Model):
     )
     details = models.TextField(_("details"), blank=True, help_text=_("What is to change."))
     requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("requested by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    requested_by = actor(_("requested by"))
     handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
-    handled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("handled by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    handled_by = actor(_("handled by"))
     rejection_reason = models.TextField(_("reason for rejection"), blank=True)
     # A deletion is a tracked task: since 2026 MCS's operator deletes no account; the holder
     # deletes their own, or the facility's administrator removes them from its staff
@@ -398,25 +384,11 @@ class IdRequest(models.Model):
     released_at = models.DateTimeField(
         _("removed from the facility's staff at"), null=True, blank=True
     )
-    released_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("removal from the staff confirmed by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    released_by = actor(_("removal from the staff confirmed by"))
     holder_deleted_at = models.DateTimeField(
         _("account deleted by its holder at"), null=True, blank=True
     )
-    holder_deleted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("deletion by the holder confirmed by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    holder_deleted_by = actor(_("deletion by the holder confirmed by"))
     history = History()
 
     class Meta:
@@ -506,14 +478,7 @@ class LeaveItem(models.Model):
     )
     note = models.TextField(_("note"), blank=True, help_text=_("Why an item was waived."))
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("closed by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    closed_by = actor(_("closed by"))
     history = History()
 
     class Meta:
@@ -606,14 +571,7 @@ class RosterReviewEntry(models.Model):
         _("outcome"), max_length=20, choices=Outcome.choices, default=Outcome.PENDING
     )
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
-    confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("confirmed by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    confirmed_by = actor(_("confirmed by"))
     history = History()
 
     class Meta:
@@ -710,14 +668,7 @@ class Consultation(models.Model):
     referred_to = models.CharField(_("referred to"), max_length=30, choices=ReferredTo.choices)
     response = models.TextField(_("response"), blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-    handled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("handled by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    handled_by = actor(_("handled by"))
     history = History()
 
     class Meta:

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -7,7 +6,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from facilities.models import Facility, StaffMember
 from mcs_admin.constraints import dates_in_order
-from mcs_admin.fields import NormalizedCharField
+from mcs_admin.fields import NormalizedCharField, actor
 from mcs_admin.history import History
 from mcs_admin.models import PersonName
 
@@ -178,33 +177,12 @@ class Membership(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.INVITED
     )
     invited_at = models.DateTimeField(_("invited at"), default=timezone.now)
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("invited by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    invited_by = actor(_("invited by"))
     responded_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("approved by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    approved_by = actor(_("approved by"))
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
-    ended_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("ended by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    ended_by = actor(_("ended by"))
     end_reason = models.TextField(_("reason"), blank=True)
     history = History()
 
@@ -259,14 +237,7 @@ class MembershipReview(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
     )
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
-    reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("reviewer"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    reviewer = actor(_("reviewer"))
     outcome = models.TextField(
         _("outcome"), blank=True, help_text=_("Who was confirmed, who was removed, and why.")
     )
@@ -311,23 +282,9 @@ class OwnershipTransfer(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.REQUESTED
     )
     requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("requested by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    requested_by = actor(_("requested by"))
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    decided_by = actor(_("decided by"))
     reason = models.TextField(_("reason"), blank=True)
     history = History()
 

@@ -4,6 +4,7 @@ Normalisation runs in `to_python`, which `full_clean()` calls: admin forms, serv
 imports all store the same form of a value.
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -56,3 +57,16 @@ class EmailField(models.EmailField):
     def to_python(self, value):
         value = super().to_python(value)
         return normalize.email(value) if value else value
+
+
+def actor(verbose_name) -> models.ForeignKey:
+    """Who did a step of a workflow (approved, handled, confirmed …): a login, kept even when
+    the login is deactivated."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
