@@ -184,6 +184,11 @@ class DocumentNumberManager(models.Manager):
         row = self.create(form_number=form_number)
         return row.number
 
+    def issue_many(self, form_number: int, count: int) -> list[str]:
+        """`count` new numbers at once, for rows created in bulk (which skips `save()`)."""
+        rows = self.bulk_create([self.model(form_number=form_number) for _ in range(count)])
+        return [row.number for row in rows]
+
 
 class DocumentNumber(models.Model):
     """Every number printed on a form, one row each: the sequence the numbers come from.

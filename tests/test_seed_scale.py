@@ -1,0 +1,42 @@
+import datetime
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import override_settings
+from django.utils import timezone
+
+from devices.models import Device
+from facilities.models import Facility, McsAccount, StaffMember
+from groups.models import CareGroup, Membership
+
+
+@pytest.mark.django_db
+@override_settings(DEBUG=True)
+def test_seed_scale_builds_a_proportional_registry_with_a_year_of_history():
+    call_command("seed_scale", facilities=4, verbosity=0)
+    assert Facility.objects.count() == 4
+    assert StaffMember.objects.count() == 40
+    assert McsAccount.objects.filter(status="issued").count() == 40
+    assert CareGroup.objects.count() == 24
+    assert Membership.objects.count() >= 200
+    assert set(Membership.objects.values_list("status", flat=True)) >= {
+        "invited",
+        "accepted",
+        "approved",
+        "declined",
+        "removed",
+    }
+    assert Device.objects.count() == 24
+    dates = list(StaffMember.history.values_list("history_date", flat=True))
+    assert len(dates) == 40
+    assert min(dates) < timezone.now() - datetime.timedelta(days=100)
+    call_command("seed_scale", facilities=2, verbosity=0)  # adds, never collides
+    assert Facility.objects.count() == 6
+
+
+@pytest.mark.django_db
+@override_settings(DEBUG=False)
+def test_seed_scale_refuses_without_debug():
+    with pytest.raises(CommandError):
+        call_command("seed_scale", facilities=1)
+    assert not Facility.objects.exists()
