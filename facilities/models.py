@@ -245,7 +245,7 @@ class StaffMember(PersonName):
         verbose_name_plural = _("staff members")
         ordering = ["family_name_kana", "given_name_kana", "pk"]
         indexes = [
-            models.Index(fields=["family_name_kana", "given_name_kana"]),
+            models.Index(fields=["family_name_kana", "given_name_kana", "id"]),
             models.Index(fields=["facility", "left_on"]),
         ]
         constraints = [
@@ -299,8 +299,11 @@ class McsAccount(models.Model):
     class Meta:
         verbose_name = _("MCS ID")
         verbose_name_plural = _("MCS IDs")
-        ordering = ["staff_member__family_name_kana", "pk"]
-        indexes = [models.Index(fields=["status", "password_changed_on"])]
+        ordering = ["login_id", "pk"]
+        indexes = [
+            models.Index(fields=["status", "password_changed_on"]),
+            models.Index(fields=["login_id", "id"]),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["staff_member"],

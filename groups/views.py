@@ -163,6 +163,8 @@ class GroupInvite(GroupPage, ServiceFormPage):
                     | Q(given_name_kana__icontains=term)
                     | Q(facility__name__icontains=term)
                 )
+            else:  # before a search: the owner's own staff, not a prefecture's
+                candidates = candidates.filter(facility=self.group.owner)
             shown = list(candidates.values_list("pk", flat=True)[: self.shown])
             candidates = candidates.filter(pk__in=shown)
         return {**super().get_form_kwargs(), "candidates": candidates}
