@@ -12,6 +12,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from mcs_admin.paginators import EstimatedCountPaginator
 from mcs_admin.pdf import print_response
 
 if TYPE_CHECKING:
@@ -26,6 +27,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
 
     list_per_page = 50
     show_full_result_count = False  # no second COUNT(*) over a prefecture's table per page
+    paginator = EstimatedCountPaginator
 
     def has_delete_permission(self, request, obj=None):
         return False
