@@ -41,7 +41,10 @@ class DeviceResource(SheetResource):
         ]
 
     def filter_export(self, queryset, **kwargs):
-        return queryset.select_related("facility", "assigned_to")
+        # by name, not by key: the same registry exports in the same order after a round trip
+        return queryset.select_related("facility", "assigned_to").order_by(
+            "facility__name_kana", "facility__name", "label"
+        )
 
     def lookup(self, row):
         found = self.fields["facility"].widget.find(row[self.fields["facility"].column_name])
