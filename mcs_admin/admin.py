@@ -1,17 +1,17 @@
 from django.contrib import admin
-from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.models import Group
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from mcs_admin.admin_base import HistoryAdmin
+from mcs_admin.login_admin import LoginAdmin
 from mcs_admin.models import AccessLog, AssociationProfile, DocumentNumber, User
 
-
-@admin.register(User)
-class LoginAdmin(UserAdmin, HistoryAdmin):
-    list_display = ["username", "last_name", "first_name", "email", "is_staff", "is_active"]
-    list_filter = ["is_staff", "is_active", "groups"]
-
-
+admin.site.register(User, LoginAdmin)
+# Second-factor secrets stay out of the admin: the center resets them from a login's page.
+admin.site.unregister(TOTPDevice)
+admin.site.unregister(StaticDevice)
 admin.site.unregister(Group)
 
 

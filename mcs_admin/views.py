@@ -1,4 +1,6 @@
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -9,11 +11,27 @@ from facilities.forms import PasswordChangedForm
 from facilities.selectors import facilities_for, own_staff_member
 from facilities.services import account_record_password_change, open_account
 from mcs_admin.pages import ListPage, ServiceFormPage
-from mcs_admin.roles import is_center
+from mcs_admin.roles import is_center, may_log_in
+
+
+class LoginForm(AuthenticationForm):
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if not may_log_in(user):
+            raise ValidationError(
+                _(
+                    "This login can no longer be used: its staff member has left or its use is "
+                    "restricted. Ask your facility's MCS administrator or the support center."
+                ),
+                code="inactive",
+            )
 
 
 class Login(auth_views.LoginView):
+    """The password, the first of two factors (mcs_admin.login_flow leads on to the second)."""
+
     template_name = "portal/login.html"
+    authentication_form = LoginForm
     redirect_authenticated_user = True
 
 
