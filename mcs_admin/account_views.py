@@ -21,6 +21,7 @@ from django_otp import login as otp_login
 from mcs_admin.models import AccessLog
 from mcs_admin.pages import show_validation_error
 from mcs_admin.second_factor import (
+    is_enrolled,
     recovery_codes_left,
     second_factor_verify,
     secret_base32,
@@ -49,6 +50,13 @@ def _next_url(request) -> str:
 
 class SecondFactorPage(FormView):
     form_class = CodeForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect("portal:login")
+        if request.user.is_verified():  # nothing left to do here
+            return redirect(_next_url(request))
+        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "next": _next_url(self.request)}
@@ -98,6 +106,11 @@ class Enrol(SecondFactorPage):
     recovery codes."""
 
     template_name = "account/enrol.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and is_enrolled(request.user):
+            return redirect("account:verify")
+        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         device = totp_enrol_start(user=self.request.user)

@@ -22,17 +22,20 @@ from mcs_admin.second_factor import second_factor_reset
 
 
 class CreateForStaffForm(forms.Form):
-    staff_member = forms.ModelChoiceField(
-        label=gettext_lazy("staff member"),
-        queryset=StaffMember.objects.filter(user__isnull=True, left_on__isnull=True),
-    )
     username = forms.CharField(label=gettext_lazy("login name"), max_length=150)
 
     def __init__(self, *args, admin_site, **kwargs):
         super().__init__(*args, **kwargs)
         # the admin's search over tens of thousands of staff (any field pointing to StaffMember)
         field = McsAccount._meta.get_field("staff_member")
-        self.fields["staff_member"].widget = AutocompleteSelect(field, admin_site)
+        self.fields = {
+            "staff_member": forms.ModelChoiceField(
+                label=gettext_lazy("staff member"),
+                queryset=StaffMember.objects.filter(user__isnull=True, left_on__isnull=True),
+                widget=AutocompleteSelect(field, admin_site),
+            ),
+            **self.fields,
+        }
 
 
 class SecondFactorResetForm(forms.Form):
