@@ -6,6 +6,7 @@ import time
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -192,7 +193,7 @@ def test_the_center_creates_a_login_with_a_one_time_password(center_client, cent
 @pytest.mark.django_db
 def test_a_staff_member_with_a_login_gets_no_second(center_user):
     person = f.StaffMemberFactory(user=f.UserFactory())
-    with pytest.raises(Exception, match="already has a login"):
+    with pytest.raises(ValidationError, match="既にログインがあります"):
         login_create_for_staff(staff_member=person, username="again", by=center_user)
 
 
