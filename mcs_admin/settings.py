@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "mcs_admin.policy.AccessMiddleware",
+    "mcs_admin.access_audit.AccessLogMiddleware",
 ]
 
 ROOT_URLCONF = "mcs_admin.urls"
