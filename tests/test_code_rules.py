@@ -68,18 +68,19 @@ def offences(source: str, history_models: set[str]) -> list[tuple[int, str]]:
         touches_history = "history" in receiver or any(
             name.startswith("Historical") for name in receiver
         )
-        if method == "update" and QUERYSET_METHODS.intersection(receiver):
-            found.append((node.lineno, method))
-        elif method in ("bulk_create", "bulk_update") and (
-            touches_history or (receiver and receiver[0] in history_models)
-        ):
-            found.append((node.lineno, method))
-        elif method == "delete" and touches_history:
-            found.append((node.lineno, method))
-        elif method in ("execute", "executemany", "raw") and node.args:
+        bypass = (
+            (method == "update" and QUERYSET_METHODS.intersection(receiver))
+            or (
+                method in ("bulk_create", "bulk_update")
+                and (touches_history or (receiver and receiver[0] in history_models))
+            )
+            or (method == "delete" and touches_history)
+        )
+        if method in ("execute", "executemany", "raw") and node.args:
             sql = node.args[0]
-            if isinstance(sql, ast.Constant) and SQL_WRITE.search(str(sql.value)):
-                found.append((node.lineno, method))
+            bypass = isinstance(sql, ast.Constant) and SQL_WRITE.search(str(sql.value))
+        if bypass:
+            found.append((node.lineno, method))
     return found
 
 
