@@ -164,6 +164,7 @@ class AccessLog(models.Model):
         LOGIN_CREATED = "login_created", _("login created")
         SECOND_FACTOR_RESET = "second_factor_reset", _("second factor reset")
         DISCLOSURE = "disclosure", _("disclosure of a person's data")
+        USE_STOPPED = "use_stopped", _("use of a person's data stopped")
 
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
     user = models.ForeignKey(

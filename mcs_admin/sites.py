@@ -34,10 +34,16 @@ class McsAdminSite(admin.AdminSite):
         return sorted(app_list, key=lambda app: app_order.index(app["app_label"]))
 
     def get_urls(self):
+        from mcs_admin.disclosure_views import disclosure_view
         from mcs_admin.receiving import receive_view
 
         receive = self.admin_view(lambda request: receive_view(request, self))
-        return [path("receive/", receive, name="receive_documents"), *super().get_urls()]
+        disclosure = self.admin_view(lambda request: disclosure_view(request, self))
+        return [
+            path("receive/", receive, name="receive_documents"),
+            path("disclosure/", disclosure, name="disclosure"),
+            *super().get_urls(),
+        ]
 
 
 class McsAdminSiteConfig(AdminConfig):

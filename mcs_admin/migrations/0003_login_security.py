@@ -28,6 +28,6 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='accesslog',
             name='action',
-            field=models.CharField(choices=[('print', 'print'), ('export', 'export'), ('import', 'import'), ('view', 'view'), ('login', 'log in'), ('login_failed', 'failed login'), ('logout', 'logout'), ('login_created', 'login created'), ('second_factor_reset', 'second factor reset'), ('disclosure', "disclosure of a person's data")], max_length=20, verbose_name='action'),
+            field=models.CharField(choices=[('print', 'print'), ('export', 'export'), ('import', 'import'), ('view', 'view'), ('login', 'log in'), ('login_failed', 'failed login'), ('logout', 'logout'), ('login_created', 'login created'), ('second_factor_reset', 'second factor reset'), ('disclosure', "disclosure of a person's data"), ('use_stopped', "use of a person's data stopped")], max_length=20, verbose_name='action'),
         ),
     ]
