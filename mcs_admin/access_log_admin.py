@@ -4,6 +4,7 @@ import datetime
 
 import tablib
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -77,6 +78,10 @@ class AccessLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def changelist_view(self, request, extra_context=None):
+        kept = {"retention_years": settings.RETENTION["access_log_years"]}
+        return super().changelist_view(request, {**(extra_context or {}), **kept})
 
     def get_urls(self):
         return [
