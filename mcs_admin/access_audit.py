@@ -155,6 +155,10 @@ class PeopleSeen:
     staff: QuerySet | None = None
 
     @property
+    def actions_shown(self) -> list[tuple[str, int]]:
+        return [(AccessLog.Action(action).label, n) for action, n in self.by_action.items()]
+
+    @property
     def people(self) -> int:
         return self.patients.count() + self.staff.count()
 
