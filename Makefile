@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 SYSTEM_PACKAGES := fonts-ipaexfont libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
 	poppler-utils gettext chromium
 
-.PHONY: setup system-packages messages extract-messages run test lint screenshots
+.PHONY: setup system-packages messages extract-messages run test lint security screenshots
 
 setup: system-packages $(VENV)/.installed messages
 
@@ -46,6 +46,15 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
+
+# Production settings without a deploy warning, bandit without a high finding, pip-audit
+# without a known vulnerability missing from .ci/pip-audit-allowlist.txt (SECURITY.md).
+DEPLOY_ENV := DEBUG=false ALLOWED_HOSTS=mcs.example.jp \
+	SECRET_KEY=deploy-check-only-not-a-real-key-0123456789abcdefghijklmnopqrstuvwxyz
+security: $(VENV)/.installed
+	$(DEPLOY_ENV) $(PY) manage.py check --deploy --fail-level WARNING
+	$(VENV)/bin/bandit -q -r . -x ./.venv,./node_modules,./staticfiles --severity-level high
+	$(PY) .ci/pip_audit.py
 
 # The main self-service pages as each role sees them, saved by the browser tests.
 screenshots: setup

@@ -1,17 +1,18 @@
 from django.contrib import admin
-from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.models import Group
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from mcs_admin.access_log_admin import AccessLogAdmin
 from mcs_admin.admin_base import HistoryAdmin
+from mcs_admin.login_admin import LoginAdmin
 from mcs_admin.models import AccessLog, AssociationProfile, DocumentNumber, User
 
-
-@admin.register(User)
-class LoginAdmin(UserAdmin, HistoryAdmin):
-    list_display = ["username", "last_name", "first_name", "email", "is_staff", "is_active"]
-    list_filter = ["is_staff", "is_active", "groups"]
-
-
+admin.site.register(User, LoginAdmin)
+# Second-factor secrets stay out of the admin: the center resets them from a login's page.
+admin.site.unregister(TOTPDevice)
+admin.site.unregister(StaticDevice)
 admin.site.unregister(Group)
 
 
@@ -28,24 +29,7 @@ class AssociationProfileAdmin(HistoryAdmin):
         return not AssociationProfile.objects.exists()
 
 
-@admin.register(AccessLog)
-class AccessLogAdmin(admin.ModelAdmin):
-    """Append-only: no one adds, changes or deletes an entry through the admin."""
-
-    list_display = ["at", "username", "action", "target_type", "description", "row_count"]
-    list_filter = ["action", "target_type"]
-    search_fields = ["username", "description"]
-    date_hierarchy = "at"
-    show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+admin.site.register(AccessLog, AccessLogAdmin)
 
 
 @admin.register(DocumentNumber)

@@ -4,6 +4,7 @@ from typing import TYPE_CHECKING
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -12,6 +13,8 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from mcs_admin.concurrency import FIELD as VERSION
+from mcs_admin.concurrency import versioned_form
 from mcs_admin.paginators import EstimatedCountPaginator
 from mcs_admin.pdf import print_response
 
@@ -31,6 +34,21 @@ class HistoryAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    # Optimistic locking (mcs_admin.concurrency): a change form carries the record's version.
+    def _versioned(self, request, obj) -> bool:
+        return obj is not None and self.has_change_permission(request, obj)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if self._versioned(request, obj):
+            kwargs["form"] = versioned_form(kwargs.get("form", self.form))
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if self._versioned(request, obj) and VERSION not in flatten_fieldsets(fieldsets):
+            fieldsets = [*fieldsets, (None, {"fields": [VERSION], "classes": ["hidden"]})]
+        return fieldsets
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # simple-history saves a POST here (a revert) even with its button hidden

@@ -28,6 +28,7 @@ from groups.models import CareGroup, Membership, MembershipReview, OwnershipTran
 from groups.services import sync_manager_permission
 from mcs_admin import demo_data
 from mcs_admin.models import AssociationProfile, User
+from mcs_admin.second_factor import demo_enrol
 from pledges.models import FacilityPledge, StaffPledge, TrainingSession
 
 SUPPORT_CENTER_GROUP = "support center"
@@ -530,6 +531,7 @@ class DemoBuilder:
             validate_password(self.password, user)
             user.set_password(self.password)
             user.save()
+        demo_enrol(user)  # a known authenticator secret: `manage.py demo_code` shows its code
         return user
 
 

@@ -3,6 +3,7 @@ from django.contrib.auth.models import AbstractUser, Group
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from mcs_admin import normalize
@@ -24,11 +25,24 @@ class User(AbstractUser):
     (`StaffMember.user`); support-center staff are `is_staff` and work in the admin.
     """
 
-    history = History(excluded_fields=["password", "last_login"])
+    must_change_password = models.BooleanField(
+        _("must change password"),
+        default=False,
+        help_text=_("Set for a one-time initial password: the login chooses its own first."),
+    )
+    # Part of every session's hash: a new value ends all the login's sessions at once.
+    session_epoch = models.CharField(max_length=32, blank=True, editable=False)
+
+    history = History(excluded_fields=["password", "last_login", "session_epoch"])
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("login")
         verbose_name_plural = _("logins")
+
+    def _get_session_auth_hash(self, secret=None):
+        key_salt = "mcs_admin.models.User.get_session_auth_hash"
+        value = f"{self.password}:{self.session_epoch}"
+        return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()
 
     def __str__(self):
         name = f"{self.last_name} {self.first_name}".strip()
@@ -147,6 +161,10 @@ class AccessLog(models.Model):
         LOGIN = "login", _("log in")
         LOGIN_FAILED = "login_failed", _("failed login")
         LOGOUT = "logout", _("logout")
+        LOGIN_CREATED = "login_created", _("login created")
+        SECOND_FACTOR_RESET = "second_factor_reset", _("second factor reset")
+        DISCLOSURE = "disclosure", _("disclosure of a person's data")
+        USE_STOPPED = "use_stopped", _("use of a person's data stopped")
 
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
     user = models.ForeignKey(

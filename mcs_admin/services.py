@@ -5,6 +5,7 @@ from django.db import models, transaction
 from django.http import HttpRequest
 
 from mcs_admin import spreadsheets
+from mcs_admin.client_ip import client_ip
 from mcs_admin.models import AccessLog, User
 from mcs_admin.sheet_resources import ImportReport, SheetResource
 
@@ -32,7 +33,7 @@ def access_log_record(
         target_ids=[obj.pk for obj in targets],
         description=description,
         row_count=row_count,
-        ip_address=request.META.get("REMOTE_ADDR") if request is not None else None,
+        ip_address=client_ip(request) if request is not None else None,
     )
 
 

@@ -4,6 +4,7 @@ With nothing set the project runs in development mode on SQLite in the checkout;
 `DATABASE_URL=postgres://…` switches to PostgreSQL (psycopg 3).
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -41,6 +42,11 @@ INSTALLED_APPS = [
     "guardian",
     "simple_history",
     "import_export",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "csp",
     "mcs_admin",
     "facilities",
     "pledges",
@@ -51,15 +57,20 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "mcs_admin.login_flow.LoginFlowMiddleware",
+    "axes.middleware.AxesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "mcs_admin.policy.AccessMiddleware",
+    "mcs_admin.access_audit.AccessLogMiddleware",
 ]
 
 ROOT_URLCONF = "mcs_admin.urls"
@@ -83,6 +94,7 @@ TEMPLATES = [
 
 AUTH_USER_MODEL = "mcs_admin.User"
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out login before any check
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -137,3 +149,72 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 # history and the access log (mcs_admin/sheet_admin.py).
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = True
+
+# --- Security (issue 8, SECURITY.md): logins, sessions, headers, logs, backups ---------------
+
+# Two factors for every login (django-otp: TOTP or a recovery code), the issuer the
+# authenticator app shows.
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="MCS administration office")
+RECOVERY_CODE_COUNT = 10
+
+# Guessing: 5 failures for one login from one address lock that pair, not the address alone
+# (the staff of a clinic behind one address do not lock each other out) and not the login
+# alone (an attacker elsewhere cannot lock a user out).
+AXES_FAILURE_LIMIT = 5
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOCKOUT_MINUTES", default=30))
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "mcs_admin.login_flow.locked_out"
+AXES_CLIENT_IP_CALLABLE = "mcs_admin.client_ip.client_ip"
+AXES_DISABLE_ACCESS_LOG = True  # logins go to the project's own access log
+AXES_ENABLE_ADMIN = False  # attempts expire by themselves after the cool-off
+# Behind a reverse proxy, the request header that carries the client's address, as Django
+# names it (e.g. HTTP_X_REAL_IP); the proxy must overwrite it. Empty: the connection's address.
+CLIENT_IP_HEADER = env("CLIENT_IP_HEADER", default="")
+
+# Sessions end after 30 minutes idle (every request moves the expiry, on the server) and
+# 12 hours after the login at most (mcs_admin.login_flow).
+SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_MAX_HOURS = env.int("SESSION_MAX_HOURS", default=12)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+PASSWORD_RESET_TIMEOUT = 60 * 60  # an e-mailed reset link works for one hour
+
+# Production (DEBUG off) is served over TLS only, behind a reverse proxy that sets
+# X-Forwarded-Proto (SECURE_PROXY_SSL_HEADER).
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if not DEBUG:
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+CSRF_COOKIE_HTTPONLY = True
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        # the admin's widgets set a few inline styles
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+# How long each kind of record and log is kept (README "Retention"); the backup command keeps
+# BACKUP_GENERATIONS generations.
+RETENTION = {
+    "access_log_years": env.int("RETENTION_ACCESS_LOG_YEARS", default=5),
+    "history_years": env.int("RETENTION_HISTORY_YEARS", default=5),
+    "records_after_end_years": env.int("RETENTION_RECORDS_YEARS", default=5),
+    "consent_after_end_years": env.int("RETENTION_CONSENT_YEARS", default=5),
+}
+BACKUP_GENERATIONS = env.int("BACKUP_GENERATIONS", default=7)

@@ -1,7 +1,8 @@
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
-from django.urls import path
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 # The registry first, in the order the office works through it; logins and roles last.
@@ -14,6 +15,16 @@ class McsAdminSite(admin.AdminSite):
     site_header = site_title = _("MCS administration office")
     index_title = _("Registry")
 
+    def has_permission(self, request):
+        """Staff who passed both factors (the middleware already keeps others to those steps)."""
+        return super().has_permission(request) and request.user.is_verified()
+
+    def login(self, request, extra_context=None):
+        """One login page for the whole system: the self-service one, with its second factor."""
+        from django.contrib.auth.views import redirect_to_login  # needs the apps loaded
+
+        return redirect_to_login(request.GET.get(REDIRECT_FIELD_NAME) or reverse("admin:index"))
+
     def get_app_list(self, request, app_label=None):
         app_order = [*APP_ORDER, *(c.label for c in apps.get_app_configs())]
         model_order = [model._meta.object_name for model in self._registry]
@@ -23,10 +34,16 @@ class McsAdminSite(admin.AdminSite):
         return sorted(app_list, key=lambda app: app_order.index(app["app_label"]))
 
     def get_urls(self):
+        from mcs_admin.disclosure_views import disclosure_view
         from mcs_admin.receiving import receive_view
 
         receive = self.admin_view(lambda request: receive_view(request, self))
-        return [path("receive/", receive, name="receive_documents"), *super().get_urls()]
+        disclosure = self.admin_view(lambda request: disclosure_view(request, self))
+        return [
+            path("receive/", receive, name="receive_documents"),
+            path("disclosure/", disclosure, name="disclosure"),
+            *super().get_urls(),
+        ]
 
 
 class McsAdminSiteConfig(AdminConfig):

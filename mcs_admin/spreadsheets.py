@@ -228,3 +228,22 @@ class SpreadsheetFile(Format):
 
     def can_import(self):
         return True
+
+
+def write_xlsx_book(datasets: list[tablib.Dataset]) -> bytes:
+    """An Excel workbook of one sheet per dataset, each escaped as `write_xlsx` does."""
+    book = tablib.Databook()
+    for dataset in datasets:
+        safe = tablib.Dataset(
+            headers=[escape_cell(header) for header in dataset.headers or []],
+            title=dataset.title,
+        )
+        for row in dataset:
+            safe.append([escape_cell(cell) for cell in row])
+        book.add_sheet(safe)
+    try:
+        return book.export("xlsx")
+    except IllegalCharacterError:
+        raise SpreadsheetError(
+            _("A cell holds a control character that an Excel workbook cannot store.")
+        ) from None

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from mcs_admin import views
+from mcs_admin import health, views
 from mcs_admin.receiving import scanned_copy
 
 portal = (
@@ -20,7 +20,9 @@ portal = (
 )
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("account/", include("mcs_admin.account_urls")),
     path("scans/<path:name>", scanned_copy, name="scanned-copy"),
     path("", include(portal)),
     path("f/<int:facility>/", include("facilities.urls")),
@@ -28,3 +30,5 @@ urlpatterns = [
     path("", include("devices.urls")),
     path("", include("groups.urls")),
 ]
+
+handler500 = "mcs_admin.health.server_error"

@@ -1,4 +1,5 @@
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
@@ -15,14 +16,30 @@ from facilities.selectors import facilities_for, own_staff_member
 from facilities.services import account_record_password_change, open_account
 from mcs_admin.pages import ListPage, PrintPage, ServiceFormPage
 from mcs_admin.pdf import print_response
-from mcs_admin.roles import is_center
+from mcs_admin.roles import is_center, may_log_in
 from pledges.models import StaffPledge
 from pledges.pdf import FACILITY_PLEDGE_FORM, STAFF_PLEDGE_FORM
 from pledges.selectors import staff_pledges_for_person
 
 
+class LoginForm(AuthenticationForm):
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if not may_log_in(user):
+            raise ValidationError(
+                _(
+                    "This login can no longer be used: its staff member has left or its use is "
+                    "restricted. Ask your facility's MCS administrator or the support center."
+                ),
+                code="inactive",
+            )
+
+
 class Login(auth_views.LoginView):
+    """The password, the first of two factors (mcs_admin.login_flow leads on to the second)."""
+
     template_name = "portal/login.html"
+    authentication_form = LoginForm
     redirect_authenticated_user = True
 
 

@@ -14,6 +14,7 @@ from playwright.sync_api import expect, sync_playwright
 from facilities.models import Facility
 from groups.models import CareGroup, Membership
 from mcs_admin.models import User
+from mcs_admin.second_factor import current_code, totp_device
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/lib/chromium/chromium")
 SCREENSHOTS = os.environ.get("SCREENSHOTS_DIR")
@@ -56,10 +57,15 @@ def shot(page, name):
 
 
 def log_in(page, username):
+    """Password, then the code the demo login's authenticator app would show now."""
     page.goto("/login/")
     page.get_by_label("ユーザー名").fill(username)
     page.get_by_label("パスワード").fill(PASSWORD)
     page.get_by_role("button", name="ログイン").click()
+    expect(page).to_have_url(re.compile(r"/account/two-factor/"))
+    code, _, _ = current_code(totp_device(User.objects.get(username=username)))
+    page.get_by_label("確認コード").fill(code)
+    page.get_by_role("button", name="確認").click()
     expect(page.get_by_test_id("display-name")).to_be_visible()
 
 

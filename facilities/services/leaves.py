@@ -22,6 +22,7 @@ from facilities.services.staff import appointment_end, sync_administrator_permis
 from groups.services import memberships_end_for
 from mcs_admin.history import save_by
 from mcs_admin.models import User
+from mcs_admin.sessions import end_sessions_for
 
 
 @transaction.atomic
@@ -75,6 +76,7 @@ def leave_open(
             appointment_end(appointment=appointment, ended_on=staff_member.left_on, by=by)
         if staff_member.user_id:
             sync_administrator_permissions(staff_member.user)
+    end_sessions_for(staff_member.user)
     return leave
 
 

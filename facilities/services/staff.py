@@ -24,6 +24,7 @@ from facilities.selectors import (
 from groups.services import memberships_end_for
 from mcs_admin.history import save_by
 from mcs_admin.models import User
+from mcs_admin.sessions import end_sessions_for
 
 
 def sync_administrator_permissions(user: User) -> None:
@@ -173,6 +174,7 @@ def account_restrict(*, account: McsAccount, status: str, reason: str, by: User)
     save_by(account, by)
     if status == McsAccount.Status.BANNED:
         memberships_end_for(staff_member=account.staff_member, reason=reason, by=by)
+    end_sessions_for(account.staff_member.user)
     return account
 
 

@@ -21,3 +21,6 @@ class Command(BaseCommand):
         for user in logins:
             self.stdout.write(f"  {user.username:8} {user}")
         self.stdout.write(f"Password of each: {settings.DEMO_PASSWORD} (DEMO_PASSWORD)")
+        self.stdout.write(
+            "Second factor: `python manage.py demo_code LOGIN` prints a login's current code."
+        )

@@ -1,0 +1,93 @@
+"""The steps of a login after its password, and the access log of logins and logouts.
+
+A login whose password was accepted reaches only the pages of its next step until it has done
+them: enrol an authenticator (first login), type a code (every login), choose its own password
+(after a one-time initial password). The admin is behind the same steps. A session older than
+SESSION_MAX_HOURS ends, whatever its activity.
+"""
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+from django.shortcuts import redirect, render
+from django.urls import Resolver404, resolve, reverse
+from django.utils.translation import gettext as _
+
+from mcs_admin.models import AccessLog
+from mcs_admin.second_factor import is_enrolled
+from mcs_admin.services import access_log_record
+from mcs_admin.sessions import session_started, session_too_old
+
+ENROL, VERIFY, NEW_PASSWORD = "account:enrol", "account:verify", "account:password_change"
+# Pages any login reaches whatever step it is at.
+ALWAYS = {"portal:logout", "admin:logout", "healthz"}
+
+
+def next_step(user) -> str | None:
+    """The URL name of the step a logged-in login must do next, or None."""
+    if not user.is_verified():
+        return VERIFY if is_enrolled(user) else ENROL
+    if user.must_change_password:
+        return NEW_PASSWORD
+    return None
+
+
+class LoginFlowMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if not user.is_authenticated:
+            return self.get_response(request)
+        if session_too_old(request.session):
+            logout(request)
+            messages.info(request, _("Your session reached its time limit: log in again."))
+            return redirect("portal:login")
+        step = next_step(user)
+        if step is None:
+            return self.get_response(request)
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            match = None
+        if match is not None and (match.view_name == step or match.view_name in ALWAYS):
+            return self.get_response(request)
+        target = reverse(step)
+        if step != NEW_PASSWORD and request.method == "GET":
+            target += "?" + urlencode({"next": request.get_full_path()})
+        return redirect(target)
+
+
+@receiver(user_logged_in)
+def _password_accepted(sender, request, user, **kwargs):
+    session_started(request.session)
+
+
+@receiver(user_login_failed)
+def _login_failed(sender, credentials, request=None, **kwargs):
+    locked = getattr(request, "axes_locked_out", False)
+    access_log_record(
+        user=None,
+        action=AccessLog.Action.LOGIN_FAILED,
+        username=str(credentials.get("username", ""))[:150],
+        description=_("locked out") if locked else _("wrong password"),
+        request=request,
+    )
+
+
+@receiver(user_logged_out)
+def _logged_out(sender, request, user, **kwargs):
+    if user is not None:
+        access_log_record(user=user, action=AccessLog.Action.LOGOUT, request=request)
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """django-axes' answer to a locked login and address: a Japanese page, 429."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    context = {"failure_limit": settings.AXES_FAILURE_LIMIT, "cooloff_minutes": minutes}
+    return render(request, "portal/locked_out.html", context, status=429)

@@ -1,0 +1,173 @@
+"""The access log (issue 8): views of patients and staff recorded with who, when, what and from
+where; append-only (a PostgreSQL trigger too); searched and exported by the center; and the
+report after a suspected leak."""
+
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from mcs_admin.access_audit import people_seen
+from mcs_admin.models import AccessLog
+from mcs_admin.services import access_log_record
+from tests import factories as f
+from tests.world import build_world
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
+
+
+def views(**filters):
+    return AccessLog.objects.filter(action="view", **filters)
+
+
+def test_a_patient_groups_page_is_recorded_with_who_when_and_where(client, world):
+    client.force_login(world.a.admin)
+    group = world.a.group
+    url = reverse("groups:group_detail", args=[group.pk])
+    assert client.get(url, REMOTE_ADDR="192.0.2.44").status_code == 200
+    entry = views().get()
+    assert (entry.user, entry.target_type, entry.target_ids) == (
+        world.a.admin,
+        "care_groups.CareGroup",
+        [group.pk],
+    )
+    assert entry.ip_address == "192.0.2.44" and entry.description == url
+    assert entry.at.tzinfo is not None
+
+
+def test_lists_record_every_patient_and_staff_member_they_show(client, world):
+    client.force_login(world.a.admin)
+    client.get(reverse("groups:group_list", args=[world.a.facility.pk]))
+    assert views(target_type="care_groups.CareGroup").get().target_ids == [world.a.group.pk]
+    client.get(reverse("facility:staff_list", args=[world.a.facility.pk]))
+    shown = set(views(target_type="facilities.StaffMember").get().target_ids)
+    assert shown == set(
+        world.a.facility.staff.filter(left_on__isnull=True).values_list("pk", flat=True)
+    )
+
+
+def test_the_admins_pages_of_consents_patients_and_staff_are_recorded(center_client, world):
+    consent = world.a.group.consents.get()
+    center_client.get(reverse("admin:consents_patientconsent_change", args=[consent.pk]))
+    center_client.get(reverse("admin:consents_patientconsent_changelist"))
+    center_client.get(reverse("admin:care_groups_patient_change", args=[world.a.group.patient_id]))
+    center_client.get(reverse("admin:facilities_staffmember_history", args=[world.a.staff.pk]))
+    recorded = [(e.target_type, e.target_ids) for e in views().order_by("pk")]
+    assert recorded[0] == ("consents.PatientConsent", [consent.pk])
+    assert recorded[1][0] == "consents.PatientConsent" and consent.pk in recorded[1][1]
+    assert recorded[2] == ("care_groups.Patient", [world.a.group.patient_id])
+    assert recorded[3] == ("facilities.StaffMember", [world.a.staff.pk])
+
+
+def test_a_refused_page_records_no_view(client, world):
+    client.force_login(world.b.admin)
+    response = client.get(reverse("groups:group_detail", args=[world.a.group.pk]))
+    assert response.status_code == 404
+    assert not views().exists()
+
+
+def test_the_log_cannot_be_changed_or_deleted_through_the_admin(center_client, world):
+    entry = access_log_record(user=world.center, action="view", description="x")
+    change = reverse("admin:mcs_admin_accesslog_change", args=[entry.pk])
+    delete = reverse("admin:mcs_admin_accesslog_delete", args=[entry.pk])
+    assert center_client.post(change, {"description": "y"}).status_code == 403
+    assert center_client.post(delete, {"post": "yes"}).status_code == 403
+    entry.refresh_from_db()
+    assert entry.description == "x"
+
+
+@pytest.mark.postgres
+def test_postgresql_refuses_update_and_delete_on_the_log(world):
+    entry = access_log_record(user=world.center, action="view", description="x")
+    for sql in [
+        "UPDATE mcs_admin_accesslog SET description = 'y' WHERE id = %s",
+        "DELETE FROM mcs_admin_accesslog WHERE id = %s",
+    ]:
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql, [entry.pk])
+    entry.refresh_from_db()
+    assert entry.description == "x"
+
+
+def test_the_center_exports_the_searched_entries_with_formulas_neutralised(center_client, world):
+    access_log_record(user=None, action="login_failed", username="=HYPERLINK(1)")
+    access_log_record(user=None, action="login_failed", username="someone")
+    url = reverse("admin:mcs_admin_accesslog_export")
+    response = center_client.get(url, {"q": "HYPERLINK"})
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert len(rows) == 2  # the header and the one entry searched
+    assert rows[1][1] == "'=HYPERLINK(1)"
+    export = AccessLog.objects.get(action="export", target_type="mcs_admin.AccessLog")
+    assert export.row_count == 1
+
+
+def test_the_report_names_the_patients_and_staff_a_login_saw_in_a_window(client, world):
+    admin_a = world.a.admin
+    client.force_login(admin_a)
+    client.get(reverse("groups:group_detail", args=[world.a.group.pk]))
+    client.get(reverse("facility:staff_detail", args=[world.a.facility.pk, world.a.staff.pk]))
+    other_group = f.CareGroupFactory(owner=world.a.facility)
+    consent = f.PatientConsentFactory(group=other_group)
+    access_log_record(user=admin_a, action="print", targets=[consent])
+    # outside the window, and another login: not counted
+    unseen = f.CareGroupFactory()
+    f.AccessLogFactory(
+        user=admin_a,
+        action="view",
+        target_type="care_groups.CareGroup",
+        target_ids=[unseen.pk],
+        at=timezone.now() - timedelta(days=30),
+    )
+    access_log_record(user=world.b.admin, action="view", targets=[unseen])
+
+    window = AccessLog.objects.filter(
+        username="admin-a", at__gte=timezone.now() - timedelta(days=1)
+    )
+    seen = people_seen(window)
+    # the staff member's page shows their groups: world B's group, where they are invited
+    assert set(seen.patients) == {
+        world.a.group.patient,
+        other_group.patient,
+        world.b.group.patient,
+    }
+    assert set(seen.staff) == {world.a.staff}
+    assert seen.people == seen.patients.count() + seen.staff.count()
+    assert seen.by_action["print"] == 1
+
+
+def test_the_report_page_answers_for_a_login_and_a_window(center_client, world):
+    access_log_record(user=world.a.admin, action="view", targets=[world.a.group])
+    now = timezone.localtime()
+    url = reverse("admin:mcs_admin_accesslog_report")
+    response = center_client.get(
+        url,
+        {
+            "username": "admin-a",
+            "start": (now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+            "end": (now + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["seen"].people == 1
+    assert str(world.a.group.patient) in response.content.decode()
+    bad = center_client.get(url, {"start": "2026-05-01T00:00", "end": "2026-04-01T00:00"})
+    assert bad.context["seen"] is None and bad.context["form"].errors
+
+
+def test_logins_and_logouts_are_in_the_log(client, world):
+    client.force_login(world.a.user)
+    client.post(reverse("portal:logout"))
+    assert AccessLog.objects.filter(action="logout", user=world.a.user).exists()

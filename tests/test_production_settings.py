@@ -1,0 +1,88 @@
+"""Production settings (issue 8): `check --deploy` without a warning, and the headers a page
+carries: HSTS, CSP, no framing, no sniffing, secure cookies."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.test import override_settings
+from django.urls import reverse
+
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": "test-only-production-key-0123456789abcdefghijklmnopqrstuvwxyz",
+    "ALLOWED_HOSTS": "mcs.example.jp",
+}
+
+
+def production(code: str) -> str:
+    env = {**os.environ, **PRODUCTION}
+    run = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        env={**env, "DJANGO_SETTINGS_MODULE": "mcs_admin.settings"},
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return run.stdout.strip()
+
+
+def test_check_deploy_gives_no_warning_with_production_settings():
+    run = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        env={**os.environ, **PRODUCTION},
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "no issues" in run.stdout
+
+
+def test_production_cookies_are_secure_and_https_is_enforced():
+    shown = production(
+        "from django.conf import settings as s; "
+        "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT, "
+        "s.SECURE_HSTS_SECONDS >= 31536000, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.DEBUG)"
+    )
+    assert shown == "True True True True True False"
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = {**os.environ, **PRODUCTION}
+    del env["SECRET_KEY"]
+    run = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        env=env,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode != 0 and "SECRET_KEY" in run.stderr
+
+
+@pytest.mark.django_db
+@override_settings(SECURE_HSTS_SECONDS=31536000, SECURE_HSTS_INCLUDE_SUBDOMAINS=True)
+def test_a_page_carries_the_security_headers(client):
+    response = client.get(reverse("portal:login"), secure=True)
+    assert response.status_code == 200
+    assert response["Strict-Transport-Security"].startswith("max-age=31536000")
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "frame-ancestors 'none'" in policy
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy.split("style-src")[0]
+    assert response.cookies["csrftoken"]["samesite"] == "Lax"
+
+
+@pytest.mark.django_db
+def test_a_post_without_the_csrf_token_is_refused():
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(reverse("portal:login"), {"username": "x", "password": "y"})
+    assert response.status_code == 403
