@@ -2,6 +2,7 @@ from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.core.exceptions import PermissionDenied
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +24,10 @@ class McsAdminSite(admin.AdminSite):
         """One login page for the whole system: the self-service one, with its second factor."""
         from django.contrib.auth.views import redirect_to_login  # needs the apps loaded
 
+        user = request.user
+        if user.is_authenticated and user.is_verified() and not self.has_permission(request):
+            # a facility's login, fully logged in: the admin is the support center's
+            raise PermissionDenied
         return redirect_to_login(request.GET.get(REDIRECT_FIELD_NAME) or reverse("admin:index"))
 
     def get_app_list(self, request, app_label=None):

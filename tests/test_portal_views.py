@@ -114,3 +114,10 @@ def test_a_user_reports_a_lost_device_and_gets_the_first_steps(client, world):
     a.device.refresh_from_db()
     assert a.device.status == "lost"
     assert a.device.incidents.get().reported_by == a.user.staff_member
+
+
+def test_the_admin_refuses_a_facility_login_without_a_redirect_loop(client, world):
+    client.force_login(world.a.admin)
+    response = client.get("/admin/", follow=True)
+    assert response.status_code == 403
+    assert len(response.redirect_chain) == 1
