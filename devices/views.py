@@ -7,37 +7,11 @@ from django.views.generic import DetailView
 
 from devices import services
 from devices.forms import CarryOutForm, DeviceForm, IncidentForm
-from devices.models import Incident
+from devices.models import FIRST_STEPS
 from devices.selectors import carry_outs_for, devices_for, incidents_for
 from facilities.selectors import own_staff_member
 from facilities.views import FacilityPage
 from mcs_admin.pages import ActionPage, ListPage, PageMixin, ServiceFormPage
-
-# 留意事項 (3), DESIGN §2: what to do at once after each kind of incident
-FIRST_STEPS = {
-    Incident.Kind.LOST: [
-        _("Tell your MCS administrator now and follow their instructions."),
-        _("Have the device wiped remotely (remote wipe) if that service is used."),
-        _("Have the line stopped (emergency line stop) for a phone or tablet."),
-        _("Change your MCS password."),
-    ],
-    Incident.Kind.SYSTEM_FAULT: [
-        _("Tell your MCS administrator now and follow their instructions."),
-        _("Write down what you saw and when; do not try to repair MCS yourself."),
-    ],
-    Incident.Kind.UNAUTHORIZED_ACCESS: [
-        _("Tell your MCS administrator now and follow their instructions."),
-        _("Change your MCS password."),
-    ],
-    Incident.Kind.LEAK: [
-        _("Tell your MCS administrator now and follow their instructions."),
-        _(
-            "The support center and the attending physician decide on removing the person "
-            "responsible from the groups (独自ルール 8)."
-        ),
-    ],
-}
-FIRST_STEPS[Incident.Kind.STOLEN] = FIRST_STEPS[Incident.Kind.LOST]
 
 
 class DeviceList(FacilityPage, ListPage):

@@ -283,10 +283,69 @@ class MembershipReview(models.Model):
                 name="membership_review_completed_has_date",
                 violation_error_message=_("A completed review needs its completion date."),
             ),
+            models.UniqueConstraint(
+                fields=["group"],
+                condition=models.Q(status="open"),
+                name="one_open_review_per_group",
+                violation_error_message=_("This group already has an open review."),
+            ),
         ]
 
     def __str__(self):
         return _("Review of %(group)s due %(date)s") % {"group": self.group, "date": self.due_on}
+
+
+class MembershipReviewEntry(models.Model):
+    """The reviewer's decision on one member in a review: still appropriate, or removed."""
+
+    class Outcome(models.TextChoices):
+        CONFIRMED = "confirmed", _("confirmed")
+        REMOVED = "removed", _("removed")
+
+    review = models.ForeignKey(
+        MembershipReview,
+        verbose_name=_("membership review"),
+        on_delete=models.PROTECT,
+        related_name="entries",
+    )
+    membership = models.ForeignKey(
+        Membership,
+        verbose_name=_("membership"),
+        on_delete=models.PROTECT,
+        related_name="review_entries",
+    )
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    history = History()
+
+    class Meta:
+        verbose_name = _("membership review entry")
+        verbose_name_plural = _("membership review entries")
+        ordering = ["review", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "membership"],
+                name="membership_review_entry_once",
+                violation_error_message=_("This member has already been reviewed in this round."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(outcome="removed") | ~models.Q(reason=""),
+                name="review_removal_has_reason",
+                violation_error_message=_("Say why the member is removed."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.membership.staff_member}: {self.get_outcome_display()}"
 
 
 class OwnershipTransfer(models.Model):
@@ -329,6 +388,7 @@ class OwnershipTransfer(models.Model):
         related_name="+",
     )
     reason = models.TextField(_("reason"), blank=True)
+    refusal_reason = models.TextField(_("reason for refusal"), blank=True)
     history = History()
 
     class Meta:
@@ -346,6 +406,11 @@ class OwnershipTransfer(models.Model):
                 condition=models.Q(status="requested"),
                 name="one_open_transfer_per_group",
                 violation_error_message=_("This group already has a pending transfer."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="refused") | ~models.Q(refusal_reason=""),
+                name="transfer_refusal_has_reason",
+                violation_error_message=_("A refused transfer needs its reason."),
             ),
             dates_in_order(
                 "requested_at",
