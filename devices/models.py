@@ -128,6 +128,16 @@ class Device(models.Model):
             if not getattr(self, name)
         ]
 
+    @property
+    def unconsidered_measures(self) -> list[str]:
+        """The verbose names of the measures (6)–(8) nobody has considered yet."""
+        optional = ["remote_wipe", "emergency_line_stop", "mdm"]
+        return [
+            str(self._meta.get_field(name).verbose_name)
+            for name in optional
+            if getattr(self, name) == Consideration.NOT_CONSIDERED
+        ]
+
 
 class CarryOutNotice(models.Model):
     """持ち出し届出 (第12条(9)): content, medium, purpose and period, to the MCS administrator."""

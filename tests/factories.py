@@ -11,7 +11,7 @@ from devices.models import CarryOutNotice, Device, Incident
 from facilities import models as facilities
 from groups import models as groups
 from mcs_admin.demo import center_permissions
-from mcs_admin.models import AccessLog, AssociationProfile, DocumentNumber, User
+from mcs_admin.models import AccessLog, AssociationProfile, DocumentNumber, SentReminder, User
 from pledges.models import FacilityPledge, StaffPledge, TrainingSession
 
 TODAY = datetime.date(2026, 4, 1)
@@ -63,6 +63,16 @@ class DocumentNumberFactory(factory.django.DjangoModelFactory):
         model = DocumentNumber
 
     form_number = 3
+
+
+class SentReminderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SentReminder
+
+    sent_on = TODAY
+    recipient = factory.Sequence(lambda n: f"admin{n}@example.jp")
+    kind = "membership_review"
+    key = factory.Sequence(lambda n: f"review:{n}")
 
 
 class AssociationProfileFactory(factory.django.DjangoModelFactory):
@@ -283,6 +293,17 @@ class MembershipReviewFactory(factory.django.DjangoModelFactory):
     due_on = TODAY
 
 
+class MembershipReviewEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = groups.MembershipReviewEntry
+
+    review = factory.SubFactory(MembershipReviewFactory)
+    membership = factory.SubFactory(
+        MembershipFactory, group=factory.SelfAttribute("..review.group"), status="approved"
+    )
+    outcome = "confirmed"
+
+
 class OwnershipTransferFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = groups.OwnershipTransfer
@@ -387,6 +408,7 @@ FACTORIES = {
         RoleGroupFactory,
         AccessLogFactory,
         DocumentNumberFactory,
+        SentReminderFactory,
         AssociationProfileFactory,
         FacilityFactory,
         StaffMemberFactory,
@@ -408,6 +430,7 @@ FACTORIES = {
         CareGroupFactory,
         MembershipFactory,
         MembershipReviewFactory,
+        MembershipReviewEntryFactory,
         OwnershipTransferFactory,
         PatientConsentFactory,
         DeviceFactory,
