@@ -21,8 +21,8 @@ from facilities.models import (
     RosterReviewEntry,
 )
 from facilities.selectors import id_requests_for, leaves_for, roster_reviews_for, staff_for
-from groups.models import Membership, MembershipReview
-from groups.selectors import memberships_for
+from groups.models import Membership, MembershipReview, OwnershipTransfer
+from groups.selectors import memberships_for, transfers_for
 from mcs_admin.models import AssociationProfile
 from mcs_admin.pages import ActionPage, ListPage, PageMixin, ServiceFormPage
 from pledges.models import StaffPledge
@@ -73,6 +73,9 @@ class Dashboard(FacilityPage, TemplateView):
                 browser_saves_no_password=True,
             )
             .select_related("assigned_to"),
+            "transfers": transfers_for(self.request.user)
+            .filter(to_facility=self.facility, status=OwnershipTransfer.Status.REQUESTED)
+            .select_related("from_facility"),
             "reviews_due": MembershipReview.objects.filter(
                 group__owner=self.facility,
                 group__status="active",
@@ -91,6 +94,7 @@ class Dashboard(FacilityPage, TemplateView):
             for name, rows in sections.items()
         }
         context["password_overdue_on"] = today - datetime.timedelta(days=max_age)
+        context["today"] = today
         return context
 
 

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from mcs_admin import views
+from mcs_admin.compliance import ComplianceDashboard
 from mcs_admin.receiving import scanned_copy
 
 portal = (
@@ -11,6 +12,7 @@ portal = (
         path("logout/", views.Logout.as_view(), name="logout"),
         path("facilities/", views.FacilityList.as_view(), name="facilities"),
         path("me/", views.MyRecord.as_view(), name="me"),
+        path("compliance/", ComplianceDashboard.as_view(), name="compliance"),
     ],
     "portal",
 )

@@ -25,6 +25,8 @@ class Side:
     leave: object
     leave_item: object
     deletion: object  # a pending request to delete the staff's ID
+    review: object  # the open membership review of the side's group
+    transfer_in: object  # another facility's patient group asked to move to the side
 
 
 @dataclass
@@ -62,6 +64,7 @@ def build_world():
         f.PatientConsentFactory(
             group=group, status="received", signed_on=f.TODAY, received_on=f.TODAY
         )
+        f.MembershipReviewFactory(group=group)
         review = f.RosterReviewFactory(facility=facility)
         leaver = id_holder(facility)
         leave = f.LeaveFactory(staff_member=leaver)
@@ -80,6 +83,7 @@ def build_world():
             "group": group,
             "carry_out": f.CarryOutNoticeFactory(staff_member=user_person, device=device),
             "incident": f.IncidentFactory(facility=facility, reported_by=user_person),
+            "review": group.reviews.get(),
         }
     for name, other in (("a", "b"), ("b", "a")):
         half, across = halves[name], halves[other]
@@ -96,5 +100,9 @@ def build_world():
         half["user_invitation"] = f.MembershipFactory(
             group=across["group"],
             staff_member=half["user"].staff_member,
+        )
+        moving = f.CareGroupFactory(owner=across["facility"])
+        half["transfer_in"] = f.OwnershipTransferFactory(
+            group=moving, to_facility=half["facility"], reason="転居"
         )
     return World(center=center, a=Side(**halves["a"]), b=Side(**halves["b"]))
