@@ -1,6 +1,6 @@
 """The geometry of the dashboard's few charts, drawn as inline SVG by the templates under
 `templates/portal/charts/`: no chart library, no script. A bar's length is its value's share
-of the largest one; every chart comes with its numbers as a table for those who read them."""
+of the largest one; every value is also written out, in the chart or in a table under it."""
 
 from collections.abc import Sequence
 
@@ -84,6 +84,10 @@ def grouped_columns(
         "columns": columns,
         "labels": labels,
         "legend": [{"name": name, "css": css} for name, _, css in series],
+        "table": [
+            {"category": category, "values": [values[index] for _, values, _ in series]}
+            for index, category in enumerate(categories)
+        ],
     }
 
 

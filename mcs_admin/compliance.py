@@ -245,6 +245,7 @@ class ComplianceDashboard(TemplateView):
             (column, sum(counts.get(column.key, 0) for counts in per_facility.values()))
             for column in COLUMNS
         ]
+        context["grand_total"] = sum(count for _, count in context["totals"])
         context["by_category"] = charts.horizontal_bars(
             [(str(label), per_category.get(value, 0)) for value, label in Category.choices]
         )
