@@ -12,7 +12,7 @@ import datetime
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -50,11 +50,16 @@ def review_schedule(
 def reviews_schedule_missing(*, by: User | None = None) -> int:
     """An open review for every active group without one, due an interval after its last
     completed review or, never reviewed, after its creation (so it may be overdue at once)."""
+    last_review = (
+        MembershipReview.objects.filter(group=OuterRef("pk"), completed_on__isnull=False)
+        .order_by("-completed_on")
+        .values("completed_on")[:1]
+    )
     groups = (
         CareGroup.objects.select_for_update()
         .filter(status=CareGroup.Status.ACTIVE)
         .exclude(reviews__status=MembershipReview.Status.OPEN)
-        .annotate(last_review=Max("reviews__completed_on"))
+        .annotate(last_review=Subquery(last_review))  # no GROUP BY: it would refuse the lock
     )
     scheduled = 0
     for group in groups:
