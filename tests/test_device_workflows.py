@@ -90,6 +90,35 @@ def test_a_personal_device_needs_the_facilitys_recorded_permission(world):
 # --- carry-out notices (第12条(9)) -------------------------------------------------------------
 
 
+def test_a_user_files_a_carry_out_notice_for_their_facility(world):
+    notice = services.carry_out_file(
+        by=world.a.user,
+        content="訪問予定の確認",
+        medium="タブレット",
+        purpose="訪問",
+        starts_on=TODAY,
+        ends_on=TODAY + 7 * DAY,
+        device=world.a.device,
+    )
+    assert (notice.facility, notice.status) == (world.a.facility, "filed")
+    assert latest(notice).history_user == world.a.user
+    with pytest.raises(ValidationError) as error:
+        services.carry_out_file(
+            by=world.a.user,
+            content="x",
+            medium="USB",
+            purpose="x",
+            starts_on=TODAY,
+            ends_on=TODAY,
+            device=world.b.device,
+        )
+    assert "device" in error.value.message_dict
+    with pytest.raises(PermissionDenied):  # the center has no staff record to file as
+        services.carry_out_file(
+            by=world.center, content="x", medium="USB", purpose="x", starts_on=TODAY, ends_on=TODAY
+        )
+
+
 def test_a_notice_is_acknowledged_by_its_facilitys_administrator_once(world):
     notice = world.a.carry_out
     with pytest.raises(PermissionDenied):

@@ -348,3 +348,45 @@ def test_withdrawn_consent_history_names_the_acting_login(world):
     consent = world.b.group.consents.get()
     consent_withdraw(consent=consent, by=world.center, reason="電話で撤回の申し出")
     assert PatientConsent.objects.get(pk=consent.pk).history.latest().history_user == world.center
+
+
+# --- the other membership steps and the records they leave -----------------------------------
+
+
+def test_declining_cancelling_and_naming_a_role_leave_their_history(world):
+    a, b = world.a, world.b
+    with pytest.raises(PermissionDenied):
+        services.membership_decline(membership=a.user_invitation, by=b.user)
+    declined = services.membership_decline(membership=a.user_invitation, by=a.user)
+    assert (declined.status, latest(declined).history_user) == ("declined", a.user)
+    with pytest.raises(ValidationError):
+        services.membership_accept(membership=a.user_invitation, by=a.user)
+
+    with pytest.raises(PermissionDenied):  # B's staff: only B's administrators cancel
+        services.membership_cancel(membership=b.staff_invitation, by=a.admin)
+    cancelled = services.membership_cancel(membership=b.staff_invitation, by=b.admin)
+    assert (cancelled.status, latest(cancelled).history_user) == ("cancelled", b.admin)
+
+    named = services.membership_set_role(membership=a.member, role="manager", by=a.admin)
+    assert (named.role, latest(named).history_user) == ("manager", a.admin)
+    with pytest.raises(ValidationError):  # only an approved member runs a group
+        services.membership_set_role(membership=b.staff_invitation, role="manager", by=a.admin)
+
+
+def test_creating_a_group_and_recording_its_consent_leave_their_history(world):
+    a = world.a
+    group = services.group_create(
+        owner=a.facility,
+        kind="patient",
+        by=a.admin,
+        patient={"family_name": "彦成", "given_name": "三郎"},
+    )
+    assert latest(group).history_user == a.admin
+    assert latest(group.patient).history_user == a.admin
+    consent = consent_record(
+        group=group, by=a.admin, basis="signed_form", signed_on=f.TODAY, family_name="彦成 花子"
+    )
+    assert (consent.status, latest(consent).history_user) == ("received", a.admin)
+    with pytest.raises(ValidationError) as error:
+        consent_record(group=f.CareGroupFactory(owner=a.facility), by=a.admin, basis="signed_form")
+    assert "signed_on" in error.value.message_dict
