@@ -48,6 +48,8 @@ def test_a_device_lacking_a_measure_of_1_to_4_is_flagged(world):
         **{**MEASURES, "antivirus": False},
     )
     assert device.missing_measures == ["（3）ウイルス対策ソフト"]
+    with pytest.raises(PermissionDenied):
+        services.device_update(device=device, by=world.b.admin, antivirus=True)
     services.device_update(device=device, by=world.a.admin, antivirus=True)
     device.refresh_from_db()
     assert device.missing_measures == []
@@ -206,6 +208,22 @@ def test_an_incident_is_reported_at_once_to_the_administrators_and_the_center(
     world.a.device.refresh_from_db()
     assert world.a.device.status == "lost"
     assert latest(incident).history_user == world.a.user
+
+
+def test_a_report_is_refused_without_a_staff_record_or_from_the_future(world):
+    with pytest.raises(PermissionDenied):
+        services.incident_report(
+            by=world.center, kind="leak", occurred_at=timezone.now(), description="x"
+        )
+    with pytest.raises(ValidationError) as error:
+        services.incident_report(
+            by=world.a.user,
+            kind="leak",
+            occurred_at=timezone.now() + datetime.timedelta(hours=1),
+            description="x",
+        )
+    assert "occurred_at" in error.value.message_dict
+    assert Incident.objects.count() == 2  # the world's
 
 
 def test_report_deadlines_under_the_personal_information_law(world):

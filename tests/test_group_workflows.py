@@ -190,6 +190,12 @@ def test_a_move_is_refused_when_it_cannot_be(world):
 
 def test_an_archived_group_is_reopened_with_the_reason_in_its_history(world):
     a = world.a
+    with pytest.raises(PermissionDenied):
+        services.group_archive(group=a.group, by=world.b.admin, reason="施設入所")
+    with pytest.raises(ValidationError) as error:
+        services.group_archive(group=a.group, by=a.admin, reason="")
+    assert "reason" in error.value.message_dict
+    assert CareGroup.objects.get(pk=a.group.pk).status == "active"
     services.group_archive(group=a.group, by=a.admin, reason="施設入所")
     archived = latest(a.group)
     assert (archived.status, archived.history_user) == ("archived", a.admin)
