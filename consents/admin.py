@@ -1,7 +1,9 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from consents import models
+from consents import models, services
 from consents.pdf import CONSENT_FORM
+from mcs_admin.admin_actions import reason_action
 from mcs_admin.admin_base import AutocompleteFilter, PrintableAdmin
 
 
@@ -29,3 +31,11 @@ class PatientConsentAdmin(PrintableAdmin):
         "family_name",
     ]
     autocomplete_fields = ["group", "obtained_by"]
+    actions = [
+        *PrintableAdmin.actions,
+        reason_action(
+            services.consent_withdraw,
+            _("Withdraw: members from other facilities leave the group"),
+            field="consent",
+        ),
+    ]

@@ -96,6 +96,11 @@ class PatientConsent(NumberedDocument):
                 violation_error_message=_("A withdrawn consent needs the date of withdrawal."),
             ),
             models.CheckConstraint(
+                condition=~models.Q(status="withdrawn") | ~models.Q(withdrawal_reason=""),
+                name="withdrawn_consent_has_reason",
+                violation_error_message=_("Say why the consent was withdrawn."),
+            ),
+            models.CheckConstraint(
                 condition=~models.Q(status="received") | models.Q(received_on__isnull=False),
                 name="received_consent_has_date",
                 violation_error_message=_("A received consent needs the date it was received."),

@@ -1,3 +1,5 @@
+"""The patient's consent (第6条, 独自ルール 1): recorded, and withdrawn."""
+
 import datetime
 
 from django.core.exceptions import ValidationError
@@ -8,7 +10,7 @@ from django.utils.translation import gettext as _
 from consents.models import PatientConsent
 from facilities.models import StaffMember
 from groups.models import CareGroup
-from groups.services import locked_group, require_manager
+from groups.services import locked_group, memberships_from_outside_end, require_manager
 from mcs_admin.history import save_by
 from mcs_admin.models import User
 
@@ -51,4 +53,38 @@ def consent_record(
     )
     consent.full_clean()
     save_by(consent, by)
+    return consent
+
+
+@transaction.atomic
+def consent_withdraw(
+    *,
+    consent: PatientConsent,
+    by: User,
+    reason: str,
+    withdrawn_on: datetime.date | None = None,
+) -> PatientConsent:
+    """The patient or family withdraws the consent: every member from outside the owning
+    facility leaves the group at once, with the reason (第6条)."""
+    require_manager(by, consent.group)
+    group = locked_group(consent.group)
+    consent = PatientConsent.objects.select_for_update().get(pk=consent.pk)
+    if consent.status != PatientConsent.Status.RECEIVED:
+        raise ValidationError(_("Only a consent on record can be withdrawn."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the consent was withdrawn.")})
+    today = timezone.localdate()
+    withdrawn_on = withdrawn_on or today
+    if withdrawn_on > today:
+        raise ValidationError({"withdrawn_on": _("The date is in the future.")})
+    consent.status = PatientConsent.Status.WITHDRAWN
+    consent.withdrawn_on = withdrawn_on
+    consent.withdrawal_reason = reason
+    consent.full_clean()
+    save_by(consent, by)
+    memberships_from_outside_end(
+        group=group,
+        reason=_("The patient's consent was withdrawn: %(reason)s") % {"reason": reason},
+        by=by,
+    )
     return consent

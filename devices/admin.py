@@ -1,9 +1,10 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from devices import models
+from devices import models, services
 from devices.resources import DeviceResource
 from facilities.admin import STAFF_SEARCH
+from mcs_admin.admin_actions import service_action
 from mcs_admin.admin_base import AutocompleteFilter, HistoryAdmin
 from mcs_admin.sheet_admin import SpreadsheetAdminMixin
 
@@ -49,12 +50,50 @@ class CarryOutNoticeAdmin(HistoryAdmin):
     search_fields = ["medium", "content", *(f"staff_member__{f}" for f in STAFF_SEARCH)]
     autocomplete_fields = ["facility", "staff_member", "device"]
     readonly_fields = ["acknowledged_by"]
+    actions = [
+        service_action(services.carry_out_acknowledge, _("Acknowledge"), field="notice"),
+        service_action(services.carry_out_return, _("Returned today: close"), field="notice"),
+    ]
 
 
 @admin.register(models.Incident)
 class IncidentAdmin(HistoryAdmin):
-    list_display = ["reported_at", "kind", "facility", "involves_personal_data", "status"]
+    list_display = [
+        "reported_at",
+        "kind",
+        "facility",
+        "involves_personal_data",
+        "preliminary_due_on",
+        "preliminary_report_on",
+        "final_due_on",
+        "final_report_on",
+        "status",
+    ]
     list_select_related = ["facility"]
     list_filter = ["kind", "status", "involves_personal_data", ("facility", AutocompleteFilter)]
     search_fields = ["description", "facility__name"]
     autocomplete_fields = ["facility", "reported_by", "device"]
+    readonly_fields = ["preliminary_due_on", "final_due_on"]
+    actions = [
+        service_action(
+            services.incident_record_report,
+            _("Preliminary report made today (personal-information law)"),
+            field="incident",
+            stage="preliminary",
+        ),
+        service_action(
+            services.incident_record_report,
+            _("Final report made today (personal-information law)"),
+            field="incident",
+            stage="final",
+        ),
+        service_action(services.incident_close, _("Close"), field="incident"),
+    ]
+
+    @admin.display(description=_("preliminary report due"))
+    def preliminary_due_on(self, incident):
+        return incident.preliminary_due_on
+
+    @admin.display(description=_("final report due"))
+    def final_due_on(self, incident):
+        return incident.final_due_on

@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from devices.models import CarryOutNotice, Device, Incident
-from devices.services import DEVICE_FIELDS
+from devices.services import DEVICE_FIELDS, INCIDENT_ACTION_FIELDS
 from facilities.forms import DateInput
 
 
@@ -53,3 +53,10 @@ class IncidentForm(forms.ModelForm):
     def __init__(self, *args, devices, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["device"].queryset = devices
+
+
+class IncidentActionsForm(forms.ModelForm):
+    class Meta:
+        model = Incident
+        fields = INCIDENT_ACTION_FIELDS
+        widgets = {"actions_taken": forms.Textarea(attrs={"rows": 3})}

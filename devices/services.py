@@ -8,8 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from devices.models import CarryOutNotice, Device, Incident
+from devices.notifications import incident_notify
 from facilities.models import Facility, StaffMember
-from facilities.selectors import own_staff_member, require_administrator
+from facilities.selectors import own_staff_member, require_administrator, require_center
 from mcs_admin.history import save_by
 from mcs_admin.models import User
 
@@ -145,4 +146,123 @@ def incident_report(
         device.status = Device.Status.LOST
         device.full_clean()
         save_by(device, by)
+    transaction.on_commit(lambda: incident_notify(incident))
+    return incident
+
+
+def _locked_open_notice(notice: CarryOutNotice) -> CarryOutNotice:
+    notice = CarryOutNotice.objects.select_for_update().get(pk=notice.pk)
+    if notice.status == CarryOutNotice.Status.CLOSED:
+        raise ValidationError(_("This notice is already closed."))
+    return notice
+
+
+@transaction.atomic
+def carry_out_return(
+    *, notice: CarryOutNotice, by: User, returned_on: datetime.date | None = None
+) -> CarryOutNotice:
+    """The information or device is back: the person who took it out, or the facility's
+    administrator, records it and the notice closes."""
+    if notice.staff_member.user_id != by.pk:
+        require_administrator(by, notice.facility)
+    notice = _locked_open_notice(notice)
+    today = timezone.localdate()
+    returned_on = returned_on or today
+    if returned_on > today:
+        raise ValidationError({"returned_on": _("The date is in the future.")})
+    notice.returned_on = returned_on
+    notice.status = CarryOutNotice.Status.CLOSED
+    notice.closed_on = returned_on
+    notice.full_clean()
+    save_by(notice, by)
+    return notice
+
+
+@transaction.atomic
+def carry_outs_close_ended(*, today: datetime.date | None = None) -> int:
+    """Notices whose period ended close on its last day (run daily by send_reminders)."""
+    today = today or timezone.localdate()
+    ended = CarryOutNotice.objects.select_for_update().filter(
+        status__in=[CarryOutNotice.Status.FILED, CarryOutNotice.Status.ACKNOWLEDGED],
+        ends_on__lt=today,
+    )
+    closed = 0
+    for notice in ended:
+        notice.status = CarryOutNotice.Status.CLOSED
+        notice.closed_on = notice.ends_on
+        notice.full_clean()
+        notice._change_reason = _("The period ended.")
+        save_by(notice, None)
+        closed += 1
+    return closed
+
+
+def _locked_open_incident(incident: Incident) -> Incident:
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    if incident.status != Incident.Status.OPEN:
+        raise ValidationError(_("This incident is closed."))
+    return incident
+
+
+INCIDENT_ACTION_FIELDS = [
+    "remote_wipe_done",
+    "line_stopped",
+    "password_changed",
+    "actions_taken",
+    "involves_personal_data",
+    "deliberate",
+]
+
+
+@transaction.atomic
+def incident_record_actions(*, incident: Incident, by: User, **fields) -> Incident:
+    """The MCS administrator records what was done (remote wipe, line stop, password change
+    …) and whether personal data is involved, which starts the report deadlines."""
+    require_administrator(by, incident.facility)
+    incident = _locked_open_incident(incident)
+    for name in INCIDENT_ACTION_FIELDS:
+        if name in fields:
+            setattr(incident, name, fields[name])
+    incident.full_clean()
+    save_by(incident, by)
+    return incident
+
+
+@transaction.atomic
+def incident_record_report(
+    *, incident: Incident, stage: str, by: User, reported_on: datetime.date | None = None
+) -> Incident:
+    """The support center records the day the preliminary or the final report under the
+    personal-information law was made."""
+    require_center(by)
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    if not incident.involves_personal_data:
+        raise ValidationError(_("This incident involves no personal data: no report is due."))
+    today = timezone.localdate()
+    reported_on = reported_on or today
+    if reported_on > today:
+        raise ValidationError(_("The date is in the future."))
+    field = {"preliminary": "preliminary_report_on", "final": "final_report_on"}.get(stage)
+    if field is None:
+        raise ValidationError(_("Choose the preliminary or the final report."))
+    if getattr(incident, field):
+        raise ValidationError(_("This report is already recorded."))
+    if stage == "final" and not incident.preliminary_report_on:
+        raise ValidationError(_("Record the preliminary report first."))
+    setattr(incident, field, reported_on)
+    incident.full_clean()
+    save_by(incident, by)
+    return incident
+
+
+@transaction.atomic
+def incident_close(*, incident: Incident, by: User) -> Incident:
+    """Close an incident once it is dealt with; one involving personal data only after both
+    reports are recorded."""
+    require_administrator(by, incident.facility)
+    incident = _locked_open_incident(incident)
+    incident.status = Incident.Status.CLOSED
+    incident.closed_at = timezone.now()
+    incident.full_clean()
+    save_by(incident, by)
     return incident

@@ -14,7 +14,22 @@ urlpatterns = [
         views.CarryOutAcknowledge.as_view(),
         name="carry_out_acknowledge",
     ),
+    path(
+        "f/<int:facility>/carry-outs/<int:pk>/return/",
+        views.CarryOutReturn.as_view(),
+        name="carry_out_return",
+    ),
     path("f/<int:facility>/incidents/", views.IncidentList.as_view(), name="incident_list"),
+    path(
+        "f/<int:facility>/incidents/<int:pk>/actions/",
+        views.IncidentActions.as_view(),
+        name="incident_actions",
+    ),
+    path(
+        "f/<int:facility>/incidents/<int:pk>/close/",
+        views.IncidentClose.as_view(),
+        name="incident_close",
+    ),
     path(
         "f/<int:facility>/incidents/<int:pk>/",
         views.IncidentDetail.as_view(),
@@ -23,5 +38,10 @@ urlpatterns = [
     path("me/devices/", views.MyDevices.as_view(), name="my_devices"),
     path("me/carry-outs/", views.MyCarryOuts.as_view(), name="my_carry_outs"),
     path("me/carry-outs/add/", views.CarryOutFile.as_view(), name="carry_out_file"),
+    path(
+        "me/carry-outs/<int:pk>/return/",
+        views.MyCarryOutReturn.as_view(),
+        name="my_carry_out_return",
+    ),
     path("me/incidents/add/", views.IncidentReport.as_view(), name="incident_report"),
 ]

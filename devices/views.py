@@ -1,43 +1,18 @@
 from django.contrib import messages
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 
 from devices import services
-from devices.forms import CarryOutForm, DeviceForm, IncidentForm
-from devices.models import Incident
+from devices.forms import CarryOutForm, DeviceForm, IncidentActionsForm, IncidentForm
+from devices.models import FIRST_STEPS
 from devices.selectors import carry_outs_for, devices_for, incidents_for
 from facilities.selectors import own_staff_member
 from facilities.views import FacilityPage
 from mcs_admin.pages import ActionPage, ListPage, PageMixin, ServiceFormPage
-
-# 留意事項 (3), DESIGN §2: what to do at once after each kind of incident
-FIRST_STEPS = {
-    Incident.Kind.LOST: [
-        _("Tell your MCS administrator now and follow their instructions."),
-        _("Have the device wiped remotely (remote wipe) if that service is used."),
-        _("Have the line stopped (emergency line stop) for a phone or tablet."),
-        _("Change your MCS password."),
-    ],
-    Incident.Kind.SYSTEM_FAULT: [
-        _("Tell your MCS administrator now and follow their instructions."),
-        _("Write down what you saw and when; do not try to repair MCS yourself."),
-    ],
-    Incident.Kind.UNAUTHORIZED_ACCESS: [
-        _("Tell your MCS administrator now and follow their instructions."),
-        _("Change your MCS password."),
-    ],
-    Incident.Kind.LEAK: [
-        _("Tell your MCS administrator now and follow their instructions."),
-        _(
-            "The support center and the attending physician decide on removing the person "
-            "responsible from the groups (独自ルール 8)."
-        ),
-    ],
-}
-FIRST_STEPS[Incident.Kind.STOLEN] = FIRST_STEPS[Incident.Kind.LOST]
 
 
 class DeviceList(FacilityPage, ListPage):
@@ -114,6 +89,19 @@ class CarryOutAcknowledge(FacilityPage, ActionPage):
         return reverse("devices:carry_out_list", args=[self.facility.pk])
 
 
+class CarryOutReturn(FacilityPage, ActionPage):
+    success_message = _("The return was recorded and the notice closed.")
+
+    def perform(self):
+        notice = get_object_or_404(
+            carry_outs_for(self.request.user).filter(facility=self.facility), pk=self.kwargs["pk"]
+        )
+        services.carry_out_return(notice=notice, by=self.request.user)
+
+    def redirect_url(self):
+        return reverse("devices:carry_out_list", args=[self.facility.pk])
+
+
 class IncidentList(FacilityPage, ListPage):
     template_name = "devices/incident_list.html"
     search_fields = ["description"]
@@ -135,7 +123,44 @@ class IncidentDetail(FacilityPage, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["first_steps"] = FIRST_STEPS[self.object.kind]
+        context["today"] = timezone.localdate()
         return context
+
+
+class IncidentPage(FacilityPage):
+    @cached_property
+    def incident(self):
+        return get_object_or_404(
+            incidents_for(self.request.user).filter(facility=self.facility), pk=self.kwargs["pk"]
+        )
+
+    def get_success_url(self):
+        return reverse("devices:incident_detail", args=[self.facility.pk, self.incident.pk])
+
+    redirect_url = get_success_url
+
+
+class IncidentActions(IncidentPage, ServiceFormPage):
+    """The MCS administrator records what was done and whether personal data is involved."""
+
+    form_class = IncidentActionsForm
+    title = _("Record the actions taken")
+    success_message = _("The actions were recorded.")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.incident}
+
+    def perform(self, form):
+        return services.incident_record_actions(
+            incident=self.incident, by=self.request.user, **form.cleaned_data
+        )
+
+
+class IncidentClose(IncidentPage, ActionPage):
+    success_message = _("The incident was closed.")
+
+    def perform(self):
+        services.incident_close(incident=self.incident, by=self.request.user)
 
 
 class UserPage(PageMixin):
@@ -163,6 +188,20 @@ class MyCarryOuts(UserPage, ListPage):
             .filter(staff_member=self.person)
             .select_related("device")
         )
+
+
+class MyCarryOutReturn(UserPage, ActionPage):
+    success_message = _("The return was recorded and the notice closed.")
+
+    def perform(self):
+        notice = get_object_or_404(
+            carry_outs_for(self.request.user).filter(staff_member=self.person),
+            pk=self.kwargs["pk"],
+        )
+        services.carry_out_return(notice=notice, by=self.request.user)
+
+    def redirect_url(self):
+        return reverse("devices:my_carry_outs")
 
 
 class CarryOutFile(UserPage, ServiceFormPage):

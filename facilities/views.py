@@ -1,7 +1,7 @@
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, F, OuterRef, Prefetch, Q
+from django.db.models import F, Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -31,12 +31,12 @@ from facilities.selectors import (
     training_overdue_before,
     with_last_training,
 )
-from groups.models import Membership, MembershipReview
-from groups.selectors import memberships_for
+from groups.models import Membership, MembershipReview, OwnershipTransfer
+from groups.selectors import memberships_for, transfers_for
+from mcs_admin.duties import holders_without_pledge
 from mcs_admin.models import AssociationProfile
 from mcs_admin.pages import ActionPage, ListPage, PageMixin, PrintPage, ServiceFormPage
 from mcs_admin.pdf import print_response
-from pledges.models import StaffPledge
 
 DASHBOARD_ROWS = 10
 
@@ -72,8 +72,8 @@ class Dashboard(FacilityPage, TemplateView):
             "requests": id_requests_for(self.request.user)
             .filter(facility=self.facility, status=IdRequest.Status.PENDING)
             .select_related("staff_member"),
-            "without_pledge": staff.filter(mcs_accounts__status=McsAccount.Status.ISSUED)
-            .exclude(Exists(StaffPledge.objects.filter(staff_member=OuterRef("pk"))))
+            "without_pledge": holders_without_pledge()
+            .filter(pk__in=staff.values("pk"))
             .order_by("family_name_kana"),
             "insecure_devices": devices_for(self.request.user)
             .filter(facility=self.facility, status="in_use")
@@ -84,6 +84,9 @@ class Dashboard(FacilityPage, TemplateView):
                 browser_saves_no_password=True,
             )
             .select_related("assigned_to"),
+            "transfers": transfers_for(self.request.user)
+            .filter(to_facility=self.facility, status=OwnershipTransfer.Status.REQUESTED)
+            .select_related("from_facility"),
             "reviews_due": MembershipReview.objects.filter(
                 group__owner=self.facility,
                 group__status="active",
@@ -102,6 +105,7 @@ class Dashboard(FacilityPage, TemplateView):
             for name, rows in sections.items()
         }
         context["password_overdue_on"] = today - datetime.timedelta(days=max_age)
+        context["today"] = today
         return context
 
 

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from facilities.admin import STAFF_SEARCH
 from groups import models, services
 from groups.services import sync_manager_permission
-from mcs_admin.admin_actions import reason_action
+from mcs_admin.admin_actions import reason_action, service_action
 from mcs_admin.admin_base import AutocompleteFilter, HistoryAdmin, HistoryInline, ReadOnlyAdmin
 
 PATIENT_SEARCH = ["family_name", "given_name", "family_name_kana", "given_name_kana"]
@@ -41,6 +41,16 @@ class CareGroupAdmin(HistoryAdmin):
     ]
     autocomplete_fields = ["owner", "patient", "attending_physician"]
     inlines = [MembershipInline]
+    actions = [
+        reason_action(services.group_archive, _("Archive (保管)"), field="group"),
+        reason_action(services.group_reopen, _("Reopen from the archive"), field="group"),
+    ]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # a group added here gets its first membership review like one made by its owner
+        if not change:
+            services.review_schedule(group=obj, start=obj.created_on, by=request.user)
 
 
 @admin.register(models.Membership)
@@ -68,14 +78,47 @@ class MembershipAdmin(HistoryAdmin):
         return membership.staff_member.facility
 
 
+class MembershipReviewEntryInline(HistoryInline):
+    model = models.MembershipReviewEntry
+    fields = ["membership", "outcome", "reason", "decided_at", "decided_by"]
+    readonly_fields = fields
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(models.MembershipReview)
 class MembershipReviewAdmin(HistoryAdmin):
-    list_display = ["group", "due_on", "status", "completed_on", "reviewer"]
-    list_select_related = ["group__patient", "reviewer"]
+    list_display = ["group", "owner", "due_on", "status", "completed_on", "reviewer"]
+    list_select_related = ["group__patient", "group__owner", "reviewer"]
     list_filter = ["status", ("group__owner", AutocompleteFilter)]
     search_fields = ["=group__id", "group__name"]
     autocomplete_fields = ["group"]
     readonly_fields = ["reviewer"]
+    inlines = [MembershipReviewEntryInline]
+
+    @admin.display(description=_("owning facility"), ordering="group__owner__name_kana")
+    def owner(self, review):
+        return review.group.owner
+
+
+@admin.register(models.MembershipReviewEntry)
+class MembershipReviewEntryAdmin(HistoryAdmin):
+    list_display = ["membership", "review", "outcome", "decided_at", "decided_by"]
+    list_select_related = [
+        "membership__staff_member",
+        "membership__group__patient",
+        "review__group__patient",
+        "decided_by",
+    ]
+    list_filter = ["outcome", ("review__group__owner", AutocompleteFilter)]
+    search_fields = [
+        "=review__group__id",
+        *(f"membership__staff_member__{f}" for f in STAFF_SEARCH),
+    ]
+    autocomplete_fields = ["review", "membership"]
+    readonly_fields = ["decided_by"]
 
 
 @admin.register(models.OwnershipTransfer)
@@ -86,6 +129,11 @@ class OwnershipTransferAdmin(HistoryAdmin):
     search_fields = ["=group__id", "from_facility__name", "to_facility__name"]
     autocomplete_fields = ["group", "from_facility", "to_facility"]
     readonly_fields = ["requested_by", "decided_by"]
+    actions = [
+        service_action(services.transfer_approve, _("Approve the move"), field="transfer"),
+        reason_action(services.transfer_refuse, _("Refuse the move"), field="transfer"),
+        service_action(services.transfer_cancel, _("Cancel the request"), field="transfer"),
+    ]
 
 
 @admin.register(models.CareGroupUserObjectPermission)

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from consents.models import PatientConsent
 from facilities.forms import DateInput
-from facilities.models import StaffMember
+from facilities.models import Facility, StaffMember
 from groups.models import CareGroup, Membership
 
 
@@ -90,3 +90,22 @@ class ReasonForm(forms.Form):
 
 class RoleForm(forms.Form):
     role = forms.ChoiceField(label=_("role"), choices=Membership.Role.choices)
+
+
+class TransferForm(forms.Form):
+    to_facility = forms.ModelChoiceField(label=_("to facility"), queryset=Facility.objects.none())
+    reason = forms.CharField(
+        label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_facility"].queryset = candidates
+        self.fields["to_facility"].label_from_instance = lambda facility: (
+            f"{facility.name}（{facility.get_category_display()}）"
+        )
+
+
+class ConsentWithdrawForm(forms.Form):
+    withdrawn_on = forms.DateField(label=_("withdrawn on"), widget=DateInput())
+    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}))

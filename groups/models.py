@@ -260,10 +260,62 @@ class MembershipReview(models.Model):
                 name="membership_review_completed_has_date",
                 violation_error_message=_("A completed review needs its completion date."),
             ),
+            models.UniqueConstraint(
+                fields=["group"],
+                condition=models.Q(status="open"),
+                name="one_open_review_per_group",
+                violation_error_message=_("This group already has an open review."),
+            ),
         ]
 
     def __str__(self):
         return _("Review of %(group)s due %(date)s") % {"group": self.group, "date": self.due_on}
+
+
+class MembershipReviewEntry(models.Model):
+    """The reviewer's decision on one member in a review: still appropriate, or removed."""
+
+    class Outcome(models.TextChoices):
+        CONFIRMED = "confirmed", _("confirmed")
+        REMOVED = "removed", _("removed")
+
+    review = models.ForeignKey(
+        MembershipReview,
+        verbose_name=_("membership review"),
+        on_delete=models.PROTECT,
+        related_name="entries",
+    )
+    membership = models.ForeignKey(
+        Membership,
+        verbose_name=_("membership"),
+        on_delete=models.PROTECT,
+        related_name="review_entries",
+    )
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
+    decided_by = actor(_("decided by"))
+    history = History()
+
+    class Meta:
+        verbose_name = _("membership review entry")
+        verbose_name_plural = _("membership review entries")
+        ordering = ["review", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "membership"],
+                name="membership_review_entry_once",
+                violation_error_message=_("This member has already been reviewed in this round."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(outcome="removed") | ~models.Q(reason=""),
+                name="review_removal_has_reason",
+                violation_error_message=_("Say why the member is removed."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.membership.staff_member}: {self.get_outcome_display()}"
 
 
 class OwnershipTransfer(models.Model):
@@ -292,6 +344,7 @@ class OwnershipTransfer(models.Model):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decided_by = actor(_("decided by"))
     reason = models.TextField(_("reason"), blank=True)
+    refusal_reason = models.TextField(_("reason for refusal"), blank=True)
     history = History()
 
     class Meta:
@@ -309,6 +362,11 @@ class OwnershipTransfer(models.Model):
                 condition=models.Q(status="requested"),
                 name="one_open_transfer_per_group",
                 violation_error_message=_("This group already has a pending transfer."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="refused") | ~models.Q(refusal_reason=""),
+                name="transfer_refusal_has_reason",
+                violation_error_message=_("A refused transfer needs its reason."),
             ),
             dates_in_order(
                 "requested_at",

@@ -5,7 +5,7 @@ from guardian.shortcuts import get_objects_for_user
 
 from facilities.models import Facility, McsAccount, StaffMember
 from facilities.selectors import facilities_for
-from groups.models import OPEN_MEMBERSHIP, CareGroup, Membership, Patient
+from groups.models import OPEN_MEMBERSHIP, CareGroup, Membership, OwnershipTransfer, Patient
 from mcs_admin.models import User
 from mcs_admin.roles import is_center
 
@@ -66,3 +66,21 @@ def id_holders() -> QuerySet[StaffMember]:
 def invitable_staff(group: CareGroup) -> QuerySet[StaffMember]:
     """ID holders not already invited to or in the group."""
     return id_holders().exclude(memberships__in=group.memberships.filter(OPEN_MEMBERSHIP))
+
+
+def transfers_for(user: User) -> QuerySet[OwnershipTransfer]:
+    """Moves of groups from or to the facilities the login administers."""
+    if is_center(user):
+        return OwnershipTransfer.objects.all()
+    facilities = facilities_for(user)
+    return OwnershipTransfer.objects.filter(
+        Q(from_facility__in=facilities) | Q(to_facility__in=facilities)
+    )
+
+
+def groups_attended_by(user: User) -> QuerySet[CareGroup]:
+    """Active groups whose attending physician is the login: theirs to remove someone who
+    leaked information (独自ルール 8)."""
+    if not user.is_authenticated:
+        return CareGroup.objects.none()
+    return CareGroup.objects.filter(status=CareGroup.Status.ACTIVE, attending_physician__user=user)

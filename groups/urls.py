@@ -1,6 +1,7 @@
 from django.urls import path
 
 from groups import views
+from groups import workflow_views as workflows
 
 app_name = "groups"
 
@@ -53,4 +54,45 @@ urlpatterns = [
         name="invitation_decline",
     ),
     path("me/groups/", views.MyGroups.as_view(), name="my_groups"),
+    path("groups/<int:group>/review/", workflows.GroupReview.as_view(), name="group_review"),
+    path(
+        "groups/<int:group>/review/members/<int:pk>/",
+        workflows.ReviewDecide.as_view(),
+        name="review_decide",
+    ),
+    path(
+        "groups/<int:group>/review/complete/",
+        workflows.ReviewComplete.as_view(),
+        name="review_complete",
+    ),
+    path("groups/<int:group>/transfer/", workflows.GroupTransfer.as_view(), name="group_transfer"),
+    path(
+        "groups/<int:group>/transfer/cancel/",
+        workflows.TransferCancel.as_view(),
+        name="transfer_cancel",
+    ),
+    path("groups/<int:group>/reopen/", workflows.GroupReopen.as_view(), name="group_reopen"),
+    path(
+        "groups/<int:group>/consent/withdraw/",
+        workflows.ConsentWithdraw.as_view(),
+        name="consent_withdraw",
+    ),
+    path("f/<int:facility>/transfers/", workflows.Transfers.as_view(), name="transfers"),
+    path(
+        "f/<int:facility>/transfers/<int:pk>/approve/",
+        workflows.TransferApprove.as_view(),
+        name="transfer_approve",
+    ),
+    path(
+        "f/<int:facility>/transfers/<int:pk>/refuse/",
+        workflows.TransferRefuse.as_view(),
+        name="transfer_refuse",
+    ),
+    path("me/groups/<int:pk>/leave/", workflows.MyGroupLeave.as_view(), name="my_group_leave"),
+    path("me/attended-groups/", workflows.AttendedGroups.as_view(), name="attended_groups"),
+    path(
+        "me/attended-groups/members/<int:pk>/remove/",
+        workflows.LeakRemove.as_view(),
+        name="leak_remove",
+    ),
 ]

@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
@@ -14,7 +15,7 @@ from facilities.selectors import facilities_for
 from facilities.views import FacilityPage
 from groups import services
 from groups.forms import ConsentForm, GroupForm, InviteForm, ReasonForm, RoleForm
-from groups.models import OPEN_MEMBERSHIP, Membership
+from groups.models import OPEN_MEMBERSHIP, CareGroup, Membership, OwnershipTransfer
 from groups.selectors import groups_managed_by, id_holders, invitable_staff, memberships_for
 from mcs_admin.choices import Profession
 from mcs_admin.pages import ActionPage, ListPage, PageMixin, PrintPage, ServiceFormPage
@@ -76,7 +77,10 @@ class StaffInvitations(FacilityPage, ListPage):
         return (
             memberships_for(self.request.user)
             .filter(staff_member__facility=self.facility)
-            .filter(status__in=[Membership.Status.INVITED, Membership.Status.ACCEPTED])
+            .filter(
+                status__in=[Membership.Status.INVITED, Membership.Status.ACCEPTED],
+                group__status=CareGroup.Status.ACTIVE,
+            )
             .select_related("staff_member", "group__owner", "group__patient")
             .order_by("-status", "invited_at")
         )
@@ -132,7 +136,19 @@ class GroupDetail(GroupPage, TemplateView):
         context["consent_on_record"] = any(
             consent.status != "withdrawn" for consent in context["consents"]
         )
+        context["consent_received"] = any(
+            consent.status == "received" for consent in context["consents"]
+        )
         context["reviews"] = group.reviews.order_by("-due_on")[:5]
+        context["pending_transfer"] = (
+            group.transfers.filter(status=OwnershipTransfer.Status.REQUESTED)
+            .select_related("to_facility")
+            .first()
+        )
+        context["history"] = group.history.select_related("history_user", "owner").order_by(
+            "-history_date"
+        )[:10]
+        context["today"] = timezone.localdate()
         context["archive_form"] = ReasonForm()
         context["role_choices"] = Membership.Role.choices
         context["is_owner_admin"] = (
@@ -247,7 +263,11 @@ class MyInvitations(UserPage, ListPage):
     def rows(self):
         return (
             memberships_for(self.request.user)
-            .filter(staff_member=self.person, status=Membership.Status.INVITED)
+            .filter(
+                staff_member=self.person,
+                status=Membership.Status.INVITED,
+                group__status=CareGroup.Status.ACTIVE,
+            )
             .select_related("group__owner", "group__patient", "invited_by")
         )
 
@@ -261,6 +281,7 @@ class MyGroups(UserPage, ListPage):
             .filter(
                 staff_member=self.person,
                 status__in=[Membership.Status.ACCEPTED, Membership.Status.APPROVED],
+                group__status=CareGroup.Status.ACTIVE,
             )
             .select_related("group__owner", "group__patient")
         )

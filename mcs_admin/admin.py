@@ -7,7 +7,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from mcs_admin.access_log_admin import AccessLogAdmin
 from mcs_admin.admin_base import HistoryAdmin
 from mcs_admin.login_admin import LoginAdmin
-from mcs_admin.models import AccessLog, AssociationProfile, DocumentNumber, User
+from mcs_admin.models import AccessLog, AssociationProfile, DocumentNumber, SentReminder, User
 
 admin.site.register(User, LoginAdmin)
 # Second-factor secrets stay out of the admin: the center resets them from a login's page.
@@ -38,6 +38,26 @@ class DocumentNumberAdmin(admin.ModelAdmin):
 
     list_display = ["__str__", "form_number", "issued_at"]
     list_filter = ["form_number"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SentReminder)
+class SentReminderAdmin(admin.ModelAdmin):
+    """What send_reminders mailed to whom; append-only, written by the command."""
+
+    list_display = ["sent_at", "recipient", "kind", "key"]
+    list_filter = ["kind", "sent_on"]
+    search_fields = ["recipient", "key"]
+    date_hierarchy = "sent_on"
     show_full_result_count = False
 
     def has_add_permission(self, request):

@@ -17,6 +17,8 @@ from facilities.models import (
     Consultation,
     Facility,
     IdRequest,
+    Leave,
+    LeaveItem,
     McsAccount,
     RosterReview,
     RosterReviewEntry,
@@ -25,7 +27,7 @@ from facilities.models import (
 )
 from facilities.services import staff_link_login
 from groups.models import CareGroup, Membership, MembershipReview, OwnershipTransfer, Patient
-from groups.services import sync_manager_permission
+from groups.services import reviews_schedule_missing, sync_manager_permission
 from mcs_admin import demo_data
 from mcs_admin.models import AssociationProfile, User
 from mcs_admin.second_factor import demo_enrol
@@ -76,8 +78,10 @@ class DemoBuilder:
         self.training(facilities, staff)
         self.applications(facilities)
         groups = self.groups(facilities, staff)
+        reviews_schedule_missing()  # every active group has its review, as in production
         self.devices(facilities, staff)
         self.requests_and_reviews(facilities, staff)
+        self.leaver(staff[facilities[6].pk][2])
         return self.logins(facilities, staff, groups)
 
     def facility(self, index, name, kana, category, status, manager):
@@ -495,6 +499,27 @@ class DemoBuilder:
             referred_to="attending_physician",
             received_at=self.now - timedelta(days=1),
         )
+
+    def leaver(self, person):
+        """A home helper no longer in charge of MCS: the checklist waits for the reminder of
+        the pledge's duty after leaving (and for the center to delete the ID)."""
+        opened = self.days_ago(5)
+        ensure(
+            IdRequest,
+            {"staff_member": person, "kind": "delete"},
+            facility=person.facility,
+            account=person.mcs_accounts.first(),
+            requested_at=self.now - timedelta(days=5),
+        )
+        leave = ensure(Leave, {"staff_member": person}, reason="not_in_charge", opened_on=opened)
+        for kind in LeaveItem.Kind:
+            done = kind != LeaveItem.Kind.PLEDGE_REMINDER
+            ensure(
+                LeaveItem,
+                {"leave": leave, "kind": kind},
+                status="done" if done else "open",
+                closed_at=self.now - timedelta(days=5) if done else None,
+            )
 
     def logins(self, facilities, staff, groups) -> list[User]:
         center_group, _ = Group.objects.get_or_create(name=SUPPORT_CENTER_GROUP)

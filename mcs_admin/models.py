@@ -109,6 +109,11 @@ class AssociationProfile(models.Model):
         super().save(*args, **kwargs)
 
     @classmethod
+    def current(cls) -> "AssociationProfile":
+        """The profile, or its defaults (intervals, maximum ages) while none is recorded."""
+        return cls.objects.filter(pk=1).first() or cls()
+
+    @classmethod
     def load(cls) -> "AssociationProfile":
         profile = cls.objects.filter(pk=1).first()
         if profile is None:
@@ -259,3 +264,35 @@ class NumberedDocument(models.Model):
     def paper_expected(self) -> bool:
         """Whether signed paper comes back; an exemption (earlier pledge, contract) has none."""
         return True
+
+
+class SentReminder(models.Model):
+    """One item of a reminder e-mail: to whom, which duty, on which day.
+
+    Append-only, as the access log: `send_reminders` adds a row per item it mails and leaves
+    out what a row says was already sent to the same person that day, so cron may run it
+    any number of times a day.
+    """
+
+    sent_on = models.DateField(_("sent on"))
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    recipient = models.EmailField(_("recipient"))
+    kind = models.CharField(_("kind"), max_length=40)
+    key = models.CharField(
+        _("item"), max_length=100, help_text=_("The record the item is about, e.g. group:12.")
+    )
+
+    class Meta:
+        verbose_name = _("sent reminder")
+        verbose_name_plural = _("sent reminders")
+        ordering = ["-sent_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sent_on", "recipient", "kind", "key"],
+                name="reminder_once_a_day",
+                violation_error_message=_("This reminder was already sent to this person today."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.sent_on} {self.recipient} {self.kind} {self.key}"

@@ -28,6 +28,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="mcs-support@localhost")
+# The address the system's e-mail links to (reminders, incident reports).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
 # Password of the demo logins made by `seed_demo` (DEBUG only); it must pass the validators below.
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="mcs-demo-2026")

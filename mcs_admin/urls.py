@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from mcs_admin import health, views
+from mcs_admin.compliance import ComplianceDashboard
 from mcs_admin.receiving import scanned_copy
 
 portal = (
@@ -15,6 +16,7 @@ portal = (
         path("roster/", views.Roster.as_view(), name="roster"),
         path("roster.<str:fmt>", views.roster_download, name="roster_download"),
         path("forms/<int:number>/blank.pdf", views.blank_form, name="blank_form"),
+        path("compliance/", ComplianceDashboard.as_view(), name="compliance"),
     ],
     "portal",
 )

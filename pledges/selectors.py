@@ -4,6 +4,9 @@ from facilities.selectors import facilities_for
 from mcs_admin.models import User
 from pledges.models import FacilityPledge, StaffPledge, TrainingSession
 
+# 第9条: a staff pledge is on record once the signed form 3 is back, or as an exemption
+ON_RECORD = Q(status="received") | Q(basis="exemption")
+
 
 def facility_pledges_for(user: User) -> QuerySet[FacilityPledge]:
     return FacilityPledge.objects.filter(facility__in=facilities_for(user))

@@ -11,7 +11,7 @@ from devices.models import CarryOutNotice, Device, Incident
 from facilities import models as facilities
 from groups import models as groups
 from mcs_admin.demo import center_permissions
-from mcs_admin.models import AccessLog, AssociationProfile, DocumentNumber, User
+from mcs_admin.models import AccessLog, AssociationProfile, DocumentNumber, SentReminder, User
 from pledges.models import FacilityPledge, StaffPledge, TrainingSession
 
 TODAY = datetime.date(2026, 4, 1)
@@ -65,6 +65,16 @@ class DocumentNumberFactory(factory.django.DjangoModelFactory):
     form_number = 3
 
 
+class SentReminderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SentReminder
+
+    sent_on = TODAY
+    recipient = factory.Sequence(lambda n: f"admin{n}@example.jp")
+    kind = "membership_review"
+    key = factory.Sequence(lambda n: f"review:{n}")
+
+
 class AssociationProfileFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = AssociationProfile
@@ -74,6 +84,7 @@ class AssociationProfileFactory(factory.django.DjangoModelFactory):
     name = "三郷市医師会"
     chair_name = "青木成夫"
     support_center_name = "三郷市在宅医療・介護連携サポートセンター"
+    email = "center@example.jp"
 
 
 class FacilityFactory(factory.django.DjangoModelFactory):
@@ -284,6 +295,17 @@ class MembershipReviewFactory(factory.django.DjangoModelFactory):
     due_on = TODAY
 
 
+class MembershipReviewEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = groups.MembershipReviewEntry
+
+    review = factory.SubFactory(MembershipReviewFactory)
+    membership = factory.SubFactory(
+        MembershipFactory, group=factory.SelfAttribute("..review.group"), status="approved"
+    )
+    outcome = "confirmed"
+
+
 class OwnershipTransferFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = groups.OwnershipTransfer
@@ -388,6 +410,7 @@ FACTORIES = {
         RoleGroupFactory,
         AccessLogFactory,
         DocumentNumberFactory,
+        SentReminderFactory,
         AssociationProfileFactory,
         FacilityFactory,
         StaffMemberFactory,
@@ -409,6 +432,7 @@ FACTORIES = {
         CareGroupFactory,
         MembershipFactory,
         MembershipReviewFactory,
+        MembershipReviewEntryFactory,
         OwnershipTransferFactory,
         PatientConsentFactory,
         DeviceFactory,

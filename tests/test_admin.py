@@ -17,6 +17,7 @@ MODEL_IDS = [model._meta.label for model, _ in REGISTERED]
 READ_ONLY = {
     "mcs_admin.AccessLog",
     "mcs_admin.DocumentNumber",
+    "mcs_admin.SentReminder",
     "facilities.FacilityUserObjectPermission",
     "facilities.FacilityGroupObjectPermission",
     "care_groups.CareGroupUserObjectPermission",
@@ -42,7 +43,12 @@ def test_every_project_model_is_registered_with_history():
     without_history = [
         m._meta.label for m in models if not isinstance(admin.site._registry[m], HistoryAdmin)
     ]
-    assert without_history == ["mcs_admin.AccessLog", "mcs_admin.DocumentNumber"]  # append-only
+    # append-only logs
+    assert without_history == [
+        "mcs_admin.AccessLog",
+        "mcs_admin.DocumentNumber",
+        "mcs_admin.SentReminder",
+    ]
     assert set(FACTORIES) >= {model for model, _ in REGISTERED}
 
 

@@ -12,7 +12,8 @@ from django.core.management import call_command
 from playwright.sync_api import expect, sync_playwright
 
 from facilities.models import Facility
-from groups.models import CareGroup, Membership
+from groups import services
+from groups.models import CareGroup, Membership, MembershipReview
 from mcs_admin.models import User
 from mcs_admin.second_factor import current_code, totp_device
 
@@ -145,3 +146,26 @@ def test_the_center_reads_a_facility_and_cannot_write(page):
     expect(page.get_by_role("link", name="職員を追加")).to_have_count(0)
     response = page.request.post(f"/f/{facility.pk}/staff/add/")
     assert response.status == 403
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_overdue_review_is_done_and_the_center_sees_compliance(page):
+    admin_a = User.objects.get(username="admin-a")
+    review = MembershipReview.objects.filter(
+        group__owner=admin_a.staff_member.facility, status="open"
+    ).order_by("due_on")[0]
+    log_in(page, "admin-a")
+    page.locator(f"a[href='/groups/{review.group_id}/review/']").first.click()
+    expect(page.get_by_text("期限切れ")).to_be_visible()
+    shot(page, "admin-group-review")
+    membership = services.review_pending(review).order_by("pk")[0]
+    page.get_by_test_id(f"confirm-{membership.pk}").click()
+    expect(page.get_by_text("記録しました。")).to_be_visible()
+    assert review.entries.get().history.latest().history_user == admin_a
+    log_out(page)
+
+    log_in(page, "center")
+    page.get_by_role("link", name="運用状況").click()
+    expect(page.locator("svg.chart")).to_have_count(3)
+    expect(page.get_by_role("link", name="みさと中央クリニック")).to_be_visible()
+    shot(page, "center-compliance")

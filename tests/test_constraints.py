@@ -379,6 +379,78 @@ CASES = [
             facility=f.FacilityFactory(), preliminary_report_on=D, final_report_on=D - DAY
         ),
     ),
+    (
+        "closed_incident_has_time",
+        lambda: f.IncidentFactory.build(facility=f.FacilityFactory(), status="closed"),
+    ),
+    (
+        "incident_closed_after_both_reports",
+        lambda: f.IncidentFactory.build(
+            facility=f.FacilityFactory(),
+            involves_personal_data=True,
+            preliminary_report_on=D,
+            status="closed",
+            closed_at=NOW,
+        ),
+    ),
+    (
+        "closed_carry_out_has_date",
+        lambda: (
+            (person := f.StaffMemberFactory())
+            and f.CarryOutNoticeFactory.build(
+                staff_member=person, facility=person.facility, status="closed"
+            )
+        ),
+    ),
+    (
+        "withdrawn_consent_has_reason",
+        lambda: f.PatientConsentFactory.build(
+            group=f.CareGroupFactory(), status="withdrawn", signed_on=D, withdrawn_on=D
+        ),
+    ),
+    (
+        "one_open_review_per_group",
+        lambda: (
+            (review := f.MembershipReviewFactory())
+            and f.MembershipReviewFactory.build(group=review.group)
+        ),
+    ),
+    (
+        "membership_review_entry_once",
+        lambda: (
+            (entry := f.MembershipReviewEntryFactory())
+            and f.MembershipReviewEntryFactory.build(
+                review=entry.review, membership=entry.membership
+            )
+        ),
+    ),
+    (
+        "review_removal_has_reason",
+        lambda: f.MembershipReviewEntryFactory.build(
+            review=(review := f.MembershipReviewFactory()),
+            membership=f.MembershipFactory(group=review.group),
+            outcome="removed",
+        ),
+    ),
+    (
+        "transfer_refusal_has_reason",
+        lambda: (
+            (group := f.CareGroupFactory())
+            and f.OwnershipTransferFactory.build(
+                group=group,
+                from_facility=group.owner,
+                to_facility=f.FacilityFactory(),
+                status="refused",
+            )
+        ),
+    ),
+    (
+        "reminder_once_a_day",
+        lambda: (
+            (sent := f.SentReminderFactory())
+            and f.SentReminderFactory.build(recipient=sent.recipient, key=sent.key)
+        ),
+    ),
 ]
 
 

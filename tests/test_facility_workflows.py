@@ -119,12 +119,16 @@ def test_a_new_manager_signs_a_new_facility_pledge(world):
 def test_a_withdrawing_facility_closes_everything_in_one_step(world):
     a = world.a
     open_items = services.withdrawal_open_items(a.facility)
-    assert list(open_items["groups"]) == [a.group]
+    owned = a.facility.owned_groups.filter(status="active")
+    assert a.group in open_items["groups"] and set(open_items["groups"]) == set(owned)
     with pytest.raises(PermissionDenied):
         services.facility_withdraw(facility=a.facility, reason="閉院", by=a.admin)
     facility = services.facility_withdraw(facility=a.facility, reason="閉院", by=world.center)
     assert (facility.status, facility.left_on) == ("withdrawn", TODAY)
     assert CareGroup.objects.get(pk=a.group.pk).status == "archived"
+    world.b.transfer_in.refresh_from_db()  # A's group was asked to move to B: the move ends
+    world.a.transfer_in.refresh_from_db()  # B's group was asked to move to A: refused
+    assert (world.b.transfer_in.status, world.a.transfer_in.status) == ("cancelled", "refused")
     holders = McsAccount.objects.filter(staff_member__facility=a.facility).exclude(status="deleted")
     assert holders.exists()
     for account in holders:

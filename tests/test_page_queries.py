@@ -28,6 +28,20 @@ def more_rows(world, count):
         f.MembershipFactory(group=f.CareGroupFactory(owner=b.facility), staff_member=user_person)
         f.TrainingSessionFactory().attendees.add(person, user_person)
         f.FacilityFactory()
+        # moves to A, A's group reviewed, groups A's administrator attends as physician,
+        # and open items of other facilities for the center's compliance dashboard
+        f.OwnershipTransferFactory(
+            group=f.CareGroupFactory(owner=b.facility), to_facility=a.facility
+        )
+        member = f.MembershipFactory(group=a.group, staff_member=id_holder(b.facility))
+        f.MembershipReviewEntryFactory(review=a.review, membership=member)
+        f.MembershipFactory(group=a.group, staff_member=id_holder(b.facility), status="approved")
+        attended = f.CareGroupFactory(owner=b.facility, attending_physician=a.admin.staff_member)
+        f.MembershipFactory(group=attended, staff_member=id_holder(b.facility))
+        other = f.FacilityFactory(category="pharmacy")
+        f.DeviceFactory(facility=other)
+        f.MembershipReviewFactory(group=f.CareGroupFactory(owner=other), due_on=f.TODAY)
+        f.IncidentFactory(facility=other, involves_personal_data=True)
 
 
 FACILITY_PAGES = [
@@ -41,6 +55,7 @@ FACILITY_PAGES = [
     "devices:incident_list",
     "groups:group_list",
     "groups:staff_invitations",
+    "groups:transfers",
 ]
 USER_PAGES = [
     "portal:me",
@@ -49,6 +64,7 @@ USER_PAGES = [
     "devices:my_devices",
     "devices:my_carry_outs",
 ]
+GROUP_PAGES = ["groups:group_detail", "groups:group_review"]
 
 
 def pages(world):
@@ -56,8 +72,10 @@ def pages(world):
     yield from ((world.a.admin, reverse(name, kwargs=facility)) for name in FACILITY_PAGES)
     yield from ((world.center, reverse(name, kwargs=facility)) for name in FACILITY_PAGES)
     yield world.center, reverse("portal:facilities")
+    yield world.center, reverse("portal:compliance")
     yield from ((world.a.user, reverse(name)) for name in USER_PAGES)
-    yield world.a.admin, reverse("groups:group_detail", args=[world.a.group.pk])
+    yield from ((world.a.admin, reverse(name, args=[world.a.group.pk])) for name in GROUP_PAGES)
+    yield world.a.admin, reverse("groups:attended_groups")
 
 
 def query_counts(client, world):

@@ -32,6 +32,8 @@ class Side:
     facility_pledge: object
     staff_pledge: object
     consent: object
+    review: object  # the open membership review of the side's group
+    transfer_in: object  # another facility's patient group asked to move to the side
 
 
 @dataclass
@@ -72,6 +74,7 @@ def build_world():
         )
         f.StaffPledgeFactory(staff_member=user_person)
         f.StaffPledgeFactory(staff_member=admin_person)
+        f.MembershipReviewFactory(group=group)
         review = f.RosterReviewFactory(facility=facility)
         leaver = id_holder(facility)
         leave = f.LeaveFactory(staff_member=leaver)
@@ -102,6 +105,7 @@ def build_world():
             "group": group,
             "carry_out": f.CarryOutNoticeFactory(staff_member=user_person, device=device),
             "incident": f.IncidentFactory(facility=facility, reported_by=user_person),
+            "review": group.reviews.get(),
         }
     for name, other in (("a", "b"), ("b", "a")):
         half, across = halves[name], halves[other]
@@ -118,5 +122,9 @@ def build_world():
         half["user_invitation"] = f.MembershipFactory(
             group=across["group"],
             staff_member=half["user"].staff_member,
+        )
+        moving = f.CareGroupFactory(owner=across["facility"])
+        half["transfer_in"] = f.OwnershipTransferFactory(
+            group=moving, to_facility=half["facility"], reason="転居"
         )
     return World(center=center, a=Side(**halves["a"]), b=Side(**halves["b"]))

@@ -7,6 +7,7 @@ named on the roster and turns the roster into ID issue requests.
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,8 +15,8 @@ from facilities.models import Facility, IdRequest, McsAccount, StaffMember, Usag
 from facilities.selectors import require_center
 from facilities.services.id_requests import id_request_create
 from facilities.services.staff import appointment_end, appointment_start
-from groups.models import CareGroup
-from groups.services import group_archive
+from groups.models import CareGroup, OwnershipTransfer
+from groups.services import group_archive, transfer_cancel, transfer_refuse
 from mcs_admin.history import save_by
 from mcs_admin.models import User
 from pledges.models import PaperStatus
@@ -131,6 +132,14 @@ def facility_withdraw(*, facility: Facility, reason: str, by: User) -> Facility:
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the facility leaves.")})
     items = withdrawal_open_items(facility)
+    # moves still asked for end with the facility: its groups are archived, it receives none
+    for transfer in OwnershipTransfer.objects.filter(
+        Q(from_facility=facility) | Q(to_facility=facility), status="requested"
+    ):
+        if transfer.from_facility_id == facility.pk:
+            transfer_cancel(transfer=transfer, by=by)
+        else:
+            transfer_refuse(transfer=transfer, by=by, reason=reason)
     for group in items["groups"]:
         group_archive(group=group, by=by, reason=reason)
     for account in items["accounts"]:

@@ -4,7 +4,6 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,6 +15,7 @@ from facilities.models import (
 from facilities.selectors import open_account, require_administrator, require_center
 from mcs_admin.history import save_by
 from mcs_admin.models import User
+from pledges.selectors import ON_RECORD
 
 
 @transaction.atomic
@@ -88,7 +88,7 @@ def _close(request: IdRequest, by: User, status: str) -> IdRequest:
 
 def has_pledge(staff_member: StaffMember) -> bool:
     """第9条: a received staff pledge (様式3) or an exemption on record."""
-    return staff_member.pledges.filter(Q(status="received") | Q(basis="exemption")).exists()
+    return staff_member.pledges.filter(ON_RECORD).exists()
 
 
 @transaction.atomic

@@ -1,4 +1,4 @@
-"""The groups app's writes: groups, invitations, approval, roles, removal, archive."""
+"""Invitations, approval, roles and removal of a group's members (第5条, 第8条, 留意事項)."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -6,9 +6,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
-from facilities.models import Facility, McsAccount, StaffMember
+from facilities.models import McsAccount, StaffMember
 from facilities.selectors import open_account, require_administrator
-from groups.models import OPEN_MEMBERSHIP, CareGroup, Membership, Patient
+from groups.models import OPEN_MEMBERSHIP, CareGroup, Membership
 from groups.selectors import MANAGE_GROUP, groups_managed_by
 from mcs_admin.history import save_by
 from mcs_admin.models import User
@@ -42,51 +42,6 @@ def locked_membership(membership: Membership, *states: str) -> Membership:
 def has_consent(group: CareGroup) -> bool:
     """第6条: a patient group's consent (signed form 4 received, or the contract exemption)."""
     return group.consents.filter(status="received").exists()
-
-
-@transaction.atomic
-def group_create(
-    *,
-    owner: Facility,
-    kind: str,
-    by: User,
-    name: str = "",
-    patient: dict | None = None,
-    attending_physician: StaffMember | None = None,
-) -> CareGroup:
-    """A facility registers a patient group (with its patient) or a free group (第5条)."""
-    require_administrator(by, owner)
-    patient_row = None
-    if kind == CareGroup.Kind.PATIENT:
-        patient_row = Patient(**(patient or {}))
-        patient_row.full_clean()
-        save_by(patient_row, by)
-    group = CareGroup(
-        owner=owner,
-        kind=kind,
-        name=name if kind == CareGroup.Kind.FREE else "",
-        patient=patient_row,
-        attending_physician=attending_physician,
-    )
-    group.full_clean()
-    save_by(group, by)
-    return group
-
-
-@transaction.atomic
-def group_archive(*, group: CareGroup, by: User, reason: str) -> CareGroup:
-    require_manager(by, group)
-    group = locked_group(group)
-    if not reason.strip():
-        raise ValidationError({"reason": _("Say why the group is archived.")})
-    group.status = CareGroup.Status.ARCHIVED
-    group.archived_on = timezone.localdate()
-    group.archive_reason = reason
-    group.full_clean()
-    save_by(group, by)
-    for membership in group.memberships.filter(role=Membership.Role.MANAGER):
-        sync_manager_permission(membership)
-    return group
 
 
 @transaction.atomic
@@ -156,7 +111,7 @@ def membership_cancel(*, membership: Membership, by: User) -> Membership:
     membership = locked_membership(
         membership, Membership.Status.INVITED, Membership.Status.ACCEPTED
     )
-    return _end(membership, by, Membership.Status.CANCELLED, "")
+    return end_membership(membership, by, Membership.Status.CANCELLED, "")
 
 
 @transaction.atomic
@@ -170,10 +125,11 @@ def membership_remove(*, membership: Membership, by: User, reason: str = "") -> 
         Membership.Status.ACCEPTED,
         Membership.Status.APPROVED,
     )
-    return _end(membership, by, Membership.Status.REMOVED, reason)
+    return end_membership(membership, by, Membership.Status.REMOVED, reason)
 
 
-def _end(membership: Membership, by: User, status: str, reason: str) -> Membership:
+def end_membership(membership: Membership, by: User, status: str, reason: str) -> Membership:
+    """End a membership whose row the caller has locked; its manager rights end with it."""
     membership.status = status
     membership.ended_at = timezone.now()
     membership.ended_by = by
@@ -223,7 +179,7 @@ def memberships_end_for(*, staff_member: StaffMember, reason: str, by: User) -> 
     )
     ended = 0
     for membership in memberships:
-        _end(membership, by, Membership.Status.REMOVED, reason)
+        end_membership(membership, by, Membership.Status.REMOVED, reason)
         ended += 1
     return ended
 
@@ -245,6 +201,22 @@ def membership_remove_for_leak(*, membership: Membership, reason: str, by: User)
         Membership.Status.ACCEPTED,
         Membership.Status.APPROVED,
     )
-    return _end(
+    return end_membership(
         membership, by, Membership.Status.REMOVED, _("Leak: %(reason)s") % {"reason": reason}
     )
+
+
+@transaction.atomic
+def memberships_from_outside_end(*, group: CareGroup, reason: str, by: User) -> int:
+    """Without the patient's consent only the owner's own staff share a patient group (第6条):
+    every open membership of another facility's staff ends, with the reason."""
+    memberships = (
+        Membership.objects.select_for_update()
+        .filter(OPEN_MEMBERSHIP, group=group)
+        .exclude(staff_member__facility=group.owner_id)
+    )
+    ended = 0
+    for membership in memberships:
+        end_membership(membership, by, Membership.Status.REMOVED, reason)
+        ended += 1
+    return ended

@@ -1,0 +1,65 @@
+"""The groups app's writes, one workflow a module, all importable from here."""
+
+from groups.services.lifecycle import group_archive, group_create, group_reopen
+from groups.services.memberships import (
+    end_membership,
+    has_consent,
+    locked_group,
+    locked_membership,
+    membership_accept,
+    membership_approve,
+    membership_cancel,
+    membership_decline,
+    membership_invite,
+    membership_remove,
+    membership_remove_for_leak,
+    membership_set_role,
+    memberships_end_for,
+    memberships_from_outside_end,
+    require_manager,
+    sync_manager_permission,
+)
+from groups.services.reviews import (
+    review_complete,
+    review_decide,
+    review_pending,
+    review_schedule,
+    reviews_schedule_missing,
+)
+from groups.services.transfers import (
+    transfer_approve,
+    transfer_cancel,
+    transfer_refuse,
+    transfer_request,
+)
+
+__all__ = [
+    "end_membership",
+    "group_archive",
+    "group_create",
+    "group_reopen",
+    "has_consent",
+    "locked_group",
+    "locked_membership",
+    "membership_accept",
+    "membership_approve",
+    "membership_cancel",
+    "membership_decline",
+    "membership_invite",
+    "membership_remove",
+    "membership_remove_for_leak",
+    "membership_set_role",
+    "memberships_end_for",
+    "memberships_from_outside_end",
+    "require_manager",
+    "review_complete",
+    "review_decide",
+    "review_pending",
+    "review_schedule",
+    "reviews_schedule_missing",
+    "sync_manager_permission",
+    "transfer_approve",
+    "transfer_cancel",
+    "transfer_refuse",
+    "transfer_request",
+]

@@ -1,0 +1,405 @@
+"""What `send_reminders` mails to whom: one function per kind of reminder.
+
+Each kind is a function `(today, profile) -> items`, registered with `@kind(name, heading)`;
+an item names its recipient, the record it is about (the key that makes it once a day), one
+line of text and a link. To add a kind, write one more such function here.
+
+No item carries a patient's name: a group is named by its number and linked to, and free text
+that may hold a name (what was taken out, what happened, a request's details) stays in the
+system behind the link.
+"""
+
+import datetime
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import Count, Max, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from mcs_admin import duties
+from mcs_admin.mail import Recipient, absolute, administrators_of, person_recipient, support_center
+from mcs_admin.models import AssociationProfile, SentReminder
+
+
+@dataclass(frozen=True)
+class Item:
+    recipient: Recipient
+    kind: str
+    key: str  # the record, e.g. "review:12": one reminder a day per recipient, kind and key
+    text: str
+    url: str
+    due_on: datetime.date | None = None
+    overdue: bool = False
+
+
+KINDS: dict[str, tuple[Promise, Callable]] = {}
+
+
+def kind(name: str, heading: Promise):
+    """Register a function `(today, profile) -> Iterable[Item]` as a kind of reminder."""
+
+    def register(function):
+        KINDS[name] = (heading, function)
+        return function
+
+    return register
+
+
+def collect(today: datetime.date) -> list[Item]:
+    """Every item due today, of every kind, in the order of KINDS."""
+    profile = AssociationProfile.current()
+    return [item for _, function in KINDS.values() for item in function(today, profile)]
+
+
+def to_administrators(rows: Iterable, facility_of: Callable, make: Callable) -> Iterator[Item]:
+    """One item per row for each MCS administrator of the row's facility; `make(row,
+    recipient)` builds it."""
+    rows = list(rows)
+    recipients = administrators_of({facility_of(row) for row in rows})
+    for row in rows:
+        for recipient in recipients.get(facility_of(row), []):
+            yield make(row, recipient)
+
+
+def group_label(group) -> str:
+    """A group as reminders name it: its number and kind, never its patient."""
+    return _("group #%(number)s (%(kind)s)") % {
+        "number": group.pk,
+        "kind": group.get_kind_display(),
+    }
+
+
+@kind("membership_review", gettext_lazy("Membership reviews (精査) due"))
+def membership_reviews(today, profile):
+    due_by = today + datetime.timedelta(days=duties.REVIEW_NOTICE_DAYS)
+    reviews = duties.open_reviews(due_by).select_related("group")
+    yield from to_administrators(
+        reviews,
+        lambda review: review.group.owner_id,
+        lambda review, recipient: Item(
+            recipient=recipient,
+            kind="membership_review",
+            key=f"review:{review.pk}",
+            text=_("Review the members of %(group)s.") % {"group": group_label(review.group)},
+            url=absolute(reverse("groups:group_review", args=[review.group_id])),
+            due_on=review.due_on,
+            overdue=review.due_on < today,
+        ),
+    )
+
+
+@kind("roster_review", gettext_lazy("Roster reviews (ID棚卸) due"))
+def roster_reviews(today, profile):
+    due_by = today + datetime.timedelta(days=duties.REVIEW_NOTICE_DAYS)
+    reviews = duties.open_roster_reviews(due_by).annotate(
+        pending=Count("entries", filter=Q(entries__outcome="pending"))
+    )
+    yield from to_administrators(
+        reviews,
+        lambda review: review.facility_id,
+        lambda review, recipient: Item(
+            recipient=recipient,
+            kind="roster_review",
+            key=f"roster:{review.pk}",
+            text=_("Confirm your facility's ID holders: %(count)d not yet confirmed.")
+            % {"count": review.pending},
+            url=absolute(reverse("facility:roster_review", args=[review.facility_id])),
+            due_on=review.due_on,
+            overdue=review.due_on < today,
+        ),
+    )
+
+
+@kind("mcs_password", gettext_lazy("Your MCS password (第11条)"))
+def mcs_passwords(today, profile):
+    max_age = datetime.timedelta(days=profile.mcs_password_max_age_days)
+    notice = datetime.timedelta(days=duties.PASSWORD_NOTICE_DAYS)
+    accounts = duties.stale_passwords(today - max_age + notice).select_related("staff_member__user")
+    for account in accounts:
+        recipient = person_recipient(account.staff_member)
+        if recipient is None:
+            continue
+        changed = account.password_changed_on
+        due_on = changed + max_age if changed else None
+        yield Item(
+            recipient=recipient,
+            kind="mcs_password",
+            key=f"account:{account.pk}",
+            text=(
+                _("Change your MCS password (last changed on %(date)s) and record the day.")
+                % {"date": changed}
+                if changed
+                else _("Change your MCS password and record the day: no change is recorded.")
+            ),
+            url=absolute(reverse("portal:me")),
+            due_on=due_on,
+            overdue=due_on is None or due_on < today,
+        )
+
+
+@kind("training", gettext_lazy("ID holders due for training (第9条)"))
+def training(today, profile):
+    people = (
+        duties.untrained_holders(duties.training_due_since(today, profile))
+        .annotate(last_training=Max("training_sessions__held_on"))
+        .order_by("facility", "family_name_kana", "pk")
+    )
+    yield from to_administrators(
+        people,
+        lambda person: person.facility_id,
+        lambda person, recipient: Item(
+            recipient=recipient,
+            kind="training",
+            key=f"staff:{person.pk}",
+            text=(
+                _("%(name)s: last training on %(date)s.")
+                % {"name": person.full_name, "date": person.last_training}
+                if person.last_training
+                else _("%(name)s: no training recorded.") % {"name": person.full_name}
+            ),
+            url=absolute(reverse("pledges:training", args=[person.facility_id])),
+            overdue=True,
+        ),
+    )
+
+
+@kind("pledge", gettext_lazy("ID holders without a staff pledge (第9条, 様式3)"))
+def pledges(today, profile):
+    people = duties.holders_without_pledge().order_by("facility", "family_name_kana", "pk")
+    yield from to_administrators(
+        people,
+        lambda person: person.facility_id,
+        lambda person, recipient: Item(
+            recipient=recipient,
+            kind="pledge",
+            key=f"staff:{person.pk}",
+            text=_("%(name)s has no staff pledge or exemption on record.")
+            % {"name": person.full_name},
+            url=absolute(reverse("pledges:pledges", args=[person.facility_id])),
+        ),
+    )
+
+
+@kind("approval", gettext_lazy("Invitations of your staff to approve (第8条)"))
+def approvals(today, profile):
+    memberships = duties.accepted_invitations().select_related("staff_member", "group__owner")
+    yield from to_administrators(
+        memberships,
+        lambda membership: membership.staff_member.facility_id,
+        lambda membership, recipient: Item(
+            recipient=recipient,
+            kind="approval",
+            key=f"membership:{membership.pk}",
+            text=_("%(name)s accepted an invitation to %(group)s of %(owner)s.")
+            % {
+                "name": membership.staff_member.full_name,
+                "group": group_label(membership.group),
+                "owner": membership.group.owner,
+            },
+            url=absolute(
+                reverse("groups:staff_invitations", args=[membership.staff_member.facility_id])
+            ),
+        ),
+    )
+
+
+@kind("transfer", gettext_lazy("Groups other facilities ask you to take over"))
+def transfers(today, profile):
+    requests = duties.pending_transfers().select_related("group", "from_facility")
+    yield from to_administrators(
+        requests,
+        lambda transfer: transfer.to_facility_id,
+        lambda transfer, recipient: Item(
+            recipient=recipient,
+            kind="transfer",
+            key=f"transfer:{transfer.pk}",
+            text=_("%(facility)s asks you to take over %(group)s.")
+            % {"facility": transfer.from_facility, "group": group_label(transfer.group)},
+            url=absolute(reverse("groups:transfers", args=[transfer.to_facility_id])),
+        ),
+    )
+
+
+@kind("invitation", gettext_lazy("Invitations awaiting your answer (留意事項 (3))"))
+def invitations(today, profile):
+    memberships = duties.open_invitations().select_related("staff_member__user", "group__owner")
+    for membership in memberships:
+        recipient = person_recipient(membership.staff_member)
+        if recipient is None:
+            continue
+        yield Item(
+            recipient=recipient,
+            kind="invitation",
+            key=f"membership:{membership.pk}",
+            text=_("%(owner)s invites you to %(group)s: decide whether joining is appropriate.")
+            % {"owner": membership.group.owner, "group": group_label(membership.group)},
+            url=absolute(reverse("groups:my_invitations")),
+        )
+
+
+@kind("id_request", gettext_lazy("ID requests awaiting the support center (独自ルール 3)"))
+def id_requests(today, profile):
+    center = support_center()
+    if center is None:
+        return
+    for request in duties.pending_id_requests().select_related("facility", "staff_member"):
+        yield Item(
+            recipient=center,
+            kind="id_request",
+            key=f"id_request:{request.pk}",
+            text=_("%(kind)s for %(name)s of %(facility)s, requested on %(date)s.")
+            % {
+                "kind": request.get_kind_display(),
+                "name": request.staff_member.full_name,
+                "facility": request.facility,
+                "date": request.requested_at.date(),
+            },
+            url=absolute(reverse("admin:facilities_idrequest_handle", args=[request.pk])),
+        )
+
+
+@kind("leave", gettext_lazy("Leavers' checklists still open (留意事項 (1)(3))"))
+def leaves(today, profile):
+    open_leaves = duties.open_leaves().select_related("staff_member")
+    yield from to_administrators(
+        open_leaves,
+        lambda leave: leave.staff_member.facility_id,
+        lambda leave, recipient: Item(
+            recipient=recipient,
+            kind="leave",
+            key=f"leave:{leave.pk}",
+            text=_("%(name)s (%(reason)s), opened on %(date)s.")
+            % {
+                "name": leave.staff_member.full_name,
+                "reason": leave.get_reason_display(),
+                "date": leave.opened_on,
+            },
+            url=absolute(reverse("facility:leaves", args=[leave.staff_member.facility_id])),
+        ),
+    )
+
+
+@kind("carry_out", gettext_lazy("Carry-out notices to acknowledge (第12条(9))"))
+def carry_outs(today, profile):
+    notices = duties.unacknowledged_carry_outs().select_related("staff_member")
+    yield from to_administrators(
+        notices,
+        lambda notice: notice.facility_id,
+        lambda notice, recipient: Item(
+            recipient=recipient,
+            kind="carry_out",
+            key=f"carry_out:{notice.pk}",
+            text=_("%(name)s takes out %(medium)s from %(start)s to %(end)s.")
+            % {
+                "name": notice.staff_member.full_name,
+                "medium": notice.medium,
+                "start": notice.starts_on,
+                "end": notice.ends_on,
+            },
+            url=absolute(reverse("devices:carry_out_list", args=[notice.facility_id])),
+        ),
+    )
+
+
+@kind(
+    "incident_report",
+    gettext_lazy("Reports under the personal-information law (留意事項 (3))"),
+)
+def incident_reports(today, profile):
+    incidents = list(duties.incidents_awaiting_reports().select_related("facility"))
+    center = support_center()
+    administrators = administrators_of({incident.facility_id for incident in incidents})
+    for incident in incidents:
+        if incident.preliminary_report_on:
+            due_on = incident.final_due_on
+            text = _("%(kind)s at %(facility)s: the final report is due.")
+        else:
+            due_on = incident.preliminary_due_on
+            text = _("%(kind)s at %(facility)s: the preliminary report is due.")
+        text %= {"kind": incident.get_kind_display(), "facility": incident.facility}
+        pages = [
+            (
+                recipient,
+                reverse("devices:incident_detail", args=[incident.facility_id, incident.pk]),
+            )
+            for recipient in administrators.get(incident.facility_id, [])
+        ]
+        if center:
+            pages.append((center, reverse("admin:devices_incident_change", args=[incident.pk])))
+        for recipient, path in pages:
+            yield Item(
+                recipient=recipient,
+                kind="incident_report",
+                key=f"incident:{incident.pk}",
+                text=text,
+                url=absolute(path),
+                due_on=due_on,
+                overdue=due_on < today,
+            )
+
+
+@dataclass(frozen=True)
+class Delivery:
+    recipient: Recipient
+    subject: str
+    body: str
+    items: list[Item]
+
+
+def prepare(items: Iterable[Item], today: datetime.date) -> list[Delivery]:
+    """One e-mail per recipient with the items not yet sent to them today, by kind."""
+    sent = set(SentReminder.objects.filter(sent_on=today).values_list("recipient", "kind", "key"))
+    fresh = {}
+    for item in items:
+        if (item.recipient.email, item.kind, item.key) not in sent:
+            fresh.setdefault(item.recipient.email, {})[(item.kind, item.key)] = item
+    profile = AssociationProfile.current()
+    deliveries = []
+    for email in sorted(fresh):
+        own = list(fresh[email].values())
+        sections = [
+            (heading, [item for item in own if item.kind == name])
+            for name, (heading, _function) in KINDS.items()
+        ]
+        context = {
+            "recipient": own[0].recipient,
+            "sections": [(heading, rows) for heading, rows in sections if rows],
+            "profile": profile,
+            "today": today,
+        }
+        subject = _("[MCS] %(count)d item(s) due or overdue (%(date)s)") % {
+            "count": len(own),
+            "date": today,
+        }
+        body = render_to_string("mail/reminders.txt", context)
+        deliveries.append(Delivery(own[0].recipient, subject, body, own))
+    return deliveries
+
+
+def deliver(deliveries: Iterable[Delivery], today: datetime.date) -> int:
+    """Send each e-mail and record its items as sent today; a failed one is tried again on
+    the next run."""
+    sent = 0
+    for delivery in deliveries:
+        with transaction.atomic():
+            SentReminder.objects.bulk_create(
+                SentReminder(
+                    sent_on=today, recipient=delivery.recipient.email, kind=item.kind, key=item.key
+                )
+                for item in delivery.items
+            )
+            EmailMessage(
+                delivery.subject,
+                delivery.body,
+                settings.DEFAULT_FROM_EMAIL,
+                [delivery.recipient.email],
+            ).send()
+        sent += 1
+    return sent

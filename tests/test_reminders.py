@@ -1,0 +1,188 @@
+"""send_reminders: each kind reaches the person who must act, once a day, never with a
+patient's name; --dry-run on the demo data shows every kind and changes nothing."""
+
+import io
+
+import pytest
+from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
+from django.core.management import call_command
+from django.test import override_settings
+from django.utils import timezone, translation
+
+from devices.models import CarryOutNotice
+from groups.models import CareGroup, MembershipReview, Patient
+from mcs_admin import reminders
+from mcs_admin.models import AssociationProfile, SentReminder
+from tests import factories as f
+from tests.world import build_world
+
+pytestmark = pytest.mark.django_db
+
+CENTER = "center@example.jp"
+
+
+@pytest.fixture
+def world():
+    f.AssociationProfileFactory(email=CENTER)
+    world = build_world()
+    world.a.incident.involves_personal_data = True
+    world.a.incident.save()
+    return world
+
+
+def items_of(kind):
+    function = reminders.KINDS[kind][1]
+    return list(function(timezone.localdate(), AssociationProfile.current()))
+
+
+def email_of(login):
+    return login.staff_member.email
+
+
+# kind: (who gets it, the record it is about), for facility A of the world
+EXPECTED = {
+    "membership_review": (lambda w: email_of(w.a.admin), lambda w: f"review:{w.a.review.pk}"),
+    "roster_review": (lambda w: email_of(w.a.admin), lambda w: f"roster:{w.a.entry.review_id}"),
+    "mcs_password": (
+        lambda w: email_of(w.a.user),
+        lambda w: f"account:{w.a.user.staff_member.mcs_accounts.get().pk}",
+    ),
+    "training": (lambda w: email_of(w.a.admin), lambda w: f"staff:{w.a.staff.pk}"),
+    "pledge": (lambda w: email_of(w.a.admin), lambda w: f"staff:{w.a.staff.pk}"),
+    "approval": (
+        lambda w: email_of(w.a.admin),
+        lambda w: f"membership:{w.a.staff_invitation.pk}",
+    ),
+    "transfer": (lambda w: email_of(w.a.admin), lambda w: f"transfer:{w.a.transfer_in.pk}"),
+    "invitation": (
+        lambda w: email_of(w.a.user),
+        lambda w: f"membership:{w.a.user_invitation.pk}",
+    ),
+    "id_request": (lambda w: CENTER, lambda w: f"id_request:{w.a.deletion.pk}"),
+    "leave": (lambda w: email_of(w.a.admin), lambda w: f"leave:{w.a.leave.pk}"),
+    "carry_out": (lambda w: email_of(w.a.admin), lambda w: f"carry_out:{w.a.carry_out.pk}"),
+    "incident_report": (lambda w: email_of(w.a.admin), lambda w: f"incident:{w.a.incident.pk}"),
+}
+
+
+def test_every_kind_is_tested():
+    assert set(EXPECTED) == set(reminders.KINDS)
+
+
+@pytest.mark.parametrize("kind", sorted(EXPECTED))
+def test_each_kind_reaches_the_person_who_must_act(world, kind):
+    recipient, key = EXPECTED[kind]
+    sent_to = {(item.recipient.email, item.key) for item in items_of(kind)}
+    assert (recipient(world), key(world)) in sent_to
+    # and not facility A's items to facility B's administrator
+    assert (email_of(world.b.admin), key(world)) not in sent_to
+
+
+def test_incident_deadlines_go_to_the_center_too(world):
+    recipients = {item.recipient.email for item in items_of("incident_report")}
+    assert recipients == {email_of(world.a.admin), CENTER}
+
+
+def test_an_item_links_to_its_page_and_names_a_group_by_number(world):
+    (item,) = [i for i in items_of("membership_review") if i.key == f"review:{world.a.review.pk}"]
+    assert item.url == f"http://127.0.0.1:8000/groups/{world.a.group.pk}/review/"
+    assert f"#{world.a.group.pk}" in item.text
+    assert world.a.group.patient.family_name not in item.text
+
+
+def patient_names():
+    names = set()
+    for patient in Patient.objects.all():
+        names |= {
+            patient.full_name,
+            f"{patient.family_name}{patient.given_name}",
+            f"{patient.family_name} {patient.given_name}",
+            patient.full_name_kana,
+            patient.address,
+        }
+    return names - {""}
+
+
+def test_reminders_are_sent_once_a_day(world, mailoutbox):
+    out = io.StringIO()
+    call_command("send_reminders", stdout=out)
+    first = len(mailoutbox)
+    assert first > 0
+    assert SentReminder.objects.filter(sent_on=timezone.localdate()).exists()
+    admin_mail = next(m for m in mailoutbox if m.to == [email_of(world.a.admin)])
+    assert "メンバーを精査" in admin_mail.body and "期限切れ" in admin_mail.body
+    text = " ".join(m.subject + m.body for m in mailoutbox)
+    assert not [name for name in patient_names() if name in text]
+
+    call_command("send_reminders", stdout=io.StringIO())
+    assert len(mailoutbox) == first  # the same day: nothing again
+
+    f.LeaveFactory(staff_member=world.a.user.staff_member)  # something new the same day
+    call_command("send_reminders", stdout=io.StringIO())
+    (new,) = mailoutbox[first:]
+    assert new.to == [email_of(world.a.admin)] and new.subject.startswith("[MCS]")
+    assert "1 件" in new.subject
+
+
+def test_the_next_day_the_items_are_due_again(world):
+    today = timezone.localdate()
+    first = reminders.prepare(reminders.collect(today), today)
+    reminders.deliver(first, today)
+    assert reminders.prepare(reminders.collect(today), today) == []
+    tomorrow = today + timezone.timedelta(days=1)
+    again = reminders.prepare(reminders.collect(tomorrow), tomorrow)
+    assert {d.recipient.email for d in again} == {d.recipient.email for d in first}
+
+
+class FailingBackend(BaseEmailBackend):
+    def send_messages(self, email_messages):
+        raise OSError("the mail server is down")
+
+
+@override_settings(EMAIL_BACKEND="tests.test_reminders.FailingBackend")
+def test_a_reminder_that_could_not_be_sent_is_not_recorded(world):
+    with pytest.raises(OSError):
+        call_command("send_reminders", stdout=io.StringIO())
+    assert not SentReminder.objects.exists()
+
+
+def test_the_command_brings_reviews_and_carry_outs_up_to_date(world, mailoutbox):
+    group = f.CareGroupFactory(owner=world.a.facility)
+    ended = f.CarryOutNoticeFactory(staff_member=world.a.user.staff_member)  # ended in April
+    out = io.StringIO()
+    call_command("send_reminders", "--dry-run", stdout=out)
+    assert not group.reviews.exists()  # a dry run changes nothing
+    assert CarryOutNotice.objects.get(pk=ended.pk).status == "filed"
+    assert "To: " in out.getvalue() and mailoutbox == []
+    assert not SentReminder.objects.exists()
+
+    call_command("send_reminders", stdout=io.StringIO())
+    assert group.reviews.get().status == "open"
+    assert CarryOutNotice.objects.get(pk=ended.pk).status == "closed"
+
+
+def test_without_the_centers_address_its_reminders_wait(world):
+    AssociationProfile.objects.update(email="")
+    err = io.StringIO()
+    call_command("send_reminders", "--dry-run", stdout=io.StringIO(), stderr=err)
+    assert "メールアドレスがない" in err.getvalue()
+    assert items_of("id_request") == []
+
+
+@override_settings(DEBUG=True)
+def test_a_dry_run_on_the_demo_lists_every_kind_and_no_patient_name():
+    call_command("seed_demo", verbosity=0)
+    reviews = MembershipReview.objects.count()
+    out = io.StringIO()
+    call_command("send_reminders", "--dry-run", stdout=out)
+    text = out.getvalue()
+    with translation.override("ja"):
+        missing = [
+            str(heading) for heading, _ in reminders.KINDS.values() if str(heading) not in text
+        ]
+    assert missing == []
+    assert not [name for name in patient_names() if name in text]
+    assert CareGroup.objects.filter(kind="patient").exists()  # there were names to leak
+    assert mail.outbox == [] and not SentReminder.objects.exists()
+    assert MembershipReview.objects.count() == reviews
