@@ -101,6 +101,7 @@ def test_a_rejection_keeps_its_reason(world, application):
         application=application, reason="名簿に記入漏れ", by=world.center
     )
     assert (rejected.status, rejected.note) == ("rejected", "名簿に記入漏れ")
+    assert last_change(rejected) == (world.center, "~")
 
 
 # --- a facility changes and leaves ----------------------------------------------------------
@@ -181,6 +182,12 @@ def test_a_deletion_is_a_tracked_task_and_frees_the_address_after_30_days(world)
     request.refresh_from_db()
     assert (account.status, account.deleted_on, request.status) == ("deleted", TODAY, "done")
     assert (request.released_by, request.handled_by) == (a.admin, world.center)
+    steps = [
+        (h.released_at is not None, h.status, h.history_user)
+        for h in request.history.order_by("history_id")
+    ][-2:]
+    assert steps == [(True, "pending", a.admin), (True, "done", world.center)]
+    assert last_change(account) == (world.center, "~")
     reusable = services.login_id_reusable_on(account.login_id)
     assert reusable == TODAY + datetime.timedelta(days=30)
     person = f.StaffMemberFactory(facility=a.facility)
@@ -216,8 +223,10 @@ def test_a_roster_round_and_a_leaver_found_by_it(world):
     assert a.staff in entries and a.user.staff_member in entries
     with pytest.raises(PermissionDenied):
         services.roster_entry_confirm(entry=entries[a.staff], outcome="current", by=world.b.admin)
-    services.roster_entry_confirm(entry=entries[a.staff], outcome="left", by=a.admin)
+    confirmed = services.roster_entry_confirm(entry=entries[a.staff], outcome="left", by=a.admin)
+    assert last_change(confirmed) == (a.admin, "~")
     leave = Leave.objects.get(staff_member=a.staff)
+    assert last_change(leave) == (a.admin, "+")
     assert leave.reason == "left" and not leave.completed_on
     for person, entry in entries.items():
         if person != a.staff:
@@ -272,7 +281,9 @@ def test_a_ban_removes_the_user_from_every_group(world):
     services.account_restrict(
         account=account, status="banned", reason="患者情報の目的外利用", by=a.admin
     )
+    assert last_change(account) == (a.admin, "~")
     membership.refresh_from_db()
+    assert last_change(membership) == (a.admin, "~")
     assert (membership.status, membership.end_reason) == ("removed", "患者情報の目的外利用")
     assert services.account_reinstate(account=account, by=a.admin).status == "issued"
 
