@@ -41,7 +41,7 @@ os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1")
 os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
 
 PASSWORD = secrets.token_urlsafe(12)
-PAGES = [  # (login, label, path); {facility} and {member} are filled in per registry
+PAGES = [  # (login, label, path); {facility} is the bench administrator's facility
     ("center", "baseline", "/bench/baseline/"),
     ("center", "admin: staff", "/admin/facilities/staffmember/"),
     ("center", "admin: staff search", "/admin/facilities/staffmember/?" + urlencode({"q": "佐藤"})),
