@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from mcs_admin.choices import Gender, Profession
-from mcs_admin.constraints import dates_in_order
+from mcs_admin.constraints import ChecksInPython, dates_in_order
 from mcs_admin.fields import (
     EmailField,
     KanaField,
@@ -210,7 +210,7 @@ class ApplicationRosterLine(PersonName):
         return self.full_name
 
 
-class StaffMember(PersonName):
+class StaffMember(ChecksInPython, PersonName):
     """A person at a facility; a person at two facilities has a StaffMember at each."""
 
     facility = models.ForeignKey(
@@ -261,7 +261,7 @@ class StaffMember(PersonName):
         return self.full_name
 
 
-class McsAccount(models.Model):
+class McsAccount(ChecksInPython, models.Model):
     """A staff member's MCS ID. MCS passwords are never stored here, only when they changed."""
 
     class Status(models.TextChoices):
@@ -593,7 +593,7 @@ class RosterReviewEntry(models.Model):
         return f"{self.account}: {self.get_outcome_display()}"
 
 
-class AdministratorAppointment(models.Model):
+class AdministratorAppointment(ChecksInPython, models.Model):
     """第7条: who is MCS administrator of which facility, from when to when."""
 
     facility = models.ForeignKey(

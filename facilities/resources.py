@@ -201,13 +201,22 @@ class StaffMemberResource(SheetResource):
         found = self.fields["facility"].widget.find(row[self.fields["facility"].column_name])
         if len(found) != 1:
             return None
-        staff = found[0].staff.all()
-        email = normalize.email(self._cell(row, "email"))
-        if email and staff.filter(email__iexact=email).exists():
-            return staff.filter(email__iexact=email)
+        staff = self._staff_of(found[0])
+        email = normalize.email(self._cell(row, "email")).upper()
+        same_email = [person for person in staff if email and person.email.upper() == email]
+        if same_email:
+            return same_email
         family, given = normalize.split_full_name(self._cell(row, "full_name"))
-        same_name = staff.filter(family_name=family, given_name=given)
-        return same_name.filter(email="") if email else same_name
+        same_name = [p for p in staff if (p.family_name, p.given_name) == (family, given)]
+        return [p for p in same_name if not p.email] if email else same_name
+
+    def _staff_of(self, facility) -> list[StaffMember]:
+        """The facility's staff, read once per import (then kept up to date by the import)."""
+        if not hasattr(self, "_staff"):
+            self._staff = {}
+        if facility.pk not in self._staff:
+            self._staff[facility.pk] = list(facility.staff.order_by("pk"))
+        return self._staff[facility.pk]
 
     def _cell(self, row, name: str) -> str:
         return cell_text(row.get(self.fields[name].column_name))
@@ -251,6 +260,9 @@ class StaffMemberResource(SheetResource):
 
     def after_save_instance(self, instance, row, **kwargs):
         super().after_save_instance(instance, row, **kwargs)
+        staff = self._staff_of(instance.facility)
+        if instance not in staff:  # a later row may name the person this row created
+            staff.append(instance)
         wanted, stored, user = instance._roster, instance._roster_stored, kwargs.get("user")
         if self._account_changed(instance):
             try:

@@ -14,7 +14,6 @@ from tests.world import build_world
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
 DAY = datetime.timedelta(days=1)
 
 
@@ -82,9 +81,12 @@ def test_a_personal_device_needs_the_facilitys_recorded_permission(world):
     assert "書面で許可した日付" in " ".join(error.value.messages)
     assert not Device.objects.filter(label="私物スマホ").exists()
     device = services.device_register(
-        facility=world.a.facility, by=world.a.admin, personal_use_permitted_on=TODAY, **fields
+        facility=world.a.facility,
+        by=world.a.admin,
+        personal_use_permitted_on=timezone.localdate(),
+        **fields,
     )
-    assert device.personal_use_permitted_on == TODAY
+    assert device.personal_use_permitted_on == timezone.localdate()
     with pytest.raises(PermissionDenied):
         services.device_register(facility=world.a.facility, by=world.b.admin, **fields)
 
@@ -98,8 +100,8 @@ def test_a_user_files_a_carry_out_notice_for_their_facility(world):
         content="訪問予定の確認",
         medium="タブレット",
         purpose="訪問",
-        starts_on=TODAY,
-        ends_on=TODAY + 7 * DAY,
+        starts_on=timezone.localdate(),
+        ends_on=timezone.localdate() + 7 * DAY,
         device=world.a.device,
     )
     assert (notice.facility, notice.status) == (world.a.facility, "filed")
@@ -110,14 +112,19 @@ def test_a_user_files_a_carry_out_notice_for_their_facility(world):
             content="x",
             medium="USB",
             purpose="x",
-            starts_on=TODAY,
-            ends_on=TODAY,
+            starts_on=timezone.localdate(),
+            ends_on=timezone.localdate(),
             device=world.b.device,
         )
     assert "device" in error.value.message_dict
     with pytest.raises(PermissionDenied):  # the center has no staff record to file as
         services.carry_out_file(
-            by=world.center, content="x", medium="USB", purpose="x", starts_on=TODAY, ends_on=TODAY
+            by=world.center,
+            content="x",
+            medium="USB",
+            purpose="x",
+            starts_on=timezone.localdate(),
+            ends_on=timezone.localdate(),
         )
 
 
@@ -140,13 +147,19 @@ def test_a_notice_closes_when_the_item_returns(world):
     with pytest.raises(PermissionDenied):
         services.carry_out_return(notice=notice, by=world.b.user)
     with pytest.raises(ValidationError) as error:
-        services.carry_out_return(notice=notice, by=world.a.user, returned_on=TODAY + DAY)
+        services.carry_out_return(
+            notice=notice, by=world.a.user, returned_on=timezone.localdate() + DAY
+        )
     assert "returned_on" in error.value.message_dict
     with pytest.raises(ValidationError):  # before it was taken out
         services.carry_out_return(notice=notice, by=world.a.user, returned_on=f.TODAY - DAY)
     services.carry_out_return(notice=notice, by=world.a.user)  # the person who took it out
     notice.refresh_from_db()
-    assert (notice.status, notice.returned_on, notice.closed_on) == ("closed", TODAY, TODAY)
+    assert (notice.status, notice.returned_on, notice.closed_on) == (
+        "closed",
+        timezone.localdate(),
+        timezone.localdate(),
+    )
     assert latest(notice).history_user == world.a.user
     with pytest.raises(ValidationError, match="終了"):
         services.carry_out_return(notice=notice, by=world.a.admin)
@@ -157,23 +170,29 @@ def test_a_notice_closes_when_the_item_returns(world):
 def test_notices_close_when_their_period_ends(world):
     ended = f.CarryOutNoticeFactory(
         staff_member=world.a.user.staff_member,
-        starts_on=TODAY - 10 * DAY,
-        ends_on=TODAY - DAY,
+        starts_on=timezone.localdate() - 10 * DAY,
+        ends_on=timezone.localdate() - DAY,
         status="acknowledged",
     )
     running = f.CarryOutNoticeFactory(
-        staff_member=world.a.user.staff_member, starts_on=TODAY - DAY, ends_on=TODAY
+        staff_member=world.a.user.staff_member,
+        starts_on=timezone.localdate() - DAY,
+        ends_on=timezone.localdate(),
     )
     past_period = CarryOutNotice.objects.filter(status__in=["filed", "acknowledged"])
-    ended_count = past_period.filter(ends_on__lt=TODAY).count()  # the world's too
-    assert services.carry_outs_close_ended(today=TODAY) == ended_count
+    ended_count = past_period.filter(ends_on__lt=timezone.localdate()).count()  # the world's too
+    assert services.carry_outs_close_ended(today=timezone.localdate()) == ended_count
     ended.refresh_from_db()
     running.refresh_from_db()
-    assert (ended.status, ended.closed_on, ended.returned_on) == ("closed", TODAY - DAY, None)
+    assert (ended.status, ended.closed_on, ended.returned_on) == (
+        "closed",
+        timezone.localdate() - DAY,
+        None,
+    )
     assert latest(ended).history_change_reason == "持ち出し期間が終わりました。"
     assert latest(ended).history_user is None  # the system closed it
     assert running.status == "filed"
-    assert services.carry_outs_close_ended(today=TODAY) == 0
+    assert services.carry_outs_close_ended(today=timezone.localdate()) == 0
 
 
 # --- incidents (留意事項 (3)) ------------------------------------------------------------------
@@ -281,7 +300,10 @@ def test_the_center_records_both_reports_and_only_then_it_closes(world):
         services.incident_record_report(incident=incident, stage="preliminary", by=world.center)
     services.incident_record_report(incident=incident, stage="final", by=world.center)
     incident.refresh_from_db()
-    assert (incident.preliminary_report_on, incident.final_report_on) == (TODAY, TODAY)
+    assert (incident.preliminary_report_on, incident.final_report_on) == (
+        timezone.localdate(),
+        timezone.localdate(),
+    )
     assert latest(incident).history_user == world.center
     assert not incident.reports_outstanding
     with pytest.raises(PermissionDenied):

@@ -29,7 +29,6 @@ from tests import factories as f
 from tests.world import build_world, id_holder
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
 
 
 @pytest.fixture
@@ -61,16 +60,20 @@ def application(world):
 
 def test_an_application_is_received_checked_and_approved(world, application):
     center = world.center
-    document_receive(document_number=application.document_number, received_on=TODAY, by=center)
+    document_receive(
+        document_number=application.document_number, received_on=timezone.localdate(), by=center
+    )
     services.application_check(application=application, by=center)
     with pytest.raises(ValidationError, match="様式2"):
         services.application_approve(application=application, by=center)
     pledge = f.FacilityPledgeFactory(facility=application.facility)
-    document_receive(document_number=pledge.document_number, received_on=TODAY, by=center)
+    document_receive(
+        document_number=pledge.document_number, received_on=timezone.localdate(), by=center
+    )
     approved = services.application_approve(application=application, by=center)
     facility = Facility.objects.get(pk=application.facility_id)
     assert (approved.status, approved.decided_by) == ("approved", center)
-    assert (facility.status, facility.joined_on) == ("active", TODAY)
+    assert (facility.status, facility.joined_on) == ("active", timezone.localdate())
     assert facility.staff.count() == 2
     assert list(facility.appointments.values_list("staff_member__email", flat=True)) == [
         "dr@example.jp"
@@ -95,7 +98,9 @@ def test_only_the_center_decides_and_only_in_order(world, application):
 
 def test_a_rejection_keeps_its_reason(world, application):
     document_receive(
-        document_number=application.document_number, received_on=TODAY, by=world.center
+        document_number=application.document_number,
+        received_on=timezone.localdate(),
+        by=world.center,
     )
     rejected = services.application_reject(
         application=application, reason="名簿に記入漏れ", by=world.center
@@ -125,7 +130,7 @@ def test_a_withdrawing_facility_closes_everything_in_one_step(world):
     with pytest.raises(PermissionDenied):
         services.facility_withdraw(facility=a.facility, reason="閉院", by=a.admin)
     facility = services.facility_withdraw(facility=a.facility, reason="閉院", by=world.center)
-    assert (facility.status, facility.left_on) == ("withdrawn", TODAY)
+    assert (facility.status, facility.left_on) == ("withdrawn", timezone.localdate())
     assert CareGroup.objects.get(pk=a.group.pk).status == "archived"
     world.b.transfer_in.refresh_from_db()  # A's group was asked to move to B: the move ends
     world.a.transfer_in.refresh_from_db()  # B's group was asked to move to A: refused
@@ -180,7 +185,11 @@ def test_a_deletion_is_a_tracked_task_and_frees_the_address_after_30_days(world)
     services.id_request_confirm_deleted(request=request, by=world.center)
     account.refresh_from_db()
     request.refresh_from_db()
-    assert (account.status, account.deleted_on, request.status) == ("deleted", TODAY, "done")
+    assert (account.status, account.deleted_on, request.status) == (
+        "deleted",
+        timezone.localdate(),
+        "done",
+    )
     assert (request.released_by, request.handled_by) == (a.admin, world.center)
     steps = [
         (h.released_at is not None, h.status, h.history_user)
@@ -189,7 +198,7 @@ def test_a_deletion_is_a_tracked_task_and_frees_the_address_after_30_days(world)
     assert steps == [(True, "pending", a.admin), (True, "done", world.center)]
     assert last_change(account) == (world.center, "~")
     reusable = services.login_id_reusable_on(account.login_id)
-    assert reusable == TODAY + datetime.timedelta(days=30)
+    assert reusable == timezone.localdate() + datetime.timedelta(days=30)
     person = f.StaffMemberFactory(facility=a.facility)
     f.StaffPledgeFactory(staff_member=person, basis="exemption", exemption_note="旧誓約書")
     issue = services.id_request_create(staff_member=person, kind="issue", by=a.admin)
@@ -215,7 +224,7 @@ def test_a_roster_round_and_a_leaver_found_by_it(world):
     a = world.a
     RosterReview.objects.all().delete()  # the world's own open reviews
     reviews = services.roster_review_open_round(
-        due_on=TODAY + datetime.timedelta(days=30), by=world.center
+        due_on=timezone.localdate() + datetime.timedelta(days=30), by=world.center
     )
     assert {r.facility for r in reviews} == {a.facility, world.b.facility}
     review = next(r for r in reviews if r.facility == a.facility)
@@ -232,7 +241,7 @@ def test_a_roster_round_and_a_leaver_found_by_it(world):
         if person != a.staff:
             services.roster_entry_confirm(entry=entry, outcome="current", by=a.admin)
     review.refresh_from_db()
-    assert (review.status, review.completed_on) == ("completed", TODAY)
+    assert (review.status, review.completed_on) == ("completed", timezone.localdate())
     with pytest.raises(ValidationError):
         services.roster_entry_confirm(entry=entries[a.staff], outcome="current", by=a.admin)
 
@@ -256,10 +265,10 @@ def test_a_leave_does_what_it_can_and_completes_when_every_item_is_closed(world)
     services.leave_item_close(item=items["devices"], by=a.admin, waive_reason="紛失届あり")
     services.leave_item_close(item=items["pledge_reminder"], by=a.admin)
     leave.refresh_from_db()
-    assert leave.completed_on == TODAY
+    assert leave.completed_on == timezone.localdate()
     assert LeaveItem.objects.get(pk=items["devices"].pk).note == "紛失届あり"
     assert last_change(leave) == (a.admin, "~")
-    assert type(person).objects.get(pk=person.pk).left_on == TODAY
+    assert type(person).objects.get(pk=person.pk).left_on == timezone.localdate()
 
 
 def test_no_longer_in_charge_keeps_the_person_employed(world):
@@ -307,10 +316,14 @@ def test_scenario_from_application_to_a_completed_leave(world, application, clie
     open_leaves = Leave.objects.filter(completed_on__isnull=True)
     before_requests, before_leaves = pending.count(), open_leaves.count()
 
-    document_receive(document_number=application.document_number, received_on=TODAY, by=center)
+    document_receive(
+        document_number=application.document_number, received_on=timezone.localdate(), by=center
+    )
     services.application_check(application=application, by=center)
     pledge = f.FacilityPledgeFactory(facility=application.facility)
-    document_receive(document_number=pledge.document_number, received_on=TODAY, by=center)
+    document_receive(
+        document_number=pledge.document_number, received_on=timezone.localdate(), by=center
+    )
     services.application_approve(application=application, by=center)
     facility = application.facility
     assert pending.count() == before_requests + 2
@@ -318,12 +331,14 @@ def test_scenario_from_application_to_a_completed_leave(world, application, clie
     for request in IdRequest.objects.filter(facility=facility, kind="issue"):
         staff_pledge_prepare(staff_member=request.staff_member, by=center)
         sp = request.staff_member.pledges.get()
-        document_receive(document_number=sp.document_number, received_on=TODAY, by=center)
+        document_receive(
+            document_number=sp.document_number, received_on=timezone.localdate(), by=center
+        )
         services.id_request_issue(request=request, login_id=request.staff_member.email, by=center)
     assert pending.count() == before_requests
     assert McsAccount.objects.filter(staff_member__facility=facility, status="issued").count() == 2
 
-    review = services.roster_review_open(facility=facility, due_on=TODAY, by=center)
+    review = services.roster_review_open(facility=facility, due_on=timezone.localdate(), by=center)
     administrator = facility.appointments.get().staff_member
     leaver_entry = review.entries.exclude(account__staff_member=administrator).get()
     services.roster_entry_confirm(entry=leaver_entry, outcome="left", by=center)

@@ -23,10 +23,9 @@ def _account_as_listed(
     deleted_on: date | None,
     password_changed_on: date | None,
 ) -> McsAccount:
-    account = (
-        accounts.exclude(status=McsAccount.Status.DELETED).order_by("pk").last()
-        or accounts.order_by("pk").last()
-    )
+    listed = list(accounts.order_by("pk"))  # a staff member has few IDs: one query for all
+    open_ones = [a for a in listed if a.status != McsAccount.Status.DELETED]
+    account = (open_ones or listed or [None])[-1]
     if account is None or (
         account.status == McsAccount.Status.DELETED and login_id and login_id != account.login_id
     ):

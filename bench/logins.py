@@ -1,0 +1,75 @@
+"""The benchmark's side in the registry: its logins, and each page's SQL queries."""
+
+import os
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mcs_admin.settings")
+
+import django
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+
+settings.ROOT_URLCONF = "bench.urls"  # the baseline page, as bench/wsgi.py serves it
+
+from django.contrib.auth.models import Group  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from facilities.models import AdministratorAppointment, McsAccount, StaffMember  # noqa: E402
+from facilities.services import appointment_start, staff_link_login  # noqa: E402
+from mcs_admin.demo import SUPPORT_CENTER_GROUP, center_permissions  # noqa: E402
+from mcs_admin.models import User  # noqa: E402
+from mcs_admin.second_factor import demo_enrol  # noqa: E402
+
+
+def _login(username: str, password: str, **fields) -> User:
+    user, _ = User.objects.update_or_create(username=username, defaults=fields)
+    user.set_password(password)
+    user.save()
+    demo_enrol(user)
+    return user
+
+
+def ensure(password: str) -> dict:
+    """bench-center, bench-admin (a facility's MCS administrator) and bench-user (an ID holder)."""
+    center = _login("bench-center", password, is_staff=True)
+    group, _ = Group.objects.get_or_create(name=SUPPORT_CENTER_GROUP)
+    group.permissions.set(center_permissions())
+    center.groups.add(group)
+    admin = _login("bench-admin", password)
+    appointment = AdministratorAppointment.objects.filter(staff_member__user=admin).first()
+    if appointment is None:  # the registry's first current staff member becomes the admin
+        person = StaffMember.objects.filter(left_on=None, user=None).order_by("pk").first()
+        appointment = appointment_start(facility=person.facility, staff_member=person)
+        staff_link_login(staff_member=person, user=admin)
+    user = _login("bench-user", password)
+    member = (
+        StaffMember.objects.filter(
+            left_on=None, appointments=None, mcs_accounts__status=McsAccount.Status.ISSUED
+        )
+        .exclude(pk=appointment.staff_member_id)
+        .order_by("pk")
+        .first()
+    )
+    if member.user_id != user.pk:
+        StaffMember.objects.filter(user=user).update(user=None)
+        staff_link_login(staff_member=member, user=user)
+    return {
+        "logins": {"center": center.username, "admin": admin.username, "user": user.username},
+        "facility": appointment.facility_id,
+    }
+
+
+def count_queries(pages, sessions) -> dict:
+    counts = {}
+    for role, label, path in pages:
+        client = Client(HTTP_X_FORWARDED_PROTO="https", HTTP_HOST="127.0.0.1")
+        client.cookies["sessionid"] = sessions[role]
+        client.get(path, secure=True)  # caches warm, as in the timed runs
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(path, secure=True)
+        assert response.status_code == 200, (path, response.status_code)
+        counts[label] = len(queries)
+    return counts

@@ -1,0 +1,235 @@
+"""Benchmark of the pages: latency, throughput, size and SQL queries, small registry vs full.
+
+Not a test: run it by hand on the machine to be measured, from the checkout, against a
+PostgreSQL server (the full registry is built once with `seed_scale --facilities 5000`):
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/mcs_scale .venv/bin/python bench/pages.py
+
+The benchmark profile: production settings (DEBUG off, secure cookies, SSL redirect) behind
+gunicorn on loopback in plain HTTP, the clients sending `X-Forwarded-Proto: https` as the
+nginx in front of gunicorn does. Each registry (a throwaway one of `--small` facilities, then
+the full one named by DATABASE_URL) gets three bench logins (support center, a facility's
+MCS administrator, a staff member) enrolled with the demo TOTP secrets; each logs in through
+the login page and the second factor. Then `--clients` threads request each page for
+`--seconds`; the SQL queries of each page are counted once in-process. The baseline reads one
+row by primary key and renders a tiny template: the floor of this stack on this machine.
+"""
+
+import argparse
+import hashlib
+import hmac
+import http.client
+import json
+import os
+import re
+import secrets
+import signal
+import statistics
+import struct
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mcs_admin.settings")
+os.environ.setdefault("DEBUG", "0")
+os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1")
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
+
+PASSWORD = secrets.token_urlsafe(12)
+PAGES = [  # (login, label, path); {facility} is the bench administrator's facility
+    ("center", "baseline", "/bench/baseline/"),
+    ("center", "admin: staff", "/admin/facilities/staffmember/"),
+    ("center", "admin: staff search", "/admin/facilities/staffmember/?" + urlencode({"q": "佐藤"})),
+    ("center", "admin: MCS IDs", "/admin/facilities/mcsaccount/"),
+    ("center", "admin: ID requests", "/admin/facilities/idrequest/"),
+    ("center", "admin: groups", "/admin/care_groups/caregroup/"),
+    ("center", "admin: memberships", "/admin/care_groups/membership/"),
+    ("center", "admin: devices", "/admin/devices/device/"),
+    ("admin", "facility dashboard", "/f/{facility}/"),
+    ("admin", "facility staff", "/f/{facility}/staff/"),
+    ("admin", "facility ID requests", "/f/{facility}/id-requests/"),
+    ("user", "my record", "/me/"),
+]
+
+
+def database_url(name: str) -> str:
+    return re.sub(r"/[^/]*$", f"/{name}", os.environ["DATABASE_URL"])
+
+
+def manage(*args: str, env: dict) -> None:
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+def in_registry(env: dict, function: str, *args):
+    """A function of bench/logins.py run in a Django process on the registry of `env`."""
+    code = (
+        "import json, sys; from bench import logins; "
+        f"print(json.dumps(logins.{function}(*json.loads(sys.argv[1]))))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, json.dumps(args)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+class Client:
+    """One HTTP connection with the cookies of a login (kept by hand: they are Secure)."""
+
+    def __init__(self, port: int, cookies: dict | None = None):
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        self.cookies = dict(cookies or {})
+
+    def request(self, method, path, body=None):
+        headers = {"X-Forwarded-Proto": "https", "Host": "127.0.0.1"}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        if body is not None:
+            body = urlencode(body)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            headers["Referer"] = f"https://127.0.0.1{path}"
+        self.connection.request(method, path, body=body, headers=headers)
+        response = self.connection.getresponse()
+        data = response.read()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            name, _, rest = header.partition("=")
+            self.cookies[name] = rest.split(";", 1)[0]
+        return response.status, response.headers.get("Location", ""), data
+
+    def form(self, path, fields):
+        status, location, page = self.request("GET", path)
+        assert status == 200, f"GET {path}: {status} {location}"
+        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        return self.request("POST", path, {**fields, "csrfmiddlewaretoken": token.decode()})
+
+
+def demo_code(username: str) -> str:
+    """The current code of a login enrolled with its demo secret (second_factor.demo_key)."""
+    key = bytes.fromhex(hashlib.sha256(f"mcs-demo-totp:{username}".encode()).hexdigest())
+    digest = hmac.new(key, struct.pack(">Q", int(time.time()) // 30), "sha1").digest()
+    offset = digest[-1] & 0x0F
+    return f"{(struct.unpack('>I', digest[offset : offset + 4])[0] & 0x7FFFFFFF) % 10**6:06d}"
+
+
+def log_in(port: int, username: str) -> dict:
+    client = Client(port)
+    status, _, _ = client.form("/login/", {"username": username, "password": PASSWORD})
+    assert status == 302, f"{username}: password refused ({status})"
+    status, _, _ = client.form("/account/two-factor/", {"token": demo_code(username)})
+    assert status == 302, f"{username}: second factor refused ({status})"
+    return client.cookies
+
+
+def drive(port, cookies, path, seconds, clients):
+    times, sizes, errors = [], [], []
+    deadline = time.perf_counter() + seconds
+
+    def run():
+        client = Client(port, cookies)
+        while time.perf_counter() < deadline:
+            start = time.perf_counter()
+            status, _, body = client.request("GET", path)
+            times.append(time.perf_counter() - start)
+            sizes.append(len(body))
+            if status != 200:
+                errors.append(status)
+
+    threads = [threading.Thread(target=run) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors, f"{path}: HTTP {sorted(set(errors))}"
+    ordered = sorted(times)
+    return {
+        "median": statistics.median(ordered) * 1000,
+        "p95": ordered[int(len(ordered) * 0.95) - 1] * 1000,
+        "rps": len(ordered) / seconds,
+        "size": statistics.median(sizes) / 1024,
+    }
+
+
+def measure(env: dict, args, port: int) -> dict:
+    info = in_registry(env, "ensure", PASSWORD)
+    server = subprocess.Popen(
+        [
+            sys.executable, "-m", "gunicorn", "bench.wsgi:application",
+            "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers), "--log-level", "warning",
+        ],
+        cwd=ROOT, env=env, start_new_session=True,
+    )  # fmt: skip
+    try:
+        for _ in range(100):
+            try:
+                Client(port).request("GET", "/healthz")
+                break
+            except OSError:
+                time.sleep(0.2)
+        logins = {role: log_in(port, name) for role, name in info["logins"].items()}
+        queries = in_registry(
+            env,
+            "count_queries",
+            [(role, label, path.format(**info)) for role, label, path in PAGES],
+            {role: cookies["sessionid"] for role, cookies in logins.items()},
+        )
+        results = {}
+        for role, label, path in PAGES:
+            path = path.format(**info)
+            drive(port, logins[role], path, 1, 1)  # warm-up
+            results[label] = drive(port, logins[role], path, args.seconds, args.clients)
+            results[label]["queries"] = queries[label]
+        return results
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=10, help="per page and registry")
+    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument("--small", type=int, default=20, help="facilities of the small registry")
+    parser.add_argument("--port", type=int, default=8731)
+    args = parser.parse_args()
+
+    small = {**os.environ, "DATABASE_URL": database_url("mcs_bench_small")}
+    for sql in ("DROP DATABASE IF EXISTS mcs_bench_small", "CREATE DATABASE mcs_bench_small"):
+        subprocess.run(["psql", "-q", database_url("postgres"), "-c", sql], check=True)
+    manage("migrate", "-v0", env=small)
+    manage("seed_scale", "--facilities", str(args.small), env={**small, "DEBUG": "1"})  # it asks
+    manage("migrate", "-v0", env=os.environ)
+    by_size = {
+        f"{args.small}": measure(small, args, args.port),
+        "full": measure(dict(os.environ), args, args.port),
+    }
+    print_table(by_size, args)
+
+
+def print_table(by_size, args):
+    small, full = by_size.values()
+    print(f"\n{args.clients} clients, {args.seconds:g} s per page; times in ms, size in KiB\n")
+    print(
+        "| page | median small | median full | ratio | p95 full | req/s full | KiB "
+        "| queries small/full |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for label, s in small.items():
+        f = full[label]
+        print(
+            f"| {label} | {s['median']:.1f} | {f['median']:.1f} | {f['median'] / s['median']:.2f} "
+            f"| {f['p95']:.1f} | {f['rps']:.1f} | {f['size']:.1f} | {s['queries']}/{f['queries']} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
