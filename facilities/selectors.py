@@ -1,10 +1,7 @@
 """What each login may see of the facilities app: one selector per model (DESIGN §4)."""
 
-import datetime
-
 from django.core.exceptions import PermissionDenied
 from django.db.models import Max, Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import get_objects_for_user
 
@@ -94,8 +91,3 @@ def require_center(user: User) -> None:
 def with_last_training(staff: QuerySet[StaffMember]) -> QuerySet[StaffMember]:
     """Each person's last training (第9条) as `last_training`, in the same query."""
     return staff.annotate(last_training=Max("training_sessions__held_on"))
-
-
-def training_overdue_before(interval_months: int) -> datetime.date:
-    """A last training before this date is overdue (the association profile's interval)."""
-    return timezone.localdate() - datetime.timedelta(days=round(interval_months * 365.25 / 12))

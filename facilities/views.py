@@ -1,7 +1,7 @@
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db.models import F, Prefetch, Q
+from django.db.models import F, Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -28,12 +28,11 @@ from facilities.selectors import (
     leaves_for,
     roster_reviews_for,
     staff_for,
-    training_overdue_before,
     with_last_training,
 )
-from groups.models import Membership, MembershipReview, OwnershipTransfer
+from groups.models import Membership, OwnershipTransfer
 from groups.selectors import memberships_for, transfers_for
-from mcs_admin.duties import holders_without_pledge
+from mcs_admin import duties
 from mcs_admin.models import AssociationProfile
 from mcs_admin.pages import ActionPage, ListPage, PageMixin, PrintPage, ServiceFormPage
 from mcs_admin.pdf import print_response
@@ -59,12 +58,9 @@ class Dashboard(FacilityPage, TemplateView):
 
     def get_context_data(self, **kwargs):
         today = timezone.localdate()
-        profile = AssociationProfile.objects.filter(pk=1).first()
-        max_age = profile.mcs_password_max_age_days if profile else 60
+        profile = AssociationProfile.current()
+        overdue_on = duties.password_overdue_before(today, profile)
         staff = self.staff().filter(left_on__isnull=True)
-        holders = McsAccount.objects.filter(
-            staff_member__in=staff, status=McsAccount.Status.ISSUED
-        ).select_related("staff_member")
         sections = {
             "approvals": memberships_for(self.request.user)
             .filter(staff_member__in=staff, status=Membership.Status.ACCEPTED)
@@ -72,39 +68,34 @@ class Dashboard(FacilityPage, TemplateView):
             "requests": id_requests_for(self.request.user)
             .filter(facility=self.facility, status=IdRequest.Status.PENDING)
             .select_related("staff_member"),
-            "without_pledge": holders_without_pledge()
+            "without_pledge": duties.holders_without_pledge()
             .filter(pk__in=staff.values("pk"))
             .order_by("family_name_kana"),
-            "insecure_devices": devices_for(self.request.user)
-            .filter(facility=self.facility, status="in_use")
-            .exclude(
-                boot_password=True,
-                no_file_sharing=True,
-                antivirus=True,
-                browser_saves_no_password=True,
-            )
+            "insecure_devices": duties.insecure_devices()
+            .filter(pk__in=devices_for(self.request.user).filter(facility=self.facility))
             .select_related("assigned_to"),
             "transfers": transfers_for(self.request.user)
             .filter(to_facility=self.facility, status=OwnershipTransfer.Status.REQUESTED)
             .select_related("from_facility"),
-            "reviews_due": MembershipReview.objects.filter(
-                group__owner=self.facility,
-                group__status="active",
-                status=MembershipReview.Status.OPEN,
-                due_on__lte=today + datetime.timedelta(days=14),
-            ).select_related("group__patient"),
-            # 第11条(3): due within 7 days, or older than the maximum age, or never recorded
-            "passwords": holders.filter(
-                Q(password_changed_on__lte=today - datetime.timedelta(days=max_age - 7))
-                | Q(password_changed_on__isnull=True)
-            ).order_by(F("password_changed_on").asc(nulls_first=True)),
+            "reviews_due": duties.open_reviews(
+                today + datetime.timedelta(days=duties.REVIEW_NOTICE_DAYS)
+            )
+            .filter(group__owner=self.facility)
+            .select_related("group__patient"),
+            # 第11条(3): the same rule as the reminders, for the facility's own staff
+            "passwords": duties.stale_passwords(
+                overdue_on + datetime.timedelta(days=duties.PASSWORD_NOTICE_DAYS)
+            )
+            .filter(staff_member__in=staff)
+            .select_related("staff_member")
+            .order_by(F("password_changed_on").asc(nulls_first=True)),
         }
         context = super().get_context_data(**kwargs)
         context["sections"] = {
             name: {"rows": rows[:DASHBOARD_ROWS], "count": rows.count()}
             for name, rows in sections.items()
         }
-        context["password_overdue_on"] = today - datetime.timedelta(days=max_age)
+        context["password_overdue_on"] = overdue_on
         context["today"] = today
         return context
 
@@ -127,9 +118,8 @@ class StaffList(FacilityPage, ListPage):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        profile = AssociationProfile.objects.filter(pk=1).first()
-        context["training_overdue_before"] = training_overdue_before(
-            profile.training_interval_months if profile else 12
+        context["training_overdue_before"] = duties.training_due_since(
+            timezone.localdate(), AssociationProfile.current()
         )
         return context
 
