@@ -13,6 +13,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from mcs_admin import search
 from mcs_admin.concurrency import FIELD as VERSION
 from mcs_admin.concurrency import versioned_form
 from mcs_admin.paginators import EstimatedCountPaginator
@@ -34,6 +35,14 @@ class HistoryAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        # the search index's candidates first, so PostgreSQL reads only those (mcs_admin.search)
+        narrowing = search.candidates(queryset.model, self.get_search_fields(request), search_term)
+        for keys in narrowing or []:
+            queryset = queryset.filter(pk__in=keys)
+        return queryset, may_have_duplicates
 
     # Optimistic locking (mcs_admin.concurrency): a change form carries the record's version.
     def _versioned(self, request, obj) -> bool:

@@ -1,0 +1,115 @@
+"""The admin's text search at a prefecture's scale: substring search an index can answer.
+
+Django's admin searches with `icontains`, `UPPER(field) LIKE '%term%'`, which no B-tree
+index serves: every search reads the whole table (50,000 staff, 300,000 memberships). Names
+here are mostly two kanji (佐藤), too short for pg_trgm, and pg_bigm, the extension made for
+Japanese, is neither in Debian nor in every managed PostgreSQL. So on PostgreSQL each table
+below has a GIN index over `mcs_search_grams(<its fields>)`: the upper-cased characters and
+two-character pairs of each field (migration mcs_admin 0006). A row contains the term in one
+of those fields only if its grams contain all of the term's grams, so the index narrows the
+search to candidates and Django's own condition, left as it is, decides.
+"""
+
+from collections.abc import Iterable
+
+from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import FieldDoesNotExist
+from django.db import connection, models
+from django.db.models import Func, Value
+from django.utils.text import smart_split, unescape_string_literal
+
+# The fields each index covers, in the index's order (tests/test_search.py compares them with
+# the database's indexes).
+INDEXED_TEXT = {
+    "facilities.Facility": ("name", "name_kana"),
+    "facilities.StaffMember": (
+        "family_name",
+        "given_name",
+        "family_name_kana",
+        "given_name_kana",
+        "email",
+    ),
+    "facilities.McsAccount": ("login_id",),
+    "care_groups.Patient": ("family_name", "given_name", "family_name_kana", "given_name_kana"),
+    "care_groups.CareGroup": ("name",),
+    "devices.Device": ("label",),
+}
+
+
+class Grams(Func):
+    function = "mcs_search_grams"
+    output_field = ArrayField(models.TextField())
+
+
+def matching(model: type[models.Model], term: str) -> models.QuerySet:
+    """The rows of an indexed model whose grams hold the term's: a superset of the matches."""
+    fields = INDEXED_TEXT[model._meta.label]
+    return (
+        model._base_manager.alias(search_grams=Grams(*fields))
+        .filter(search_grams__contains=Grams(Value(term)))
+        .order_by()
+        .values("pk")
+    )
+
+
+def _resolve(model, path: str):
+    """The model a `__` path leads to and the field it ends on, or None off the model."""
+    *relations, name = path.split("__")
+    try:
+        for relation in relations:
+            model = model._meta.get_field(relation).related_model
+        field = model._meta.get_field("id" if name == "pk" else name)
+    except (FieldDoesNotExist, AttributeError):
+        return None
+    return model, field
+
+
+def _plan(model, search_fields: Iterable[str]):
+    """How each search field narrows: an indexed relation prefix or an exact integer path.
+
+    None when a field is searched in a way no index here serves: then nothing is narrowed.
+    """
+    prefixes, integer_paths = {}, []
+    for spec in map(str, search_fields):
+        exact = spec.startswith("=")
+        path = spec.removeprefix("=")
+        resolved = None if spec[0] in "^@" else _resolve(model, path)
+        if resolved is None:
+            return None
+        target, field = resolved
+        prefix = path.rpartition("__")[0]
+        if exact and isinstance(field, (models.AutoField, models.IntegerField)):
+            integer_paths.append(path)
+        elif not exact and field.name in INDEXED_TEXT.get(target._meta.label, ()):
+            prefixes[prefix] = target
+        else:
+            return None
+    return prefixes, integer_paths
+
+
+def candidates(model, search_fields, search_term: str) -> list[models.QuerySet] | None:
+    """For each term of an admin search, the primary keys that may match it (the index's
+    answer), or None where no index applies (not PostgreSQL, or an unindexed field)."""
+    plan = _plan(model, search_fields) if connection.vendor == "postgresql" else None
+    if plan is None:
+        return None
+    prefixes, integer_paths = plan
+    per_term = []
+    for bit in smart_split(search_term):
+        if bit.startswith(('"', "'")) and bit[0] == bit[-1]:
+            bit = unescape_string_literal(bit)  # as the admin reads a quoted phrase
+        parts = [
+            matching(target, bit)
+            if not prefix
+            else model._base_manager.filter(**{f"{prefix}__in": matching(target, bit)})
+            .order_by()
+            .values("pk")
+            for prefix, target in prefixes.items()
+        ]
+        if bit.isdigit():
+            parts += [
+                model._base_manager.filter(**{path: int(bit)}).order_by().values("pk")
+                for path in integer_paths
+            ]
+        per_term.append(parts[0].union(*parts[1:], all=True) if parts else model.objects.none())
+    return per_term

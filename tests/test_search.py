@@ -1,0 +1,123 @@
+"""The admin's indexed text search (mcs_admin.search): same answers as Django's own search,
+read through the GIN indexes on PostgreSQL."""
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.db import connection
+from django.test import RequestFactory
+
+from devices.models import Device
+from facilities.models import McsAccount, StaffMember
+from groups.models import CareGroup, Membership
+from mcs_admin import search
+from tests.factories import (
+    CareGroupFactory,
+    CenterUserFactory,
+    DeviceFactory,
+    FacilityFactory,
+    FreeGroupFactory,
+    McsAccountFactory,
+    MembershipFactory,
+    PatientFactory,
+    StaffMemberFactory,
+)
+
+
+def _registry():
+    """People, facilities, groups and devices with names a search may or may not hit."""
+    east = FacilityFactory(name="東診療所", name_kana="ヒガシシンリョウジョ")
+    west = FacilityFactory(name="西薬局", name_kana="ニシヤッキョク")
+    sato = StaffMemberFactory(facility=east, family_name="佐藤", given_name="花子")
+    kato = StaffMemberFactory(
+        facility=west, family_name="加藤", given_name="一郎", email="Ichiro.Kato@Example.jp"
+    )
+    sasaki = StaffMemberFactory(facility=west, family_name="佐々木", given_name="佐和")
+    for person in (sato, kato, sasaki):
+        McsAccountFactory(staff_member=person)
+    group = CareGroupFactory(owner=east, patient=PatientFactory(family_name="藤田"))
+    FreeGroupFactory(owner=west, name="佐藤医院連絡会")
+    for person in (sato, kato):
+        MembershipFactory(group=group, staff_member=person)
+    DeviceFactory(facility=east, label="佐藤のiPad", assigned_to=sato)
+    DeviceFactory(facility=west, label="受付PC")
+    return group
+
+
+TERMS = ["佐藤", "藤", "佐", "西薬", "kato@example", "ICHIRO", '"佐藤 花子"', "佐藤 東", "%"]
+MODELS = [StaffMember, McsAccount, Membership, CareGroup, Device]
+
+
+def _request():
+    request = RequestFactory().get("/")
+    request.user = CenterUserFactory(is_superuser=True)
+    return request
+
+
+def _results(model, term, *, narrowed: bool):
+    model_admin = admin.site._registry[model]
+    request = _request()
+    queryset = model.objects.all()
+    if narrowed:
+        found, _ = model_admin.get_search_results(request, queryset, term)
+    else:  # Django's search alone
+        found, _ = admin.ModelAdmin.get_search_results(model_admin, request, queryset, term)
+    return set(found.values_list("pk", flat=True))
+
+
+@pytest.mark.django_db
+@pytest.mark.postgres
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
+def test_the_indexed_search_finds_exactly_what_djangos_search_finds(model):
+    group = _registry()
+    found_any = False
+    for term in [*TERMS, str(group.pk)]:
+        expected = _results(model, term, narrowed=False)
+        assert _results(model, term, narrowed=True) == expected, term
+        found_any |= bool(expected)
+    assert found_any
+
+
+@pytest.mark.django_db
+@pytest.mark.postgres
+def test_a_two_kanji_surname_is_looked_up_in_the_index():
+    _registry()
+    model_admin = admin.site._registry[StaffMember]
+    found, _ = model_admin.get_search_results(_request(), StaffMember.objects.all(), "佐藤")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a few rows: force the plan's choice
+        sql, params = found.query.sql_with_params()
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "staffmember_search_grams" in plan
+    assert "facility_search_grams" in plan
+    assert [person.family_name for person in found] == ["佐藤"]
+
+
+@pytest.mark.django_db
+@pytest.mark.postgres
+def test_each_index_covers_the_fields_the_search_relies_on():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tablename, indexdef FROM pg_indexes WHERE indexname LIKE '%_search_grams'"
+        )
+        indexes = dict(cursor.fetchall())
+    expected = {}
+    for label, fields in search.INDEXED_TEXT.items():
+        table = apps.get_model(label)._meta.db_table
+        arguments = ", ".join(f"({field})::text" for field in fields)
+        expected[table] = f"mcs_search_grams(VARIADIC ARRAY[{arguments}])"
+    assert set(indexes) == set(expected)
+    for table, call in expected.items():
+        assert call in indexes[table], indexes[table]
+
+
+@pytest.mark.django_db
+def test_a_field_no_index_serves_leaves_the_search_to_django():
+    fields = admin.site._registry[StaffMember].search_fields
+    assert search._plan(StaffMember, fields) is not None
+    assert search._plan(StaffMember, [*fields, "address"]) is None  # not indexed
+    assert search._plan(StaffMember, ["^family_name"]) is None  # a prefix search
+    assert search._plan(CareGroup, ["=id", "name"]) == ({"": CareGroup}, ["id"])
+    if connection.vendor != "postgresql":
+        assert search.candidates(StaffMember, fields, "佐藤") is None
