@@ -4,7 +4,9 @@ issued and deleted per month, how far the current reviews have come.
 
 A fixed number of queries whatever the size of the association: one grouped count per kind
 of duty (mcs_admin.duties), two for the months, two for the reviews, one for the page's
-facilities.
+facilities. Those counts read the whole prefecture (600 ms at 5,000 facilities), so the figures
+are kept in the shared cache for FIGURES_SECONDS and the page says when they were counted; its
+refresh link counts again.
 """
 
 import datetime
@@ -13,9 +15,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +32,7 @@ from mcs_admin import charts, duties
 from mcs_admin.models import AssociationProfile
 
 DAY = datetime.timedelta(days=1)
+FIGURES_SECONDS = 10 * 60
 
 
 @dataclass(frozen=True)
@@ -216,20 +221,44 @@ def review_progress(facilities: QuerySet[Facility], today: datetime.date) -> dic
     )
 
 
+def figures(user, today: datetime.date, *, refresh: bool = False) -> dict:
+    """The dashboard's counts over the facilities `user` sees, from the cache unless stale."""
+    key = f"compliance:{user.pk}:{today.isoformat()}"
+    counted = None if refresh else cache.get(key)
+    if counted is None:
+        facilities = facilities_for(user)
+        per_facility, per_category = open_counts(facilities, today)
+        counted = {
+            "per_facility": dict(per_facility),
+            "per_category": dict(per_category),
+            "ids_per_month": ids_per_month(facilities, today),
+            "review_progress": review_progress(facilities, today),
+            "counted_at": timezone.now(),
+        }
+        cache.set(key, counted, FIGURES_SECONDS)
+    return counted
+
+
 class ComplianceDashboard(TemplateView):
     """What is open or overdue, facility by facility, for the support center (Access.CENTER)."""
 
     template_name = "portal/compliance.html"
     per_page = 50
 
+    def get(self, request, *args, **kwargs):
+        if "refresh" in request.GET:  # count again, then show the list without the flag
+            figures(request.user, timezone.localdate(), refresh=True)
+            return redirect(request.path)
+        return super().get(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         today = timezone.localdate()
-        facilities = facilities_for(self.request.user)
-        per_facility, per_category = open_counts(facilities, today)
+        counted = figures(self.request.user, today)
+        per_facility, per_category = counted["per_facility"], counted["per_category"]
         ranked = sorted(per_facility, key=lambda pk: -sum(per_facility[pk].values()))
         page = Paginator(ranked, self.per_page).get_page(self.request.GET.get("page"))
-        names = facilities.filter(pk__in=list(page.object_list)).in_bulk()
+        names = facilities_for(self.request.user).filter(pk__in=list(page.object_list)).in_bulk()
         context["columns"] = COLUMNS
         context["page_obj"] = page
         context["is_paginated"] = page.has_other_pages()
@@ -249,7 +278,8 @@ class ComplianceDashboard(TemplateView):
         context["by_category"] = charts.horizontal_bars(
             [(str(label), per_category.get(value, 0)) for value, label in Category.choices]
         )
-        context["ids_per_month"] = ids_per_month(facilities, today)
-        context["review_progress"] = review_progress(facilities, today)
+        context["ids_per_month"] = counted["ids_per_month"]
+        context["review_progress"] = counted["review_progress"]
+        context["counted_at"] = counted["counted_at"]
         context["today"] = today
         return context

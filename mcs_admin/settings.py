@@ -25,6 +25,10 @@ ALLOWED_HOSTS = env("ALLOWED_HOSTS")
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Shared by every app host (a table of the database unless CACHE_URL names Redis): it holds only
+# what can be computed again, such as the compliance dashboard's figures.
+CACHES = {"default": env.cache("CACHE_URL", default="dbcache://mcs_cache")}
+
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="mcs-support@localhost")

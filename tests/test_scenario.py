@@ -42,8 +42,10 @@ class Office:
         return {name: section["count"] for name, section in page.context["sections"].items()}
 
     def compliance(self, side):
-        """The center's counts for the side's facility (zero when it has nothing open)."""
-        page = self.as_(self.world.center).get(reverse("portal:compliance"))
+        """The center's counts for the side's facility (zero when it has nothing open), counted
+        afresh as after the page's refresh link."""
+        url = reverse("portal:compliance")
+        page = self.as_(self.world.center).get(f"{url}?refresh=1", follow=True)
         for row in page.context["rows"]:
             if row["facility"] == side.facility:
                 return {column.key: count for column, count in row["cells"]}
