@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from moto import mock_aws
 
+from mcs_admin.backup import backup_create, backup_restore
 from mcs_admin.documents import document_receive
 from mcs_admin.uploads import ProtectedS3Storage
 from tests import factories as f
@@ -107,3 +108,27 @@ def test_a_scan_missing_from_the_bucket_is_not_found(bucket, client):
     bucket.delete_object(Bucket=BUCKET, Key=pledge.scanned_copy.name)
     client.force_login(world.center)
     assert client.get(pledge.scanned_copy.url).status_code == 404
+
+
+# transaction=True: the restore flushes the database, which PostgreSQL does only outside one
+@pytest.mark.django_db(transaction=True)
+def test_backup_and_restore_carry_the_buckets_files(bucket, tmp_path):
+    world = build_world()
+    pledge = world.a.staff_pledge
+    document_receive(
+        document_number=pledge.document_number,
+        received_on=f.TODAY,
+        scanned_copy=SimpleUploadedFile("scan.pdf", PDF),
+        by=world.center,
+    )
+    pledge.refresh_from_db()
+    generation = backup_create(out=tmp_path / "backups", keep=1)
+
+    bucket.delete_object(Bucket=BUCKET, Key=pledge.scanned_copy.name)
+    bucket.put_object(Bucket=BUCKET, Key="pledges/after-the-backup.pdf", Body=PDF)
+    backup_restore(generation=generation)
+
+    keys = [item["Key"] for item in bucket.list_objects_v2(Bucket=BUCKET)["Contents"]]
+    assert keys == [pledge.scanned_copy.name]
+    assert bucket.get_object(Bucket=BUCKET, Key=keys[0])["Body"].read() == PDF
+    assert not (tmp_path / "media").exists()
