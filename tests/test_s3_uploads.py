@@ -51,7 +51,7 @@ def test_a_scan_received_on_the_page_is_stored_in_the_bucket_and_served_with_per
         reverse("admin:receive_documents"),
         {
             "number": pledge.document_number,
-            "received_on": "2026-04-03",
+            "received_on": f.TODAY.isoformat(),
             "scanned_copy": SimpleUploadedFile("山田さんの誓約書.pdf", PDF),
         },
     )
