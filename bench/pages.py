@@ -16,16 +16,12 @@ row by primary key and renders a tiny template: the floor of this stack on this 
 """
 
 import argparse
-import hashlib
-import hmac
-import http.client
 import json
 import os
 import re
 import secrets
 import signal
 import statistics
-import struct
 import subprocess
 import sys
 import threading
@@ -39,6 +35,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mcs_admin.settings")
 os.environ.setdefault("DEBUG", "0")
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1")
 os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
+
+from bench.client import Client, log_in  # noqa: E402
 
 PASSWORD = secrets.token_urlsafe(12)
 PAGES = [  # (login, label, path); {facility} is the bench administrator's facility
@@ -95,53 +93,6 @@ def in_registry(env: dict, function: str, *args):
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-class Client:
-    """One HTTP connection with the cookies of a login (kept by hand: they are Secure)."""
-
-    def __init__(self, port: int, cookies: dict | None = None):
-        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        self.cookies = dict(cookies or {})
-
-    def request(self, method, path, body=None):
-        headers = {"X-Forwarded-Proto": "https", "Host": "127.0.0.1"}
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        if body is not None:
-            body = urlencode(body)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-            headers["Referer"] = f"https://127.0.0.1{path}"
-        self.connection.request(method, path, body=body, headers=headers)
-        response = self.connection.getresponse()
-        data = response.read()
-        for header in response.headers.get_all("Set-Cookie") or []:
-            name, _, rest = header.partition("=")
-            self.cookies[name] = rest.split(";", 1)[0]
-        return response.status, response.headers.get("Location", ""), data
-
-    def form(self, path, fields):
-        status, location, page = self.request("GET", path)
-        assert status == 200, f"GET {path}: {status} {location}"
-        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-        return self.request("POST", path, {**fields, "csrfmiddlewaretoken": token.decode()})
-
-
-def demo_code(username: str) -> str:
-    """The current code of a login enrolled with its demo secret (second_factor.demo_key)."""
-    key = bytes.fromhex(hashlib.sha256(f"mcs-demo-totp:{username}".encode()).hexdigest())
-    digest = hmac.new(key, struct.pack(">Q", int(time.time()) // 30), "sha1").digest()
-    offset = digest[-1] & 0x0F
-    return f"{(struct.unpack('>I', digest[offset : offset + 4])[0] & 0x7FFFFFFF) % 10**6:06d}"
-
-
-def log_in(port: int, username: str) -> dict:
-    client = Client(port)
-    status, _, _ = client.form("/login/", {"username": username, "password": PASSWORD})
-    assert status == 302, f"{username}: password refused ({status})"
-    status, _, _ = client.form("/account/two-factor/", {"token": demo_code(username)})
-    assert status == 302, f"{username}: second factor refused ({status})"
-    return client.cookies
-
-
 def expected_status(path: str) -> int:
     return 302 if "refresh=1" in path else 200  # counting again redirects to the page
 
@@ -191,7 +142,7 @@ def measure(env: dict, args, port: int) -> dict:
                 break
             except OSError:
                 time.sleep(0.2)
-        logins = {role: log_in(port, name) for role, name in info["logins"].items()}
+        logins = {role: log_in(port, name, PASSWORD) for role, name in info["logins"].items()}
         queries = in_registry(
             env,
             "count_queries",

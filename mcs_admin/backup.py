@@ -2,25 +2,30 @@
 
 A generation is a directory `mcs-YYYYMMDD-HHMMSS` holding `database.xml.gz` (every table but
 the sessions, through Django's XML serializer, which keeps times to the microsecond, so the
-same backup restores on SQLite and PostgreSQL), `media.tar.gz` (MEDIA_ROOT), `manifest.json`
-(when, which migrations) and `SHA256SUMS` (`sha256sum -c` reads it). `restore` verifies every
-checksum and the schema before it changes anything, then replaces the database's rows and the
-files in one go. The automatic tables of many-to-many fields come back pair by pair under new
-row numbers, which nothing refers to.
+same backup restores on SQLite and PostgreSQL), `media.tar.gz` (the uploaded files, read
+through the storage API: MEDIA_ROOT or the S3 bucket alike), `manifest.json` (when, which
+migrations) and `SHA256SUMS` (`sha256sum -c` reads it). `restore` verifies every checksum and
+the schema before it changes anything, then replaces the database's rows in one transaction and
+then the uploaded files. The automatic tables of many-to-many fields come back pair by pair
+under new row numbers, which nothing refers to.
 """
 
 import gzip
 import hashlib
 import io
 import json
+import posixpath
 import re
 import shutil
 import tarfile
 import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
@@ -49,6 +54,18 @@ def _migrations() -> list[list[str]]:
     return sorted([app, name] for app, name in applied)
 
 
+def _stored_names(directory: str = "") -> Iterator[str]:
+    """The name of every uploaded file, through the storage API (a directory or a bucket)."""
+    try:
+        directories, files = default_storage.listdir(directory)
+    except FileNotFoundError:  # MEDIA_ROOT is made by the first upload
+        return
+    for name in sorted(files):
+        yield posixpath.join(directory, name)
+    for subdirectory in sorted(directories):
+        yield from _stored_names(posixpath.join(directory, subdirectory))
+
+
 def generations(root: Path) -> list[Path]:
     """The generations under `root`, oldest first."""
     if not root.is_dir():
@@ -69,11 +86,12 @@ def backup_create(*, out: Path, keep: int) -> Path:
     try:
         with gzip.open(work / DATABASE, "wt", encoding="utf-8") as dump:
             call_command("dumpdata", exclude=EXCLUDED, format="xml", stdout=dump, verbosity=0)
-        media = Path(settings.MEDIA_ROOT)
         with tarfile.open(work / MEDIA, "w:gz") as archive:
-            if media.is_dir():
-                for path in sorted(media.rglob("*")):
-                    archive.add(path, arcname=path.relative_to(media).as_posix(), recursive=False)
+            for name in _stored_names():
+                member = tarfile.TarInfo(name)
+                member.size = default_storage.size(name)
+                with default_storage.open(name, "rb") as file:
+                    archive.addfile(member, file)
         manifest = {
             "created": timezone.localtime().isoformat(),
             "database_vendor": connection.vendor,
@@ -131,6 +149,18 @@ def _history_paused():
         settings.SIMPLE_HISTORY_ENABLED = previous
 
 
+def _replace_uploads(staged: Path) -> None:
+    """The storage holds exactly the files extracted to `staged`, under the same names (the
+    restored rows refer to them), whatever storage it is."""
+    for name in list(_stored_names()):
+        default_storage.delete(name)
+    for path in sorted(staged.rglob("*")):
+        if path.is_file():
+            name = path.relative_to(staged).as_posix()
+            with path.open("rb") as file:
+                default_storage.save(name, File(file))  # the name is free: all were deleted
+
+
 def backup_restore(*, generation: Path) -> dict:
     """Replace every table's rows and the uploaded files with those of `generation`."""
     manifest = verify(generation)
@@ -138,8 +168,7 @@ def backup_restore(*, generation: Path) -> dict:
         raise BackupError(
             "the backup was made at another schema: restore it with the release it came from"
         )
-    media = Path(settings.MEDIA_ROOT)
-    staged = Path(tempfile.mkdtemp(prefix=".restore-", dir=media.parent))
+    staged = Path(tempfile.mkdtemp(prefix="mcs-restore-"))
     try:
         with tarfile.open(generation / MEDIA, "r:gz") as archive:
             archive.extractall(staged, filter="data")  # no absolute paths, links or ../
@@ -153,9 +182,7 @@ def backup_restore(*, generation: Path) -> dict:
                 call_command("loaddata", str(fixture), verbosity=0)
             finally:
                 fixture.unlink()
-        if media.exists():
-            shutil.rmtree(media)
-        staged.rename(media)
+        _replace_uploads(staged)
     finally:
         shutil.rmtree(staged, ignore_errors=True)
     return manifest

@@ -139,11 +139,24 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 # Uploads are served only through permission-checking views: no URL pattern serves MEDIA_URL
 # and the web server must not map it (Django needs a value for its storage API).
 MEDIA_URL = "media/"
+# With more than one app host, uploads go to an S3-compatible bucket (django-storages) that
+# every host shares; the credentials come from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or
+# the host's role), as boto3 reads them. Either way the files' URLs lead to the view that
+# checks permission (mcs_admin.uploads).
 STORAGES = {
-    # the files' URLs lead to the view that checks permission (mcs_admin.uploads)
     "default": {"BACKEND": "mcs_admin.uploads.ProtectedStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+UPLOADS_S3_BUCKET = env("UPLOADS_S3_BUCKET", default="")
+if UPLOADS_S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "mcs_admin.uploads.ProtectedS3Storage",
+        "OPTIONS": {
+            "bucket_name": UPLOADS_S3_BUCKET,
+            "endpoint_url": env("UPLOADS_S3_ENDPOINT_URL", default=None),
+            "region_name": env("UPLOADS_S3_REGION", default=None),
+        },
+    }
 
 LOGIN_URL = "portal:login"
 LOGIN_REDIRECT_URL = "portal:home"

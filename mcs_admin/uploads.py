@@ -1,8 +1,10 @@
 """Scanned copies of returned forms: checked by content, stored under generated names.
 
-Uploads live under MEDIA_ROOT, outside the static files, and are never served directly: their
-URL is a view that checks permission (`mcs_admin.views.scanned_copy`) and answers with an
-attachment.
+Uploads live in the default storage — MEDIA_ROOT, or an S3-compatible bucket when
+UPLOADS_S3_BUCKET is set — and are never served directly: their URL is a view that checks
+permission (`mcs_admin.receiving.scanned_copy`) and answers with an attachment. Everything that
+reads them goes through the storage API (open, exists, delete, listdir), never a file path, so
+any app host serves any file.
 """
 
 import uuid
@@ -13,6 +15,7 @@ from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from storages.backends.s3 import S3Storage
 
 MAX_BYTES = 10 * 1024 * 1024
 # What a scanner or a phone produces; the extension stored is the content's, not the name's.
@@ -57,8 +60,22 @@ class ScannedCopyField(models.FileField):
         super().__init__(*args, **kwargs)
 
 
-class ProtectedStorage(FileSystemStorage):
-    """MEDIA_ROOT, with every file's URL pointing to the view that checks permission."""
+class ProtectedUrlMixin:
+    """Every file's URL is the view that checks permission, never the storage's own address."""
 
-    def url(self, name):
+    def url(self, name, *args, **kwargs):
         return reverse("scanned-copy", args=[name])
+
+
+class ProtectedStorage(ProtectedUrlMixin, FileSystemStorage):
+    """MEDIA_ROOT: one host's disk (development, or a single server)."""
+
+
+class ProtectedS3Storage(ProtectedUrlMixin, S3Storage):
+    """An S3-compatible bucket that every app host shares. Class attributes, so that no AWS_*
+    setting changes them: objects get no ACL of their own (the bucket's, which must be private),
+    and a name in use is never overwritten (a collision would get a new name, not replace a scan).
+    """
+
+    default_acl = None
+    file_overwrite = False
