@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.template.loader import render_to_string
@@ -383,23 +383,45 @@ def prepare(items: Iterable[Item], today: datetime.date) -> list[Delivery]:
     return deliveries
 
 
-def deliver(deliveries: Iterable[Delivery], today: datetime.date) -> int:
-    """Send each e-mail and record its items as sent today; a failed one is tried again on
-    the next run."""
-    sent = 0
-    for delivery in deliveries:
-        with transaction.atomic():
-            SentReminder.objects.bulk_create(
-                SentReminder(
-                    sent_on=today, recipient=delivery.recipient.email, kind=item.kind, key=item.key
-                )
-                for item in delivery.items
-            )
-            EmailMessage(
-                delivery.subject,
-                delivery.body,
-                settings.DEFAULT_FROM_EMAIL,
-                [delivery.recipient.email],
-            ).send()
-        sent += 1
-    return sent
+# E-mails per transaction and mail connection: a commit per e-mail cost more than building
+# and sending it; a failed batch is resent whole only if the process dies mid-batch.
+DELIVERY_BATCH = 500
+
+
+def deliver(deliveries: list[Delivery], today: datetime.date) -> int:
+    """Send each e-mail and record its items as sent today; one that could not be sent is not
+    recorded and is tried again on the next run."""
+    for start in range(0, len(deliveries), DELIVERY_BATCH):
+        _deliver_batch(deliveries[start : start + DELIVERY_BATCH], today)
+    return len(deliveries)
+
+
+def _deliver_batch(batch: list[Delivery], today: datetime.date) -> None:
+    sent = []
+    try:
+        with transaction.atomic(), get_connection() as connection:
+            # recorded before sending, so that a run at the same time conflicts here
+            _record(batch, today)
+            for delivery in batch:
+                EmailMessage(
+                    delivery.subject,
+                    delivery.body,
+                    settings.DEFAULT_FROM_EMAIL,
+                    [delivery.recipient.email],
+                    connection=connection,
+                ).send()
+                sent.append(delivery)
+    except Exception:
+        # the batch's records were rolled back: keep those of the e-mails that went out
+        _record(sent, today)
+        raise
+
+
+def _record(deliveries: list[Delivery], today: datetime.date) -> None:
+    SentReminder.objects.bulk_create(
+        SentReminder(
+            sent_on=today, recipient=delivery.recipient.email, kind=item.kind, key=item.key
+        )
+        for delivery in deliveries
+        for item in delivery.items
+    )

@@ -147,6 +147,30 @@ def test_a_reminder_that_could_not_be_sent_is_not_recorded(world):
     assert not SentReminder.objects.exists()
 
 
+class SecondFailsBackend(BaseEmailBackend):
+    """Sends the first e-mail of the run, then the mail server goes down."""
+
+    sent = 0
+
+    def send_messages(self, email_messages):
+        if SecondFailsBackend.sent:
+            raise OSError("the mail server is down")
+        SecondFailsBackend.sent += len(email_messages)
+        return len(email_messages)
+
+
+@override_settings(EMAIL_BACKEND="tests.test_reminders.SecondFailsBackend")
+def test_the_reminders_sent_before_a_failure_are_recorded(world):
+    SecondFailsBackend.sent = 0
+    today = timezone.localdate()
+    first, *rest = reminders.prepare(reminders.collect(today), today)
+    assert rest
+    with pytest.raises(OSError):
+        reminders.deliver([first, *rest], today)
+    recorded = set(SentReminder.objects.values_list("recipient", "kind", "key"))
+    assert recorded == {(first.recipient.email, item.kind, item.key) for item in first.items}
+
+
 def test_the_command_brings_reviews_and_carry_outs_up_to_date(world, mailoutbox):
     group = f.CareGroupFactory(owner=world.a.facility)
     ended = f.CarryOutNoticeFactory(staff_member=world.a.user.staff_member)  # ended in April
