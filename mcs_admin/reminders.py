@@ -413,7 +413,7 @@ def deliver(deliveries: list[Delivery], today: datetime.date) -> int:
 def _deliver_batch(batch: list[Delivery], today: datetime.date) -> None:
     sent = []
     try:
-        with transaction.atomic(), get_connection() as connection:
+        with transaction.atomic(), get_connection() as mail:
             # recorded before sending, so that a run at the same time conflicts here
             _record(batch, today)
             for delivery in batch:
@@ -422,7 +422,7 @@ def _deliver_batch(batch: list[Delivery], today: datetime.date) -> None:
                     delivery.body,
                     settings.DEFAULT_FROM_EMAIL,
                     [delivery.recipient.email],
-                    connection=connection,
+                    connection=mail,
                 ).send()
                 sent.append(delivery)
     except Exception:
