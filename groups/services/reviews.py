@@ -67,7 +67,6 @@ def reviews_schedule_missing(*, by: User | None = None) -> int:
         .filter(status=CareGroup.Status.ACTIVE)
         .exclude(reviews__status=MembershipReview.Status.OPEN)
         .annotate(last_review=Subquery(last_review))  # no GROUP BY: it would refuse the lock
-        .order_by("pk")
         .values_list("pk", "last_review", "created_on")
     )
     months = AssociationProfile.current().membership_review_interval_months
