@@ -7,10 +7,11 @@ the system.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import QuerySet
 
 from facilities.models import AdministratorAppointment, StaffMember
 from mcs_admin.models import AssociationProfile
@@ -28,10 +29,11 @@ def person_recipient(person: StaffMember) -> Recipient | None:
     return Recipient(email=email, name=person.full_name) if email else None
 
 
-def administrators_of(facility_ids: Iterable[int]) -> dict[int, list[Recipient]]:
-    """The MCS administrators in office (第7条) of each facility, who have an e-mail address."""
+def administrators_of(facility_ids: Collection[int] | QuerySet) -> dict[int, list[Recipient]]:
+    """The MCS administrators in office (第7条) of each facility, who have an e-mail address.
+    The facilities may be a query of their ids, read as a subquery."""
     appointments = AdministratorAppointment.objects.filter(
-        facility__in=list(facility_ids),
+        facility__in=facility_ids,
         ended_on__isnull=True,
         staff_member__left_on__isnull=True,
     ).select_related("staff_member__user")

@@ -323,6 +323,30 @@ def test_missing_reviews_are_scheduled_from_the_last_one_or_the_groups_creation(
     assert services.reviews_schedule_missing() == 0
 
 
+def history_entry(review):
+    """A review's one history entry, less what differs between any two entries."""
+    (entry,) = review.history.all()
+    return (
+        entry.history_type,
+        entry.history_user,
+        entry.history_change_reason,
+        entry.status,
+        entry.reviewer_id,
+    ), (entry.group_id, entry.due_on) == (review.group_id, review.due_on)
+
+
+@pytest.mark.parametrize("by", [None, "admin"])
+def test_reviews_scheduled_in_bulk_leave_the_history_one_review_leaves(world, by):
+    by = by and world.a.admin
+    alone = f.CareGroupFactory(owner=world.a.facility)
+    one_by_one = services.review_schedule(group=alone, start=alone.created_on, by=by)
+    groups = [f.CareGroupFactory(owner=world.a.facility) for _ in range(3)]
+    services.reviews_schedule_missing(by=by)
+    expected = history_entry(one_by_one)
+    assert expected[0][:2] == ("+", by)
+    assert [history_entry(group.reviews.get()) for group in groups] == [expected] * 3
+
+
 # --- removal (留意事項 (1)(3), 独自ルール 8) ---------------------------------------------------
 
 

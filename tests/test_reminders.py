@@ -2,6 +2,7 @@
 patient's name; --dry-run on the demo data shows every kind and changes nothing."""
 
 import io
+from collections import Counter
 
 import pytest
 from django.core import mail
@@ -11,11 +12,12 @@ from django.test import override_settings
 from django.utils import timezone, translation
 
 from devices.models import CarryOutNotice
+from facilities.services import appointment_start
 from groups.models import CareGroup, MembershipReview, Patient
 from mcs_admin import reminders
 from mcs_admin.models import AssociationProfile, SentReminder
 from tests import factories as f
-from tests.world import build_world
+from tests.world import build_world, id_holder, login_for
 
 pytestmark = pytest.mark.django_db
 
@@ -91,6 +93,45 @@ def test_an_item_links_to_its_page_and_names_a_group_by_number(world):
     assert world.a.group.patient.family_name not in item.text
 
 
+def more_of_every_kind(count):
+    """`count` more facilities, each with an administrator and an item of every kind."""
+    for n in range(count):
+        facility = f.FacilityFactory()
+        admin = id_holder(facility)
+        appointment_start(facility=facility, staff_member=admin)
+        login_for(admin, f"more-admin-{facility.pk}-{n}")
+        person = f.StaffMemberFactory(facility=facility)
+        account = f.McsAccountFactory(staff_member=person, password_changed_on=None)
+        group = f.CareGroupFactory(owner=facility)
+        f.MembershipReviewFactory(group=group)
+        f.RosterReviewFactory(facility=facility)
+        f.MembershipFactory(group=group, staff_member=person, status="accepted")
+        f.MembershipFactory(group=group, staff_member=admin)
+        f.OwnershipTransferFactory(to_facility=facility)
+        f.IdRequestFactory(staff_member=person, kind="delete", account=account)
+        f.LeaveFactory(staff_member=person)
+        f.CarryOutNoticeFactory(staff_member=person)
+        f.IncidentFactory(facility=facility, involves_personal_data=True)
+
+
+# collecting and preparing every kind's e-mails: a query or two per kind, whatever the rows
+REMINDER_QUERIES = 26
+
+
+def test_reminders_take_a_fixed_number_of_queries(world, django_assert_max_num_queries):
+    today = timezone.localdate()
+    queries, items = [], []
+    for more in (0, 8):
+        more_of_every_kind(more)
+        with django_assert_max_num_queries(REMINDER_QUERIES) as captured:
+            deliveries = reminders.prepare(reminders.collect(today), today)
+        queries.append(len(captured))
+        items.append(Counter(item.kind for delivery in deliveries for item in delivery.items))
+    small, large = items
+    assert [kind for kind in reminders.KINDS if large[kind] <= small[kind]] == []
+    assert queries[0] == queries[1]
+
+
 def patient_names():
     names = set()
     for patient in Patient.objects.all():
@@ -145,6 +186,30 @@ def test_a_reminder_that_could_not_be_sent_is_not_recorded(world):
     with pytest.raises(OSError):
         call_command("send_reminders", stdout=io.StringIO())
     assert not SentReminder.objects.exists()
+
+
+class SecondFailsBackend(BaseEmailBackend):
+    """Sends the first e-mail of the run, then the mail server goes down."""
+
+    sent = 0
+
+    def send_messages(self, email_messages):
+        if SecondFailsBackend.sent:
+            raise OSError("the mail server is down")
+        SecondFailsBackend.sent += len(email_messages)
+        return len(email_messages)
+
+
+@override_settings(EMAIL_BACKEND="tests.test_reminders.SecondFailsBackend")
+def test_the_reminders_sent_before_a_failure_are_recorded(world):
+    SecondFailsBackend.sent = 0
+    today = timezone.localdate()
+    first, *rest = reminders.prepare(reminders.collect(today), today)
+    assert rest
+    with pytest.raises(OSError):
+        reminders.deliver([first, *rest], today)
+    recorded = set(SentReminder.objects.values_list("recipient", "kind", "key"))
+    assert recorded == {(first.recipient.email, item.kind, item.key) for item in first.items}
 
 
 def test_the_command_brings_reviews_and_carry_outs_up_to_date(world, mailoutbox):

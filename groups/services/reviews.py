@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from groups.models import (
     OPEN_MEMBERSHIP,
@@ -28,8 +29,9 @@ from mcs_admin.history import save_by
 from mcs_admin.models import AssociationProfile, User
 
 
-def review_due_after(start: datetime.date) -> datetime.date:
-    months = AssociationProfile.current().membership_review_interval_months
+def review_due_after(start: datetime.date, months: int | None = None) -> datetime.date:
+    if months is None:
+        months = AssociationProfile.current().membership_review_interval_months
     return start + relativedelta(months=months)
 
 
@@ -46,26 +48,39 @@ def review_schedule(
     return review
 
 
+SCHEDULE_BATCH = 2000
+
+
 @transaction.atomic
 def reviews_schedule_missing(*, by: User | None = None) -> int:
     """An open review for every active group without one, due an interval after its last
-    completed review or, never reviewed, after its creation (so it may be overdue at once)."""
+    completed review or, never reviewed, after its creation (so it may be overdue at once).
+
+    Written in bulk with their history: a registry's first run schedules one per group."""
     last_review = (
         MembershipReview.objects.filter(group=OuterRef("pk"), completed_on__isnull=False)
         .order_by("-completed_on")
         .values("completed_on")[:1]
     )
-    groups = (
+    starts = (
         CareGroup.objects.select_for_update()
         .filter(status=CareGroup.Status.ACTIVE)
         .exclude(reviews__status=MembershipReview.Status.OPEN)
         .annotate(last_review=Subquery(last_review))  # no GROUP BY: it would refuse the lock
+        .values_list("pk", "last_review", "created_on")
     )
-    scheduled = 0
-    for group in groups:
-        if review_schedule(group=group, start=group.last_review or group.created_on, by=by):
-            scheduled += 1
-    return scheduled
+    months = AssociationProfile.current().membership_review_interval_months
+    reviews = [
+        MembershipReview(group_id=pk, due_on=review_due_after(last or created, months))
+        for pk, last, created in starts
+    ]
+    for review in reviews:
+        # The groups are locked and have no open review (the query's condition): neither
+        # the group nor the constraints need a query per review, and the database still
+        # holds one open review per group.
+        review.full_clean(exclude=["group"], validate_constraints=False)
+    bulk_create_with_history(reviews, MembershipReview, batch_size=SCHEDULE_BATCH, default_user=by)
+    return len(reviews)
 
 
 def review_pending(review: MembershipReview) -> QuerySet[Membership]:

@@ -31,6 +31,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 scheduled = reviews_schedule_missing()
                 closed = carry_outs_close_ended(today=today)
+                reminders.plan_cursors_for_every_row()
                 deliveries = reminders.prepare(reminders.collect(today), today)
                 if dry_run:
                     transaction.set_rollback(True)
