@@ -40,10 +40,18 @@ def ensure(password: str) -> dict:
     center.groups.add(group)
     admin = _login("bench-admin", password)
     appointment = AdministratorAppointment.objects.filter(staff_member__user=admin).first()
-    if appointment is None:  # the registry's first current staff member becomes the admin
-        person = StaffMember.objects.filter(left_on=None, user=None).order_by("pk").first()
-        appointment = appointment_start(facility=person.facility, staff_member=person)
-        staff_link_login(staff_member=person, user=admin)
+    if appointment is None:  # the registry's first administrator gets the bench login
+        appointment = (
+            AdministratorAppointment.objects.filter(
+                ended_on=None, staff_member__user=None, staff_member__left_on=None
+            )
+            .order_by("pk")
+            .first()
+        )
+        if appointment is None:  # a registry without administrators: appoint one
+            person = StaffMember.objects.filter(left_on=None, user=None).order_by("pk").first()
+            appointment = appointment_start(facility=person.facility, staff_member=person)
+        staff_link_login(staff_member=appointment.staff_member, user=admin)
     user = _login("bench-user", password)
     member = (
         StaffMember.objects.filter(

@@ -1,8 +1,9 @@
 """A prefecture-sized registry for benchmarks (`seed_scale`): bulk creation, history included.
 
-Per facility: 10 staff with MCS IDs, 6 groups (5 patient groups, 1 free) with 60 memberships in
-every state, 6 devices; history entries spread over the past year. 5,000 facilities give 50,000
-staff, 30,000 groups, 300,000 memberships and 30,000 devices.
+Per facility: 10 staff with MCS IDs (the first its MCS administrator), 6 groups (5 patient
+groups, 1 free) with 60 memberships in every state, 6 devices; history entries spread over the
+past year. 5,000 facilities give 50,000 staff, 30,000 groups, 300,000 memberships and 30,000
+devices. The association profile gets a support center address if it has none.
 """
 
 import datetime
@@ -15,10 +16,16 @@ from simple_history.utils import bulk_create_with_history
 
 from consents.models import PatientConsent
 from devices.models import Device
-from facilities.models import Category, Facility, McsAccount, StaffMember
+from facilities.models import (
+    AdministratorAppointment,
+    Category,
+    Facility,
+    McsAccount,
+    StaffMember,
+)
 from groups.models import CareGroup, Membership, Patient
 from mcs_admin.choices import Gender, Profession
-from mcs_admin.models import DocumentNumber
+from mcs_admin.models import AssociationProfile, DocumentNumber
 
 KANA_DIGITS = str.maketrans("0123456789", "アイウエオカキクケコ")
 
@@ -51,6 +58,10 @@ class ScaleBuilder:
 
     @transaction.atomic
     def build(self) -> dict:
+        profile = AssociationProfile.current()
+        if not profile.email:  # so that the support center's reminders go out too
+            profile.email = "center@scale.example"
+            profile.save()
         for chunk_start in range(0, self.count, 500):
             self._chunk(range(chunk_start, min(chunk_start + 500, self.count)))
         return {
@@ -98,6 +109,18 @@ class ScaleBuilder:
                 )
                 for facility in facilities
                 for i in range(STAFF)
+            ],
+            rng,
+        )
+        _create(  # 第7条: each facility's first staff member is its MCS administrator
+            AdministratorAppointment,
+            [
+                AdministratorAppointment(
+                    facility=person.facility,
+                    staff_member=person,
+                    started_on=self.today - datetime.timedelta(days=300),
+                )
+                for person in staff[::STAFF]
             ],
             rng,
         )

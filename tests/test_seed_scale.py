@@ -6,8 +6,9 @@ from django.test import override_settings
 from django.utils import timezone
 
 from devices.models import Device
-from facilities.models import Facility, McsAccount, StaffMember
+from facilities.models import AdministratorAppointment, Facility, McsAccount, StaffMember
 from groups.models import CareGroup, Membership
+from mcs_admin.models import AssociationProfile
 
 
 @pytest.mark.django_db
@@ -27,6 +28,11 @@ def test_seed_scale_builds_a_proportional_registry_with_a_year_of_history():
         "removed",
     }
     assert Device.objects.count() == 24
+    administrators = AdministratorAppointment.objects.filter(ended_on=None)
+    assert sorted(administrators.values_list("facility", flat=True)) == sorted(
+        Facility.objects.values_list("pk", flat=True)
+    )
+    assert AssociationProfile.current().email  # the center's reminders have an address
     dates = list(StaffMember.history.values_list("history_date", flat=True))
     assert len(dates) == 40
     assert min(dates) < timezone.now() - datetime.timedelta(days=100)
