@@ -70,8 +70,8 @@ django.setup()
 from facilities.models import Facility, StaffMember
 from facilities.resources import StaffMemberResource
 resource = StaffMemberResource()
-people = StaffMember.objects.filter(mcs_accounts__status="issued").order_by("pk")[:1]
-sample = resource.export(people)
+people = StaffMember.objects.filter(mcs_accounts__status="issued", appointments=None)
+sample = resource.export(people.order_by("pk")[:1])  # an ID holder, not an administrator
 print(json.dumps({
     "headers": sample.headers,
     "row": list(sample[0]),
