@@ -171,7 +171,10 @@ def main():
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--small", type=int, default=20, help="facilities of the small registry")
     parser.add_argument("--port", type=int, default=8731)
+    parser.add_argument("--only", nargs="*", help="the pages whose label contains one of these")
     args = parser.parse_args()
+    if args.only:
+        PAGES[:] = [page for page in PAGES if any(word in page[1] for word in args.only)]
 
     small = {**os.environ, "DATABASE_URL": database_url("mcs_bench_small")}
     for sql in ("DROP DATABASE IF EXISTS mcs_bench_small", "CREATE DATABASE mcs_bench_small"):

@@ -222,15 +222,26 @@ def review_progress(facilities: QuerySet[Facility], today: datetime.date) -> dic
 
 
 def figures(user, today: datetime.date, *, refresh: bool = False) -> dict:
-    """The dashboard's counts over the facilities `user` sees, from the cache unless stale."""
+    """The dashboard's counts over the facilities `user` sees, from the cache unless stale:
+    each facility with anything open as (id, counts in COLUMNS' order), most open first."""
     key = f"compliance:{user.pk}:{today.isoformat()}"
     counted = None if refresh else cache.get(key)
     if counted is None:
         facilities = facilities_for(user)
         per_facility, per_category = open_counts(facilities, today)
+        ranked = sorted(
+            [
+                (pk, tuple(counts.get(column.key, 0) for column in COLUMNS))
+                for pk, counts in per_facility.items()
+            ],
+            key=lambda row: -sum(row[1]),
+        )
         counted = {
-            "per_facility": dict(per_facility),
-            "per_category": dict(per_category),
+            "ranked": ranked,
+            "totals": [sum(counts[i] for _, counts in ranked) for i in range(len(COLUMNS))],
+            "by_category": charts.horizontal_bars(
+                [(str(label), per_category.get(value, 0)) for value, label in Category.choices]
+            ),
             "ids_per_month": ids_per_month(facilities, today),
             "review_progress": review_progress(facilities, today),
             "counted_at": timezone.now(),
@@ -255,29 +266,23 @@ class ComplianceDashboard(TemplateView):
         context = super().get_context_data(**kwargs)
         today = timezone.localdate()
         counted = figures(self.request.user, today)
-        per_facility, per_category = counted["per_facility"], counted["per_category"]
-        ranked = sorted(per_facility, key=lambda pk: -sum(per_facility[pk].values()))
-        page = Paginator(ranked, self.per_page).get_page(self.request.GET.get("page"))
-        names = facilities_for(self.request.user).filter(pk__in=list(page.object_list)).in_bulk()
+        page = Paginator(counted["ranked"], self.per_page).get_page(self.request.GET.get("page"))
+        shown = [pk for pk, _ in page.object_list]
+        names = facilities_for(self.request.user).filter(pk__in=shown).in_bulk()
         context["columns"] = COLUMNS
         context["page_obj"] = page
         context["is_paginated"] = page.has_other_pages()
         context["rows"] = [
             {
                 "facility": names[pk],
-                "total": sum(per_facility[pk].values()),
-                "cells": [(column, per_facility[pk].get(column.key, 0)) for column in COLUMNS],
+                "total": sum(counts),
+                "cells": list(zip(COLUMNS, counts, strict=True)),
             }
-            for pk in page.object_list
+            for pk, counts in page.object_list
         ]
-        context["totals"] = [
-            (column, sum(counts.get(column.key, 0) for counts in per_facility.values()))
-            for column in COLUMNS
-        ]
-        context["grand_total"] = sum(count for _, count in context["totals"])
-        context["by_category"] = charts.horizontal_bars(
-            [(str(label), per_category.get(value, 0)) for value, label in Category.choices]
-        )
+        context["totals"] = list(zip(COLUMNS, counted["totals"], strict=True))
+        context["grand_total"] = sum(counted["totals"])
+        context["by_category"] = counted["by_category"]
         context["ids_per_month"] = counted["ids_per_month"]
         context["review_progress"] = counted["review_progress"]
         context["counted_at"] = counted["counted_at"]
