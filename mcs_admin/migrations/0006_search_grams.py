@@ -2,16 +2,14 @@
 
 `mcs_search_grams(text, ...)` is every field's upper-cased characters and pairs of adjacent
 characters: what a substring of two or more characters (a two-kanji surname) must share with a
-row that contains it. IMMUTABLE, as an index expression must be (upper() is). Its COST tells
-the planner that computing it row by row is dear: without it, on a small table, PostgreSQL
-recomputed it for every row of a subquery in a loop instead of reading the index (10× slower).
+row that contains it. IMMUTABLE, as an index expression must be (upper() is).
 """
 
 from django.db import migrations
 
 FUNCTION = """
 CREATE FUNCTION mcs_search_grams(VARIADIC parts text[]) RETURNS text[]
-LANGUAGE sql IMMUTABLE PARALLEL SAFE COST 10000 AS $$
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT coalesce(array_agg(DISTINCT gram), '{}')
     FROM unnest(parts) AS part,
         generate_series(1, char_length(part)) AS i,
