@@ -109,7 +109,8 @@ def main():
         **os.environ,
         **PRODUCTION,
         "DATABASE_URL": database_url(copy),
-        "EMAIL_URL": f"filemail://{work / 'mail'}",  # the reminders sent land in files
+        # the reminders sent land in files; environ reads an absolute path after four slashes
+        "EMAIL_URL": f"filemail:///{work / 'mail'}",
     }
     results = {}
 
