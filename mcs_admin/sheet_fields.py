@@ -194,11 +194,15 @@ class FacilityWidget(Widget):
         super().__init__(coerce_to_string=True)
         self._found = {}
 
+    @staticmethod
+    def _name(value) -> str:
+        return normalize.text(cell_text(value))
+
     def find(self, value) -> list:
         """The facilities of that name (normally one); looked up once per import."""
         from facilities.models import Facility  # facilities imports this module
 
-        name = normalize.text(cell_text(value))
+        name = self._name(value)
         if name not in self._found:
             self._found[name] = list(Facility.objects.filter(name=name)[:2]) if name else []
         return self._found[name]
@@ -208,7 +212,7 @@ class FacilityWidget(Widget):
         of facilities reads them in one query)."""
         from facilities.models import Facility
 
-        names = {normalize.text(cell_text(value)) for value in values} - {""} - self._found.keys()
+        names = {self._name(value) for value in values} - {""} - self._found.keys()
         by_name = {name: [] for name in names}
         for facility in Facility.objects.filter(name__in=names):
             by_name[facility.name].append(facility)
