@@ -104,7 +104,7 @@ class SheetResource(ModelResource):
                 sheet_field.bind(name, self._meta.model)
         self.letters: dict[str, str] = {}
         self.ignored_columns: list[str] = []
-        self._rows_of_records: dict[int, int] = {}
+        self._rows_of_records: dict = {}  # record (see _record_key) → its row
         self._row = 0
 
     # -- the file's columns -------------------------------------------------------------------
@@ -200,8 +200,13 @@ class SheetResource(ModelResource):
             return found[0]
         return None
 
+    @staticmethod
+    def _record_key(instance):
+        """The record, also when a resource writes its new records only after the last row."""
+        return instance.pk if instance.pk is not None else ("new", id(instance))
+
     def _claim(self, instance, key_attribute):
-        earlier = self._rows_of_records.setdefault(instance.pk, self._row)
+        earlier = self._rows_of_records.setdefault(self._record_key(instance), self._row)
         if earlier != self._row:
             raise ValidationError(
                 {key_attribute: _("Row %(row)d is about the same record.") % {"row": earlier}}
@@ -214,7 +219,7 @@ class SheetResource(ModelResource):
         }
 
     def after_save_instance(self, instance, row, **kwargs):
-        self._rows_of_records.setdefault(instance.pk, self._row)
+        self._rows_of_records.setdefault(self._record_key(instance), self._row)
 
     def after_import_row(self, row, row_result, **kwargs):
         original, instance = row_result.original, row_result.instance

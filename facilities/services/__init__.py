@@ -22,6 +22,7 @@ from facilities.services.records import (
     administrator_record,
     mcs_account_check,
     mcs_account_record,
+    staff_record_new,
 )
 from facilities.services.roster_reviews import (
     roster_entry_confirm,
@@ -73,6 +74,7 @@ __all__ = [
     "staff_create",
     "staff_link_login",
     "staff_mark_left",
+    "staff_record_new",
     "staff_update",
     "sync_administrator_permissions",
     "withdrawal_open_items",

@@ -5,11 +5,14 @@ from datetime import date
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from facilities.models import AdministratorAppointment, McsAccount, StaffMember
 from facilities.services.staff import sync_administrator_permissions
 from mcs_admin.history import save_by
 from mcs_admin.models import User
+
+BATCH = 500  # rows per INSERT
 
 
 def _account_as_listed(
@@ -40,13 +43,14 @@ def _account_as_listed(
     return account
 
 
-def mcs_account_check(*, staff_member: StaffMember, **listed) -> None:
-    """Raises what `mcs_account_record` would refuse, writing nothing; the staff member may be
-    one still to be saved."""
+def mcs_account_check(*, staff_member: StaffMember, **listed) -> McsAccount:
+    """Raises what `mcs_account_record` would refuse, writing nothing; else the ID as it would
+    be recorded, unsaved. The staff member may be one still to be saved."""
     saved = staff_member.pk is not None
     accounts = staff_member.mcs_accounts.all() if saved else McsAccount.objects.none()
     account = _account_as_listed(accounts, staff_member=staff_member, **listed)
     account.full_clean(exclude=None if saved else ["staff_member"])
+    return account
 
 
 @transaction.atomic
@@ -120,6 +124,28 @@ def administrator_record(
         appointment.started_on = started_on
     _save(appointment, user)
     return appointment
+
+
+@transaction.atomic
+def staff_record_new(
+    *,
+    people: list[StaffMember],
+    accounts: list[McsAccount],
+    administrators: list[tuple[StaffMember, date | None]],
+    user: User | None,
+) -> None:
+    """Records new staff members of the roster at once, with their new MCS IDs and
+    appointments (a roster of a prefecture lists thousands).
+
+    Everything was validated already (`full_clean`, `mcs_account_check`): the people and IDs
+    are inserted in batches with their history, which a save one by one would take a dozen
+    queries each to write. Each ID's `staff_member` is one of `people`; `administrators`
+    pairs those appointed with their start (today if None).
+    """
+    bulk_create_with_history(people, StaffMember, batch_size=BATCH, default_user=user)
+    bulk_create_with_history(accounts, McsAccount, batch_size=BATCH, default_user=user)
+    for person, started_on in administrators:
+        administrator_record(staff_member=person, appointed=True, started_on=started_on, user=user)
 
 
 def _save(obj, user: User | None) -> None:
