@@ -39,9 +39,9 @@ class HistoryAdmin(SimpleHistoryAdmin):
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         # the search index's candidates first, so PostgreSQL reads only those (mcs_admin.search)
-        narrowing = search.candidates(queryset.model, self.get_search_fields(request), search_term)
-        for keys in narrowing or []:
-            queryset = queryset.filter(pk__in=keys)
+        keys = search.candidates(queryset.model, self.get_search_fields(request), search_term)
+        if keys is not None:
+            queryset = queryset.filter(search.among(keys))
         return queryset, may_have_duplicates
 
     # Optimistic locking (mcs_admin.concurrency): a change form carries the record's version.

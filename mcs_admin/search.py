@@ -4,22 +4,26 @@ Django's admin searches with `icontains`, `UPPER(field) LIKE '%term%'`, which no
 index serves: every search reads the whole table (50,000 staff, 300,000 memberships). Names
 here are mostly two kanji (佐藤), too short for pg_trgm, and pg_bigm, the extension made for
 Japanese, is neither in Debian nor in every managed PostgreSQL. So on PostgreSQL each table
-below has a GIN index over `mcs_search_grams(<its fields>)`: the upper-cased characters and
-two-character pairs of each field (migration mcs_admin 0006). A row contains the term in one
-of those fields only if its grams contain all of the term's grams, so the index narrows the
-search to candidates and Django's own condition, left as it is, decides.
+below stores `mcs_search_grams(<its fields>)`, the upper-cased characters and two-character
+pairs of each field, in a generated column `search_grams` with a GIN index (migrations
+mcs_admin 0006 and 0008). A row contains the term in one of those fields only if its grams
+contain all of the term's grams, so the index narrows the search to candidates and Django's
+own condition, left as it is, decides.
 """
 
+import json
 from collections.abc import Iterable
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connection, models
-from django.db.models import Func, Value
+from django.db.models import Expression, Func, Value
+from django.db.models.expressions import Col
 from django.utils.text import smart_split, unescape_string_literal
 
-# The fields each index covers, in the index's order (tests/test_search.py compares them with
-# the database's indexes).
+# The fields each table's stored grams cover, in their order (tests/test_search.py compares
+# them with the database's generated columns).
 INDEXED_TEXT = {
     "facilities.Facility": ("name", "name_kana"),
     "facilities.StaffMember": (
@@ -36,16 +40,34 @@ INDEXED_TEXT = {
 }
 
 
+# Candidates beyond which the search reads the table instead: the index answers a term few
+# rows contain in milliseconds, but one in nearly every row (試験 in all 50,000 staff) costs
+# 240 ms through it against 70 ms for Django's search alone (README, Performance).
+NARROW_AT_MOST = 10_000
+
+
 class Grams(Func):
     function = "mcs_search_grams"
     output_field = ArrayField(models.TextField())
 
 
+# The generated column: the database's, not a field of the models (they would read it on
+# every query), so referred to as a column of whichever alias the query gives the table.
+STORED_GRAMS = ArrayField(models.TextField())
+STORED_GRAMS.set_attributes_from_name("search_grams")
+
+
+class StoredGrams(Expression):
+    output_field = STORED_GRAMS
+
+    def resolve_expression(self, query=None, *args, **kwargs):
+        return Col(query.get_initial_alias(), STORED_GRAMS)
+
+
 def matching(model: type[models.Model], term: str) -> models.QuerySet:
     """The rows of an indexed model whose grams hold the term's: a superset of the matches."""
-    fields = INDEXED_TEXT[model._meta.label]
     return (
-        model._base_manager.alias(search_grams=Grams(*fields))
+        model._base_manager.alias(search_grams=StoredGrams())
         .filter(search_grams__contains=Grams(Value(term)))
         .order_by()
         .values("pk")
@@ -87,9 +109,9 @@ def _plan(model, search_fields: Iterable[str]):
     return prefixes, integer_paths
 
 
-def candidates(model, search_fields, search_term: str) -> list[models.QuerySet] | None:
-    """For each term of an admin search, the primary keys that may match it (the index's
-    answer), or None where no index applies (not PostgreSQL, or an unindexed field)."""
+def candidates(model, search_fields, search_term: str) -> models.QuerySet | None:
+    """The primary keys that may match every term of an admin search (the index's answer), or
+    None where no index applies (not PostgreSQL, an unindexed field, no term)."""
     plan = _plan(model, search_fields) if connection.vendor == "postgresql" else None
     if plan is None:
         return None
@@ -112,4 +134,25 @@ def candidates(model, search_fields, search_term: str) -> list[models.QuerySet] 
                 for path in integer_paths
             ]
         per_term.append(parts[0].union(*parts[1:], all=True) if parts else model.objects.none())
-    return per_term
+    if not per_term:
+        return None
+    keys = per_term[0].intersection(*per_term[1:]) if len(per_term) > 1 else per_term[0]
+    return keys if _estimated_rows(keys) <= NARROW_AT_MOST else None
+
+
+def _estimated_rows(queryset: models.QuerySet) -> float:
+    """The planner's estimate of the rows, from the statistics of the grams (no execution)."""
+    return json.loads(queryset.explain(format="json"))[0]["Plan"]["Plan Rows"]
+
+
+class _AnyOf(Func):
+    template = "%(expressions)s)"
+    arg_joiner = " = ANY("
+    output_field = models.BooleanField()
+
+
+def among(keys: models.QuerySet) -> _AnyOf:
+    """`pk = ANY(ARRAY(keys))`: the candidates are read once per query (an InitPlan), where
+    `pk IN (keys)` let the planner read them again for every row of a join it misjudged (the
+    admin's OR of LIKEs looks to it as if it left one row)."""
+    return _AnyOf(models.F("pk"), ArraySubquery(keys))

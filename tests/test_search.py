@@ -101,6 +101,16 @@ def test_a_two_kanji_surname_is_looked_up_in_the_index():
 def test_each_index_covers_the_fields_the_search_relies_on():
     with connection.cursor() as cursor:
         cursor.execute(
+            """
+            SELECT c.relname, pg_get_expr(d.adbin, d.adrelid)
+            FROM pg_attribute a
+            JOIN pg_class c ON c.oid = a.attrelid
+            JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+            WHERE a.attname = 'search_grams' AND a.attgenerated = 's'
+            """
+        )
+        stored = dict(cursor.fetchall())
+        cursor.execute(
             "SELECT tablename, indexdef FROM pg_indexes WHERE indexname LIKE '%_search_grams'"
         )
         indexes = dict(cursor.fetchall())
@@ -109,9 +119,23 @@ def test_each_index_covers_the_fields_the_search_relies_on():
         table = apps.get_model(label)._meta.db_table
         arguments = ", ".join(f"({field})::text" for field in fields)
         expected[table] = f"mcs_search_grams(VARIADIC ARRAY[{arguments}])"
+    assert stored == expected
     assert set(indexes) == set(expected)
-    for table, call in expected.items():
-        assert call in indexes[table], indexes[table]
+    for definition in indexes.values():
+        assert definition.endswith("USING gin (search_grams)"), definition
+
+
+@pytest.mark.django_db
+@pytest.mark.postgres
+def test_a_term_in_most_rows_is_left_to_djangos_search(monkeypatch):
+    _registry()
+    fields = admin.site._registry[StaffMember].search_fields
+    assert search.candidates(StaffMember, fields, "佐藤") is not None
+    monkeypatch.setattr(search, "NARROW_AT_MOST", 0)  # as if every estimate were too many
+    assert search.candidates(StaffMember, fields, "佐藤") is None
+    assert _results(StaffMember, "佐藤", narrowed=True) == _results(
+        StaffMember, "佐藤", narrowed=False
+    )
 
 
 @pytest.mark.django_db
