@@ -1,6 +1,7 @@
 """The benchmark's side in the registry: its logins, and each page's SQL queries."""
 
 import os
+from urllib.parse import quote_plus
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mcs_admin.settings")
 
@@ -64,9 +65,13 @@ def ensure(password: str) -> dict:
     if member.user_id != user.pk:
         StaffMember.objects.filter(user=user).update(user=None)
         staff_link_login(staff_member=member, user=user)
+    # seed_scale names staff 試験<n> 職員<facility id>: the last facility's id is no other's
+    # prefix, so its last person's full name is one person's at any scale
+    last = StaffMember.objects.order_by("-facility_id", "-pk").first()
     return {
         "logins": {"center": center.username, "admin": admin.username, "user": user.username},
         "facility": appointment.facility_id,
+        "person": quote_plus(f"{last.family_name} {last.given_name}"),
     }
 
 

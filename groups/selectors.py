@@ -20,9 +20,19 @@ def groups_managed_by(user: User) -> QuerySet[CareGroup]:
     if not user.is_authenticated:
         return CareGroup.objects.none()
     named = get_objects_for_user(
-        user, MANAGE_GROUP, klass=CareGroup, accept_global_perms=False, with_superuser=False
+        user,
+        MANAGE_GROUP,
+        klass=CareGroup,
+        accept_global_perms=False,
+        with_superuser=False,
+        use_groups=False,  # granted to logins only (groups.services.memberships)
     )
-    return CareGroup.objects.filter(Q(owner__in=facilities_for(user)) | Q(pk__in=named))
+    # a union rather than an OR of the two: each side reads its index, where the OR read all
+    # of a prefecture's groups for every list of a facility's pages
+    owned = CareGroup.objects.filter(owner__in=facilities_for(user))
+    return CareGroup.objects.filter(
+        pk__in=owned.order_by().values("pk").union(named.order_by().values("pk"), all=True)
+    )
 
 
 def memberships_for(user: User) -> QuerySet[Membership]:
