@@ -281,11 +281,16 @@ class StaffMemberResource(SheetResource):
         if errors:
             raise ValidationError(errors)
 
+    @staticmethod
+    def _open_login_id(account) -> str:
+        """The login id no other open ID may share (login_id_unique_among_open), or ""."""
+        return "" if account.status == McsAccount.Status.DELETED else account.login_id
+
     def _login_id_given_before(self, account) -> dict:
         """An earlier row's new ID, not yet written, with the same login id (the database's
         constraint would refuse only the whole file, after the last row)."""
-        earlier = self._new_login_ids.get(account.login_id)
-        if earlier is None or account.status == McsAccount.Status.DELETED:
+        earlier = self._new_login_ids.get(self._open_login_id(account))
+        if earlier is None:
             return {}
         message = _("Row %(row)d gives the same MCS login id.") % {"row": earlier}
         return {"mcs_login_id": [message]}
@@ -309,8 +314,8 @@ class StaffMemberResource(SheetResource):
             if self._account_changed(instance):
                 account = instance._new_account
                 self._new_accounts.append(account)
-                if account.login_id and account.status != McsAccount.Status.DELETED:
-                    self._new_login_ids[account.login_id] = self._row
+                if login_id := self._open_login_id(account):
+                    self._new_login_ids[login_id] = self._row
             if wanted["is_administrator"]:
                 self._new_administrators.append((instance, wanted["administrator_since"]))
             return

@@ -146,6 +146,8 @@ def _estimated_rows(queryset: models.QuerySet) -> float:
 
 
 class _AnyOf(Func):
+    """`<first> = ANY(<second>)`: the two expressions joined by ` = ANY(`, then closed."""
+
     template = "%(expressions)s)"
     arg_joiner = " = ANY("
     output_field = models.BooleanField()

@@ -41,6 +41,19 @@ def bucket(settings, tmp_path):
         yield s3
 
 
+def _received_pledge(world):
+    """World A's staff pledge, received by the center with its scan."""
+    pledge = world.a.staff_pledge
+    document_receive(
+        document_number=pledge.document_number,
+        received_on=f.TODAY,
+        scanned_copy=SimpleUploadedFile("scan.pdf", PDF),
+        by=world.center,
+    )
+    pledge.refresh_from_db()
+    return pledge
+
+
 def test_a_scan_received_on_the_page_is_stored_in_the_bucket_and_served_with_permission(
     bucket, client, tmp_path
 ):
@@ -97,14 +110,7 @@ def test_a_name_in_use_is_never_overwritten(bucket):
 
 def test_a_scan_missing_from_the_bucket_is_not_found(bucket, client):
     world = build_world()
-    pledge = world.a.staff_pledge
-    document_receive(
-        document_number=pledge.document_number,
-        received_on=f.TODAY,
-        scanned_copy=SimpleUploadedFile("scan.pdf", PDF),
-        by=world.center,
-    )
-    pledge.refresh_from_db()
+    pledge = _received_pledge(world)
     bucket.delete_object(Bucket=BUCKET, Key=pledge.scanned_copy.name)
     client.force_login(world.center)
     assert client.get(pledge.scanned_copy.url).status_code == 404
@@ -113,15 +119,7 @@ def test_a_scan_missing_from_the_bucket_is_not_found(bucket, client):
 # transaction=True: the restore flushes the database, which PostgreSQL does only outside one
 @pytest.mark.django_db(transaction=True)
 def test_backup_and_restore_carry_the_buckets_files(bucket, tmp_path):
-    world = build_world()
-    pledge = world.a.staff_pledge
-    document_receive(
-        document_number=pledge.document_number,
-        received_on=f.TODAY,
-        scanned_copy=SimpleUploadedFile("scan.pdf", PDF),
-        by=world.center,
-    )
-    pledge.refresh_from_db()
+    pledge = _received_pledge(build_world())
     generation = backup_create(out=tmp_path / "backups", keep=1)
 
     bucket.delete_object(Bucket=BUCKET, Key=pledge.scanned_copy.name)
