@@ -65,6 +65,13 @@ class PatientConsent(NumberedDocument):
     )
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
     withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
+
+    workflow_fields = [
+        "status",
+        "received_on",
+        "withdrawn_on",
+        "withdrawal_reason",
+    ]
     history = History()
 
     class Meta:

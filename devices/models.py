@@ -90,6 +90,7 @@ class Device(models.Model):
         blank=True,
         help_text=_("The facility's written permission for a personal device (form 3, art. 2-2)."),
     )
+    workflow_fields = ["status", "retired_on"]
     history = History()
 
     class Meta:
@@ -187,6 +188,13 @@ class CarryOutNotice(models.Model):
         blank=True,
         help_text=_("The day the item returned, or the last day of the period."),
     )
+
+    workflow_fields = [
+        "status",
+        "acknowledged_at",
+        "returned_on",
+        "closed_on",
+    ]
     history = History()
 
     class Meta:
@@ -277,6 +285,13 @@ class Incident(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
     )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    workflow_fields = [
+        "status",
+        "closed_at",
+        "preliminary_report_on",
+        "final_report_on",
+    ]
     history = History()
 
     class Meta:

@@ -73,6 +73,7 @@ class Facility(models.Model):
     applied_on = models.DateField(_("applied on"), null=True, blank=True)
     joined_on = models.DateField(_("joined MCS on"), null=True, blank=True)
     left_on = models.DateField(_("left MCS on"), null=True, blank=True)
+    workflow_fields = ["status", "joined_on", "left_on"]
     history = History()
 
     class Meta:
@@ -147,6 +148,7 @@ class UsageApplication(NumberedDocument):
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
     decided_by = actor(_("decided by"))
     note = models.TextField(_("note"), blank=True)
+    workflow_fields = ["status", "received_on", "decided_on"]
     history = History()
 
     class Meta:
@@ -238,6 +240,7 @@ class StaffMember(ChecksInPython, PersonName):
         related_name="staff_member",
         help_text=_("The login of this system, for MCS administrators and users."),
     )
+    workflow_fields = ["left_on"]
     history = History()
 
     class Meta:
@@ -294,6 +297,14 @@ class McsAccount(ChecksInPython, models.Model):
     status_reason = models.TextField(
         _("reason for the status"), blank=True, help_text=_("Why it was restricted or banned.")
     )
+
+    workflow_fields = [
+        "status",
+        "requested_on",
+        "issued_on",
+        "deleted_on",
+        "status_reason",
+    ]
     history = History()
 
     class Meta:
@@ -392,6 +403,14 @@ class IdRequest(models.Model):
         _("account deleted by its holder at"), null=True, blank=True
     )
     holder_deleted_by = actor(_("deletion by the holder confirmed by"))
+
+    workflow_fields = [
+        "status",
+        "handled_at",
+        "rejection_reason",
+        "released_at",
+        "holder_deleted_at",
+    ]
     history = History()
 
     class Meta:
@@ -435,6 +454,7 @@ class Leave(models.Model):
     reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
     opened_on = models.DateField(_("opened on"), default=timezone.localdate)
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    workflow_fields = ["completed_on"]
     history = History()
 
     class Meta:
@@ -482,6 +502,7 @@ class LeaveItem(models.Model):
     note = models.TextField(_("note"), blank=True, help_text=_("Why an item was waived."))
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     closed_by = actor(_("closed by"))
+    workflow_fields = ["status", "closed_at"]
     history = History()
 
     class Meta:
@@ -524,6 +545,7 @@ class RosterReview(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
     )
+    workflow_fields = ["status", "completed_on"]
     history = History()
 
     class Meta:
@@ -575,6 +597,7 @@ class RosterReviewEntry(models.Model):
     )
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     confirmed_by = actor(_("confirmed by"))
+    workflow_fields = ["outcome", "confirmed_at"]
     history = History()
 
     class Meta:
@@ -610,6 +633,7 @@ class AdministratorAppointment(ChecksInPython, models.Model):
     )
     started_on = models.DateField(_("appointed on"), default=timezone.localdate)
     ended_on = models.DateField(_("appointment ended on"), null=True, blank=True)
+    workflow_fields = ["ended_on"]
     history = History()
 
     class Meta:

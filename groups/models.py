@@ -70,6 +70,7 @@ class CareGroup(models.Model):
     created_on = models.DateField(_("created on"), default=timezone.localdate)
     archived_on = models.DateField(_("archived on"), null=True, blank=True)
     archive_reason = models.TextField(_("reason for archiving"), blank=True)
+    workflow_fields = ["status", "archived_on", "archive_reason"]
     history = History()
 
     class Meta:
@@ -187,6 +188,16 @@ class Membership(models.Model):
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
     ended_by = actor(_("ended by"))
     end_reason = models.TextField(_("reason"), blank=True)
+
+    workflow_fields = [
+        "status",
+        "responded_at",
+        "approved_at",
+        "approved_by",
+        "ended_at",
+        "ended_by",
+        "end_reason",
+    ]
     history = History()
 
     class Meta:
@@ -247,6 +258,7 @@ class MembershipReview(models.Model):
     outcome = models.TextField(
         _("outcome"), blank=True, help_text=_("Who was confirmed, who was removed, and why.")
     )
+    workflow_fields = ["status", "completed_on"]
     history = History()
 
     class Meta:
@@ -295,6 +307,7 @@ class MembershipReviewEntry(models.Model):
     reason = models.TextField(_("reason"), blank=True)
     decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
     decided_by = actor(_("decided by"))
+    workflow_fields = ["outcome"]
     history = History()
 
     class Meta:
@@ -345,6 +358,7 @@ class OwnershipTransfer(models.Model):
     decided_by = actor(_("decided by"))
     reason = models.TextField(_("reason"), blank=True)
     refusal_reason = models.TextField(_("reason for refusal"), blank=True)
+    workflow_fields = ["status", "decided_at", "refusal_reason"]
     history = History()
 
     class Meta:

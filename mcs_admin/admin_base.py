@@ -23,10 +23,41 @@ if TYPE_CHECKING:
     from mcs_admin.pdf import PrintedForm
 
 
+def workflow_fields(model) -> list[str]:
+    """The fields of `model` that only its workflow's services move (`Model.workflow_fields`):
+    read-only on every admin page, inlines included."""
+    return list(getattr(model, "workflow_fields", ()))
+
+
+class Refused(Exception):
+    """A service refused the admin's save: the transaction is rolled back and the same form is
+    shown again with the service's messages beside its fields."""
+
+    def __init__(self, error: ValidationError):
+        super().__init__(error)
+        self.error = error
+
+
+def refusing_form(form_class: type[forms.ModelForm], error: ValidationError):
+    """The form class once more, now invalid with the refusal's messages."""
+
+    class RefusingForm(form_class):
+        def clean(self):
+            cleaned_data = super().clean()
+            refusal = error.error_dict if hasattr(error, "error_dict") else {None: error.error_list}
+            for field, errors in refusal.items():
+                self.add_error(field if field in self.fields else None, errors)
+            return cleaned_data
+
+    return RefusingForm
+
+
 class HistoryAdmin(SimpleHistoryAdmin):
     """Every model keeps history, shown read-only; nothing with history is hard-deleted.
 
     People leave, IDs are deleted, groups archived, consents withdrawn: as states with dates.
+    The workflow's fields are read-only; an admin whose model has services saves through them
+    by overriding `create` and `update`, and a service's refusal writes nothing (`Refused`).
     """
 
     list_per_page = 50
@@ -35,6 +66,44 @@ class HistoryAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = [*super().get_readonly_fields(request, obj), *workflow_fields(self.model)]
+        return list(dict.fromkeys(fields))
+
+    def create(self, request, form):
+        """Write a new record from the add form; a service returns the record it created."""
+        obj = form.instance
+        super().save_model(request, obj, form, False)
+        return obj
+
+    def update(self, request, obj, form):
+        """Write the change form's changes (`form.changed_data`) to `obj`."""
+        super().save_model(request, obj, form, True)
+        return obj
+
+    def save_model(self, request, obj, form, change):
+        try:
+            saved = self.update(request, obj, form) if change else self.create(request, form)
+        except ValidationError as error:
+            raise Refused(error) from error
+        if saved is not obj:
+            # the admin goes on with the form's instance (its history entry, the redirect)
+            vars(obj).update(vars(saved))
+
+    def save_formset(self, request, form, formset, change):
+        try:
+            super().save_formset(request, form, formset, change)
+        except ValidationError as error:
+            raise Refused(error) from error
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except Refused as refused:
+            # rolled back: the same page again, the service's reasons beside the fields
+            request.refusal = refused.error
+            return super().changeform_view(request, object_id, form_url, extra_context)
 
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
@@ -51,7 +120,9 @@ class HistoryAdmin(SimpleHistoryAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         if self._versioned(request, obj):
             kwargs["form"] = versioned_form(kwargs.get("form", self.form))
-        return super().get_form(request, obj, change=change, **kwargs)
+        form = super().get_form(request, obj, change=change, **kwargs)
+        refusal = getattr(request, "refusal", None)
+        return refusing_form(form, refusal) if refusal is not None else form
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -78,6 +149,21 @@ class HistoryInline(admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = True
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = [*super().get_readonly_fields(request, obj), *workflow_fields(self.model)]
+        return list(dict.fromkeys(fields))
+
+
+class ListedInline(HistoryInline):
+    """A child record shown on its parent's page, read-only: it is changed on its own page,
+    through its own services and actions."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 class ReadOnlyAdmin(HistoryAdmin):

@@ -31,6 +31,7 @@ class FacilityPledge(NumberedDocument):
     prepared_on = models.DateField(_("prepared on"), default=timezone.localdate)
     signed_on = models.DateField(_("signed on"), null=True, blank=True)
     received_on = models.DateField(_("received on"), null=True, blank=True)
+    workflow_fields = ["status", "received_on"]
     history = History()
 
     class Meta:
@@ -85,6 +86,7 @@ class StaffPledge(NumberedDocument):
         blank=True,
         help_text=_("Which earlier pledge makes form 3 unnecessary, and where it is kept."),
     )
+    workflow_fields = ["status", "received_on"]
     history = History()
 
     class Meta:
