@@ -51,7 +51,9 @@ def ensure(password: str) -> dict:
         )
         if appointment is None:  # a registry without administrators: appoint one
             person = StaffMember.objects.filter(left_on=None, user=None).order_by("pk").first()
-            appointment = appointment_start(facility=person.facility, staff_member=person)
+            appointment = appointment_start(
+                facility=person.facility, staff_member=person, by=center
+            )
         staff_link_login(staff_member=appointment.staff_member, user=admin)
     user = _login("bench-user", password)
     member = (

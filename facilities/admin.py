@@ -10,18 +10,20 @@ from django.utils.translation import gettext_lazy as _
 
 from facilities import models, services
 from facilities.admin_views import FacilityWithdrawView, IdRequestHandleView, RosterRoundView
+from facilities.forms import LeftOnForm
 from facilities.pdf import APPLICATION_FORM, id_notice_pdf
 from facilities.resources import FacilityResource, StaffMemberResource
-from mcs_admin.admin_actions import reason_action, service_action
+from mcs_admin.admin_actions import form_action, reason_action, service_action
 from mcs_admin.admin_base import (
     AutocompleteFilter,
     HistoryAdmin,
     HistoryInline,
+    ListedInline,
     PrintableAdmin,
     ReadOnlyAdmin,
 )
-from mcs_admin.models import User
 from mcs_admin.sheet_admin import SpreadsheetAdminMixin
+from pledges.services import facility_manager_change
 
 STAFF_SEARCH = [
     "family_name",
@@ -32,10 +34,11 @@ STAFF_SEARCH = [
 ]
 
 
-class AppointmentInline(HistoryInline):
+class AppointmentInline(ListedInline):
+    """Appointed and ended on the appointments' own admin, through their services."""
+
     model = models.AdministratorAppointment
     fields = ["staff_member", "started_on", "ended_on"]
-    autocomplete_fields = ["staff_member"]
 
 
 @admin.register(models.Facility)
@@ -51,12 +54,21 @@ class FacilityAdmin(SpreadsheetAdminMixin, HistoryAdmin):
             *super().get_urls(),
         ]
 
-    def save_formset(self, request, form, formset, change):
-        super().save_formset(request, form, formset, change)
-        for appointment in formset.queryset.select_related("staff_member__user"):
-            if appointment.staff_member.user:
-                services.sync_administrator_permissions(appointment.staff_member.user)
+    def update(self, request, obj, form):
+        changes = self.changes(form)
+        manager_name = changes.pop("manager_name", None)
+        facility = services.facility_update(facility=obj, by=request.user, **changes)
+        if manager_name is not None:  # a new manager signs a new pledge (様式2)
+            facility_manager_change(facility=facility, manager_name=manager_name, by=request.user)
+            facility.refresh_from_db()
+        return facility
 
+    actions = [
+        reason_action(services.facility_suspend, _("Suspend the use of MCS"), field="facility"),
+        service_action(
+            services.facility_lift_suspension, _("Lift the suspension"), field="facility"
+        ),
+    ]
     list_display = ["name", "name_kana", "category", "status", "phone", "manager_name", "joined_on"]
     list_filter = ["status", "category"]
     search_fields = ["name", "name_kana", "address", "phone", "email", "manager_name"]
@@ -121,26 +133,44 @@ class ApplicationRosterLineAdmin(HistoryAdmin):
     autocomplete_fields = ["application"]
 
 
-class McsAccountInline(HistoryInline):
+class McsAccountInline(ListedInline):
     model = models.McsAccount
     fields = ["login_id", "status", "issued_on", "deleted_on", "password_changed_on"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(models.StaffMember)
 class StaffMemberAdmin(SpreadsheetAdminMixin, HistoryAdmin):
     resource_classes = [StaffMemberResource]
 
-    def save_model(self, request, obj, form, change):
-        previous = models.StaffMember.objects.filter(pk=obj.pk).values_list("user", flat=True)
-        super().save_model(request, obj, form, change)
-        # a login linked, unlinked or a leaving date set: its facility permissions follow
-        for user in User.objects.filter(pk__in=[*previous, obj.user_id]):
-            services.sync_administrator_permissions(user)
+    change_fields = [*services.STAFF_FIELDS, "user"]
 
+    def create(self, request, form):
+        fields = {name: form.cleaned_data[name] for name in services.STAFF_FIELDS}
+        person = services.staff_create(
+            facility=form.cleaned_data["facility"], by=request.user, **fields
+        )
+        if form.cleaned_data["user"] is None:
+            return person
+        return services.staff_link_login(
+            staff_member=person, user=form.cleaned_data["user"], by=request.user
+        )
+
+    def update(self, request, obj, form):
+        changes = self.changes(form)
+        login = {"user": changes.pop("user")} if "user" in changes else None
+        person = services.staff_update(staff_member=obj, by=request.user, **changes)
+        if login is None:
+            return person
+        return services.staff_link_login(staff_member=person, by=request.user, **login)
+
+    actions = [
+        form_action(
+            services.staff_mark_left,
+            _("Mark as left: opens the leaver's checklist"),
+            LeftOnForm,
+            field="staff_member",
+        ),
+    ]
     list_display = ["full_name", "full_name_kana", "facility", "profession", "email", "left_on"]
     list_select_related = ["facility"]
     list_filter = [
@@ -179,6 +209,34 @@ class McsAccountAdmin(HistoryAdmin):
         "staff_member__facility__name",
     ]
     autocomplete_fields = ["staff_member"]
+    fields = [
+        "staff_member",
+        "login_id",
+        "status",
+        "status_reason",
+        "requested_on",
+        "issued_on",
+        "deleted_on",
+        "password_changed_on",
+    ]
+    change_fields = ["login_id", "password_changed_on"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # an ID is issued today; when its MCS password changes is recorded later
+        added = ["password_changed_on"] if obj is None else []
+        return [*super().get_readonly_fields(request, obj), *added]
+
+    def create(self, request, form):
+        """Issued as an ID request's issue is: a pledge on record, an address MCS accepts."""
+        return services.account_issue(
+            staff_member=form.cleaned_data["staff_member"],
+            login_id=form.cleaned_data["login_id"],
+            by=request.user,
+        )
+
+    def update(self, request, obj, form):
+        return services.account_update(account=obj, by=request.user, **self.changes(form))
+
     actions = [
         reason_action(
             services.account_restrict, _("Restrict use"), field="account", status="restricted"
@@ -216,6 +274,38 @@ class IdRequestAdmin(HistoryAdmin):
     ]
     ordering = ["requested_at"]
     actions = ["print_id_notices"]
+    fields = [
+        "facility",
+        "staff_member",
+        "account",
+        "kind",
+        "details",
+        "status",
+        "requested_at",
+        "requested_by",
+        "handled_at",
+        "handled_by",
+        "rejection_reason",
+        "released_at",
+        "released_by",
+        "holder_deleted_at",
+        "holder_deleted_by",
+    ]
+    change_fields = []  # handled on its own page (処理する), through the services
+
+    def get_readonly_fields(self, request, obj=None):
+        # the request's facility and ID follow from the staff member
+        added = ["facility", "account", "requested_at"] if obj is None else []
+        return [*super().get_readonly_fields(request, obj), *added]
+
+    def create(self, request, form):
+        """The center records a request a facility made by telephone or on paper."""
+        return services.id_request_create(
+            staff_member=form.cleaned_data["staff_member"],
+            kind=form.cleaned_data["kind"],
+            details=form.cleaned_data["details"],
+            by=request.user,
+        )
 
     @admin.action(description=_("Print the ID notices (ID発行通知)"))
     def print_id_notices(self, request, queryset):
@@ -249,11 +339,9 @@ class IdRequestAdmin(HistoryAdmin):
         return format_html('<a class="button" href="{}">{}</a>', url, _("Handle"))
 
 
-class RosterReviewEntryInline(HistoryInline):
+class RosterReviewEntryInline(ListedInline):
     model = models.RosterReviewEntry
     fields = ["account", "outcome", "confirmed_at", "confirmed_by"]
-    readonly_fields = ["confirmed_by"]
-    autocomplete_fields = ["account"]
     show_change_link = False
 
 
@@ -263,6 +351,10 @@ class RosterReviewAdmin(HistoryAdmin):
 
     change_list_template = "admin/facilities/rosterreview/change_list.html"
     list_display = ["facility", "opened_on", "due_on", "status", "progress", "completed_on"]
+    change_fields = ["due_on"]
+
+    def has_add_permission(self, request):
+        return False  # opened for one facility or a round on the round page
 
     def get_queryset(self, request):
         return (
@@ -310,14 +402,29 @@ class RosterReviewEntryAdmin(HistoryAdmin):
     search_fields = ["account__login_id", "review__facility__name"]
     autocomplete_fields = ["review", "account"]
     readonly_fields = ["confirmed_by"]
+    change_fields = []
+
+    def has_add_permission(self, request):
+        return False  # each open review lists its facility's ID holders
 
 
 @admin.register(models.AdministratorAppointment)
 class AdministratorAppointmentAdmin(HistoryAdmin):
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if obj.staff_member.user:
-            services.sync_administrator_permissions(obj.staff_member.user)
+    change_fields = []
+
+    def create(self, request, form):
+        return services.appointment_start(
+            facility=form.cleaned_data["facility"],
+            staff_member=form.cleaned_data["staff_member"],
+            started_on=form.cleaned_data["started_on"],
+            by=request.user,
+        )
+
+    actions = [
+        service_action(
+            services.appointment_end, _("End the appointment today"), field="appointment"
+        )
+    ]
 
     list_display = ["staff_member", "facility", "started_on", "ended_on"]
     list_select_related = ["staff_member", "facility"]
@@ -359,14 +466,9 @@ class FacilityGroupObjectPermissionAdmin(ReadOnlyAdmin):
     search_fields = ["group__name", "content_object__name"]
 
 
-class LeaveItemInline(HistoryInline):
+class LeaveItemInline(ListedInline):
     model = models.LeaveItem
     fields = ["kind", "status", "note", "closed_at", "closed_by"]
-    readonly_fields = fields
-    show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(models.Leave)
@@ -383,6 +485,10 @@ class LeaveAdmin(HistoryAdmin):
     search_fields = [f"staff_member__{field}" for field in STAFF_SEARCH]
     autocomplete_fields = ["staff_member"]
     inlines = [LeaveItemInline]
+    change_fields = []
+
+    def has_add_permission(self, request):
+        return False  # opened by marking someone as left, or by a roster review
 
     def get_queryset(self, request):
         return (
@@ -408,6 +514,11 @@ class LeaveItemAdmin(HistoryAdmin):
     search_fields = [f"leave__staff_member__{field}" for field in STAFF_SEARCH]
     autocomplete_fields = ["leave"]
     readonly_fields = ["closed_by"]
+    change_fields = []
+
+    def has_add_permission(self, request):
+        return False  # every leave opens with its checklist
+
     actions = [
         service_action(services.leave_item_close, _("Mark as done"), field="item"),
         reason_action(

@@ -16,6 +16,12 @@ class StaffForm(forms.ModelForm):
         widgets = {"joined_on": DateInput(), "address": forms.TextInput(attrs={"size": 60})}
 
 
+class LeftOnForm(forms.Form):
+    """The center marks someone as left (the admin's action)."""
+
+    left_on = forms.DateField(label=_("left the facility on"), widget=DateInput())
+
+
 class LeaveForm(forms.Form):
     reason = forms.ChoiceField(
         label=_("reason"), choices=Leave.Reason.choices, widget=forms.RadioSelect

@@ -55,22 +55,20 @@ def service_action(service, description, **fixed):
     return action
 
 
-def reason_action(service, description, reason_argument="reason", **fixed):
-    """Like service_action, asking first for the reason the service records."""
+def form_action(service, description, form_class, *suffix: str, **fixed):
+    """Like service_action, asking first on an intermediate page for what the service needs
+    (`form_class`'s fields, passed on by their names)."""
     field = fixed.pop("field")
 
     @admin.action(description=description)
     def action(model_admin, request, queryset):
-        form = ReasonForm(request.POST if "apply" in request.POST else None)
+        form = form_class(request.POST if "apply" in request.POST else None)
         if form.is_valid():
-            reason = form.cleaned_data["reason"]
             _run(
                 model_admin,
                 request,
                 queryset,
-                lambda obj: service(
-                    **{field: obj}, by=request.user, **{reason_argument: reason}, **fixed
-                ),
+                lambda obj: service(**{field: obj}, by=request.user, **form.cleaned_data, **fixed),
             )
             return None
         context = {
@@ -83,5 +81,13 @@ def reason_action(service, description, reason_argument="reason", **fixed):
         }
         return TemplateResponse(request, "admin/reason_action.html", context)
 
-    action.__name__ = action_name(service, fixed, "with_reason")
+    action.__name__ = action_name(service, fixed, *suffix)
     return action
+
+
+def reason_action(service, description, reason_argument="reason", **fixed):
+    """An action asking first for the reason the service records."""
+    form_class = type(
+        "ReasonFormFor", (forms.Form,), {reason_argument: ReasonForm.base_fields["reason"]}
+    )
+    return form_action(service, description, form_class, "with_reason", **fixed)

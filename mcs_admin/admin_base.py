@@ -14,8 +14,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from mcs_admin import search
+from mcs_admin.admin_actions import service_action
 from mcs_admin.concurrency import FIELD as VERSION
 from mcs_admin.concurrency import versioned_form
+from mcs_admin.documents import document_receive_today
 from mcs_admin.paginators import EstimatedCountPaginator
 from mcs_admin.pdf import print_response
 
@@ -67,9 +69,28 @@ class HistoryAdmin(SimpleHistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    # On an existing record, the fields its change form may edit (None: all but the workflow's);
+    # the others were given when it was created, by its service.
+    change_fields: list[str] | None = None
+
     def get_readonly_fields(self, request, obj=None):
         fields = [*super().get_readonly_fields(request, obj), *workflow_fields(self.model)]
+        if obj is not None and self.change_fields is not None:
+            fields += [name for name in self._editable() if name not in self.change_fields]
         return list(dict.fromkeys(fields))
+
+    def _editable(self) -> list[str]:
+        if self.fieldsets:
+            return flatten_fieldsets(self.fieldsets)
+        if self.fields:
+            return list(self.fields)
+        opts = self.model._meta
+        return [field.name for field in [*opts.fields, *opts.many_to_many] if field.editable]
+
+    @staticmethod
+    def changes(form) -> dict:
+        """What the clerk changed on the form, for the service's keyword arguments."""
+        return {name: form.cleaned_data[name] for name in form.changed_data if name != VERSION}
 
     def create(self, request, form):
         """Write a new record from the add form; a service returns the record it created."""
@@ -213,7 +234,12 @@ class PrintableAdmin(HistoryAdmin):
     """
 
     printed_form: "PrintedForm"
-    actions = ["print_selected"]
+    actions = [
+        "print_selected",
+        service_action(
+            document_receive_today, _("Received today: the signed paper is back"), field="document"
+        ),
+    ]
     change_form_template = "admin/printable_change_form.html"
     change_list_template = "admin/printable_change_list.html"
 

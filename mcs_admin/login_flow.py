@@ -3,7 +3,7 @@
 A login whose password was accepted reaches only the pages of its next step until it has done
 them: enrol an authenticator (first login), type a code (every login), choose its own password
 (after a one-time initial password). The admin is behind the same steps. A session older than
-SESSION_MAX_HOURS ends, whatever its activity.
+SESSION_MAX_HOURS ends, whatever its activity, and so does a login stopped since (`may_log_in`).
 """
 
 from urllib.parse import urlencode
@@ -18,6 +18,7 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext as _
 
 from mcs_admin.models import AccessLog
+from mcs_admin.roles import STOPPED, may_log_in
 from mcs_admin.second_factor import is_enrolled
 from mcs_admin.services import access_log_record
 from mcs_admin.sessions import session_started, session_too_old
@@ -47,6 +48,10 @@ class LoginFlowMiddleware:
         if session_too_old(request.session):
             logout(request)
             messages.info(request, _("Your session reached its time limit: log in again."))
+            return redirect("portal:login")
+        if not may_log_in(user):
+            logout(request)
+            messages.error(request, STOPPED)
             return redirect("portal:login")
         step = next_step(user)
         if step is None:

@@ -1,4 +1,12 @@
-"""The roles of DESIGN §4 that need no database lookup."""
+"""The roles of DESIGN §4, and whether a facility's login may still be used."""
+
+from django.utils.translation import gettext_lazy as _
+
+STOPPED = _(
+    "This login can no longer be used: its staff member has left, its facility's use of MCS is "
+    "suspended or its use is restricted. Ask your facility's MCS administrator or the support "
+    "center."
+)
 
 
 def is_center(user) -> bool:
@@ -7,14 +15,20 @@ def is_center(user) -> bool:
 
 
 def may_log_in(user) -> bool:
-    """A facility's login works while its staff member is current and their use not restricted
-    (a leaver's or a restricted user's sessions end at once: mcs_admin.sessions)."""
-    from facilities.models import McsAccount, StaffMember
+    """A facility's login works while its person has not left, its facility is neither
+    suspended nor withdrawn, and its current (not deleted) MCS ID is not restricted or banned.
 
-    person = StaffMember.objects.filter(user=user).first()
-    if person is None:
-        return True
-    if person.left_on is not None:
-        return False
-    stopped = [McsAccount.Status.RESTRICTED, McsAccount.Status.BANNED]
-    return not person.mcs_accounts.filter(status__in=stopped).exists()
+    Asked at the password and again on every request (mcs_admin.login_flow), in one query on
+    indexed keys, so a stop made by any path — a service, an import, a database fix — ends the
+    session at its next request. A login with no staff member (the center) is not stopped.
+    """
+    from django.db.models import Q
+
+    from facilities.models import Facility, McsAccount, StaffMember
+
+    stopped = (
+        Q(left_on__isnull=False)
+        | Q(facility__status__in=[Facility.Status.SUSPENDED, Facility.Status.WITHDRAWN])
+        | Q(mcs_accounts__status__in=[McsAccount.Status.RESTRICTED, McsAccount.Status.BANNED])
+    )
+    return not StaffMember.objects.filter(stopped, user=user).exists()

@@ -16,7 +16,7 @@ from facilities.selectors import facilities_for, own_staff_member
 from facilities.services import account_record_password_change, open_account
 from mcs_admin.pages import ListPage, PrintPage, ServiceFormPage
 from mcs_admin.pdf import print_response
-from mcs_admin.roles import is_center, may_log_in
+from mcs_admin.roles import STOPPED, is_center, may_log_in
 from pledges.models import StaffPledge
 from pledges.pdf import FACILITY_PLEDGE_FORM, STAFF_PLEDGE_FORM
 from pledges.selectors import staff_pledges_for_person
@@ -26,13 +26,7 @@ class LoginForm(AuthenticationForm):
     def confirm_login_allowed(self, user):
         super().confirm_login_allowed(user)
         if not may_log_in(user):
-            raise ValidationError(
-                _(
-                    "This login can no longer be used: its staff member has left or its use is "
-                    "restricted. Ask your facility's MCS administrator or the support center."
-                ),
-                code="inactive",
-            )
+            raise ValidationError(STOPPED, code="inactive")
 
 
 class Login(auth_views.LoginView):

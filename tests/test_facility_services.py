@@ -22,16 +22,18 @@ def test_appointment_grants_and_its_end_revokes_the_facility(world):
     login = f.UserFactory()
     services.staff_link_login(staff_member=person, user=login)
     assert not facilities_for(login).exists()
-    appointment = services.appointment_start(facility=world.b.facility, staff_member=person)
+    appointment = services.appointment_start(
+        facility=world.b.facility, staff_member=person, by=world.center
+    )
     assert list(facilities_for(login)) == [world.b.facility]
-    services.appointment_end(appointment=appointment)
+    services.appointment_end(appointment=appointment, by=world.center)
     assert not facilities_for(login).exists()
     assert appointment.history.count() == 2
 
 
 def test_a_leaver_loses_the_administration_at_once(world):
     second = f.StaffMemberFactory(facility=world.a.facility)
-    services.appointment_start(facility=world.a.facility, staff_member=second)
+    services.appointment_start(facility=world.a.facility, staff_member=second, by=world.a.admin)
     services.staff_mark_left(staff_member=world.a.admin.staff_member, by=world.a.admin)
     assert not facilities_for(world.a.admin).exists()
     assert world.a.admin.staff_member.appointments.get().ended_on is not None

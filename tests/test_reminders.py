@@ -98,7 +98,7 @@ def more_of_every_kind(count):
     for n in range(count):
         facility = f.FacilityFactory()
         admin = id_holder(facility)
-        appointment_start(facility=facility, staff_member=admin)
+        appointment_start(facility=facility, staff_member=admin, by=f.CenterUserFactory())
         login_for(admin, f"more-admin-{facility.pk}-{n}")
         person = f.StaffMemberFactory(facility=facility)
         account = f.McsAccountFactory(staff_member=person, password_changed_on=None)

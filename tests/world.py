@@ -62,7 +62,7 @@ def build_world():
     for name in ("a", "b"):
         facility = f.FacilityFactory(name=f"事業所{name.upper()}")
         admin_person = id_holder(facility, profession="physician")
-        appointment_start(facility=facility, staff_member=admin_person)
+        appointment_start(facility=facility, staff_member=admin_person, by=center)
         admin = login_for(admin_person, f"admin-{name}")
         user_person = id_holder(facility)
         user = login_for(user_person, f"user-{name}")

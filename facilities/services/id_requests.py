@@ -1,7 +1,5 @@
 """独自ルール 3: a facility asks the support center about an MCS ID; the center handles it."""
 
-import datetime
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -13,9 +11,9 @@ from facilities.models import (
     StaffMember,
 )
 from facilities.selectors import open_account, require_administrator, require_center
+from facilities.services.accounts import account_issue, account_update
 from mcs_admin.history import save_by
 from mcs_admin.models import User
-from pledges.selectors import ON_RECORD
 
 
 @transaction.atomic
@@ -52,22 +50,6 @@ def id_request_create(
     return request
 
 
-EMAIL_QUARANTINE = datetime.timedelta(days=30)
-
-
-def login_id_reusable_on(login_id: str) -> datetime.date | None:
-    """An address freed by a deletion can be registered in MCS again only 30 days later."""
-    deleted_on = (
-        McsAccount.objects.filter(login_id__iexact=login_id, status=McsAccount.Status.DELETED)
-        .order_by("-deleted_on")
-        .values_list("deleted_on", flat=True)
-        .first()
-    )
-    if deleted_on is None or deleted_on + EMAIL_QUARANTINE <= timezone.localdate():
-        return None
-    return deleted_on + EMAIL_QUARANTINE
-
-
 def _pending(request: IdRequest, kind: str) -> IdRequest:
     request = IdRequest.objects.select_for_update().get(pk=request.pk)
     if request.kind != kind:
@@ -86,42 +68,17 @@ def _close(request: IdRequest, by: User, status: str) -> IdRequest:
     return request
 
 
-def has_pledge(staff_member: StaffMember) -> bool:
-    """第9条: a received staff pledge (様式3) or an exemption on record."""
-    return staff_member.pledges.filter(ON_RECORD).exists()
-
-
 @transaction.atomic
 def id_request_issue(*, request: IdRequest, login_id: str, by: User) -> McsAccount:
     """The center issues the MCS ID it registered in MCS, with its login id."""
     require_center(by)
     request = _pending(request, IdRequest.Kind.ISSUE)
-    person = request.staff_member
-    if not has_pledge(person):
-        raise ValidationError(
-            _("An ID is issued only to staff with a pledge (form 3) or an exemption on record.")
-        )
-    login_id = login_id.strip()
-    reusable_on = login_id_reusable_on(login_id)
-    if reusable_on:
-        raise ValidationError(
-            {
-                "login_id": _(
-                    "This address was freed by a deletion; MCS accepts it again from %(date)s."
-                )
-                % {"date": reusable_on}
-            }
-        )
-    today = timezone.localdate()
-    account = McsAccount(
-        staff_member=person,
+    account = account_issue(
+        staff_member=request.staff_member,
         login_id=login_id,
-        status=McsAccount.Status.ISSUED,
-        requested_on=min(today, timezone.localdate(request.requested_at)),
-        issued_on=today,
+        by=by,
+        requested_on=timezone.localdate(request.requested_at),
     )
-    account.full_clean()
-    save_by(account, by)
     request.account = account
     _close(request, by, IdRequest.Status.DONE)
     return account
@@ -133,10 +90,7 @@ def id_request_change(*, request: IdRequest, by: User, login_id: str = "") -> Id
     require_center(by)
     request = _pending(request, IdRequest.Kind.CHANGE)
     if login_id.strip():
-        account = McsAccount.objects.select_for_update().get(pk=request.account_id)
-        account.login_id = login_id.strip()
-        account.full_clean()
-        save_by(account, by)
+        account_update(account=request.account, login_id=login_id, by=by)
     return _close(request, by, IdRequest.Status.DONE)
 
 

@@ -38,6 +38,8 @@ def leave_open(
     if staff_member.left_on:
         raise ValidationError(_("This staff member has already left."))
     today = timezone.localdate()
+    if left_on is not None and left_on > today:
+        raise ValidationError({"left_on": _("The date is in the future.")})
     leave = Leave(staff_member=staff_member, reason=reason, opened_on=today)
     leave.full_clean()
     save_by(leave, by)

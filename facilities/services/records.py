@@ -4,11 +4,15 @@ from datetime import date
 
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from facilities.models import AdministratorAppointment, McsAccount, StaffMember
-from facilities.services.staff import sync_administrator_permissions
+from facilities.selectors import require_administrator
+from facilities.services.staff import (
+    appointment_end,
+    appointment_start,
+    sync_administrator_permissions,
+)
 from mcs_admin.history import save_by
 from mcs_admin.models import User
 
@@ -91,9 +95,10 @@ def administrator_record(
     staff_member: StaffMember,
     appointed: bool,
     started_on: date | None,
-    user: User | None,
+    user: User,
 ) -> AdministratorAppointment | None:
-    """Makes the staff member an MCS administrator of their facility (第7条), or no longer one.
+    """Makes the staff member an MCS administrator of their facility (第7条), or no longer one,
+    through the appointment services (who may appoint is theirs to say).
 
     An appointment that ends, ends today; `started_on` (today if empty) dates a new one and
     corrects the start of the open one.
@@ -109,19 +114,19 @@ def administrator_record(
     )
     if not appointed:
         if appointment is not None:
-            appointment.ended_on = timezone.localdate()
-            _save(appointment, user)
+            appointment_end(appointment=appointment, by=user)
         return None
     if appointment is None:
-        appointment = AdministratorAppointment(
-            facility_id=staff_member.facility_id,
+        return appointment_start(
+            facility=staff_member.facility,
             staff_member=staff_member,
-            started_on=started_on or timezone.localdate(),
+            started_on=started_on,
+            by=user,
         )
-    elif started_on is None or started_on == appointment.started_on:
+    if started_on is None or started_on == appointment.started_on:
         return appointment
-    else:
-        appointment.started_on = started_on
+    require_administrator(user, staff_member.facility)
+    appointment.started_on = started_on
     _save(appointment, user)
     return appointment
 

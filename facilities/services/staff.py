@@ -55,8 +55,10 @@ def appointment_start(
     facility: Facility,
     staff_member: StaffMember,
     started_on: datetime.date | None = None,
-    by: User | None = None,
+    by: User,
 ) -> AdministratorAppointment:
+    """第7条: the center or an administrator of the facility appoints an MCS administrator."""
+    require_administrator(by, facility)
     appointment = AdministratorAppointment(
         facility=facility,
         staff_member=staff_member,
@@ -74,8 +76,9 @@ def appointment_end(
     *,
     appointment: AdministratorAppointment,
     ended_on: datetime.date | None = None,
-    by: User | None = None,
+    by: User,
 ) -> AdministratorAppointment:
+    require_administrator(by, appointment.facility)
     appointment = AdministratorAppointment.objects.select_for_update().get(pk=appointment.pk)
     if appointment.ended_on is not None:
         raise ValidationError(_("This appointment has already ended."))
