@@ -262,6 +262,15 @@ class StaffMemberResource(SheetResource):
         elif instance._person_changed:  # no empty history entry for an ID change
             super().do_instance_save(instance, is_create)
 
+    def _workflow_changes(self, instance) -> dict:
+        """A registered person's first leaving date in the file marks them as left through the
+        leaver service (the checklist, their ID's deletion asked, their groups left); any other
+        change of it is refused."""
+        stored = getattr(instance, "_stored_workflow", {}).get("left_on")
+        if instance.pk is not None and stored is None and instance.left_on is not None:
+            instance._leaving_on, instance.left_on = instance.left_on, None
+        return super()._workflow_changes(instance)
+
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         errors = dict(import_validation_errors or {})
         try:
@@ -326,6 +335,12 @@ class StaffMemberResource(SheetResource):
                 )
             except ValidationError as error:
                 raise ValidationError(account_errors(error)) from None
+        if leaving_on := getattr(instance, "_leaving_on", None):
+            try:
+                services.staff_mark_left(staff_member=instance, by=user, left_on=leaving_on)
+            except ValidationError as error:
+                raise ValidationError({"left_on": error.messages}) from None
+            instance.left_on = leaving_on  # as the preview shows it
         if any(wanted[column] != stored[column] for column in APPOINTMENT_COLUMNS):
             try:
                 services.administrator_record(

@@ -197,8 +197,26 @@ class SheetResource(ModelResource):
             )
         if found:
             self._claim(found[0], key_attribute)
+            found[0]._stored_workflow = self._workflow_values(found[0])
             return found[0]
         return None
+
+    @staticmethod
+    def _workflow_values(instance) -> dict:
+        return {name: getattr(instance, name) for name in getattr(instance, "workflow_fields", ())}
+
+    def _workflow_changes(self, instance) -> dict:
+        """A registered record's workflow state is moved by its services, never by a file (a
+        new record is recorded as the file lists it)."""
+        stored = getattr(instance, "_stored_workflow", None)
+        if instance.pk is None or stored is None:
+            return {}
+        message = _("An import does not change this: the support center does it in the admin.")
+        return {
+            name: [message]
+            for name, value in self._workflow_values(instance).items()
+            if value != stored[name]
+        }
 
     @staticmethod
     def _record_key(instance):
@@ -235,7 +253,7 @@ class SheetResource(ModelResource):
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         """As the library's, but a column refused already is not checked again by the model."""
-        errors = dict(import_validation_errors or {})
+        errors = {**self._workflow_changes(instance), **(import_validation_errors or {})}
         excluded = set(errors)
         for sheet_field in self.fields.values():
             if sheet_field.attribute in errors:

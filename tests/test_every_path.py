@@ -5,11 +5,33 @@ add and change form and every inline's form are enumerated, and none offers a fi
 list below. The center moves these states with actions and pages that call the services.
 """
 
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
 import pytest
 from django.apps import apps
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import RequestFactory
+from django.urls import reverse
+from django.utils import timezone
 
+from facilities import services
+from facilities.models import (
+    AdministratorAppointment,
+    Facility,
+    IdRequest,
+    McsAccount,
+    StaffMember,
+)
+from facilities.resources import StaffMemberResource
+from mcs_admin.duties import holders_without_pledge
+from mcs_admin.services import spreadsheet_import
+from mcs_admin.spreadsheets import read_dataset
+from tests import factories as f
+from tests.html_forms import form_data
+from tests.sheet_files import csv_bytes
 from tests.world import build_world
 
 pytestmark = pytest.mark.django_db
@@ -103,3 +125,289 @@ def test_every_model_with_a_status_is_in_the_table():
 def test_the_models_declare_the_same_fields_the_admin_keeps_read_only():
     for label, fields in WORKFLOW_FIELDS.items():
         assert set(apps.get_model(label).workflow_fields) == fields, label
+
+
+# -- the rules of the facilities app, each tried on every path that can write it -------------
+
+JAPANESE = re.compile(r"[ぁ-んァ-ヶ一-龠]")
+FREED = "freed@example.jp"  # an address whose ID was deleted five days ago
+
+
+@dataclass
+class Case:
+    world: object
+    client: object  # logged in as the center
+    person: object  # a current staff member of facility A without an MCS ID or a pledge
+    pledged: object  # the same, with a pledge's exemption on record
+    holder: object  # a staff member of facility A with an issued MCS ID
+    leaver: object  # a staff member of facility A who left three days ago
+    requests: dict  # pending ID requests: "issue" for person, "pledged" for pledged, "change"
+
+    @property
+    def center(self):
+        return self.world.center
+
+
+@pytest.fixture
+def case(client):
+    world = build_world()
+    person = f.StaffMemberFactory(facility=world.a.facility, email="new@example.jp")
+    pledged = f.StaffMemberFactory(facility=world.a.facility, email="pledged@example.jp")
+    f.StaffPledgeFactory(staff_member=pledged, basis="exemption", exemption_note="旧誓約書")
+    holder = f.StaffMemberFactory(facility=world.a.facility, email="holder@example.jp")
+    f.McsAccountFactory(staff_member=holder, login_id="holder@mcs.example")
+    f.McsAccountFactory(
+        login_id=FREED,
+        status="deleted",
+        deleted_on=timezone.localdate() - timedelta(days=5),
+    )
+    leaver = f.StaffMemberFactory(facility=world.a.facility, email="leaver@example.jp")
+    services.staff_mark_left(
+        staff_member=leaver, by=world.center, left_on=timezone.localdate() - timedelta(days=3)
+    )
+    requests = {
+        "issue": f.IdRequestFactory(staff_member=person, kind="issue"),
+        "pledged": f.IdRequestFactory(staff_member=pledged, kind="issue"),
+        "change": f.IdRequestFactory(
+            staff_member=holder,
+            kind="change",
+            details="アドレス変更",
+            account=holder.mcs_accounts.get(),
+        ),
+    }
+    client.force_login(world.center)
+    return Case(world, client, person, pledged, holder, leaver, requests)
+
+
+def _history_rows() -> int:
+    return sum(
+        model.history.count()
+        for model in (Facility, StaffMember, McsAccount, IdRequest, AdministratorAppointment)
+    )
+
+
+def _admin_url(model, view, *args):
+    opts = model._meta
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=args)
+
+
+def _page(response) -> str:
+    return response.content.decode()
+
+
+def _refusal(service, **kwargs) -> str:
+    try:
+        service(**kwargs)
+    except ValidationError as error:
+        return " ".join(error.messages)
+    raise AssertionError("the service accepted what the rule refuses")
+
+
+def _import(case, *rows) -> str:
+    header = [
+        "事業所名",
+        "職種",
+        "氏名",
+        "メールアドレス",
+        "MCS ID",
+        "ID状態",
+        "ID発行日",
+        "退職日",
+    ]
+    report = spreadsheet_import(
+        resource=StaffMemberResource(),
+        dataset=read_dataset(csv_bytes([header, *rows])),
+        user=case.center,
+        file_name="roster.csv",
+    )
+    assert not report.ok
+    return " ".join(problem.message for problem in report.problems)
+
+
+def _row(person, *, login_id="", status="", issued_on="", left_on=""):
+    name = person.full_name.replace("\u3000", " ")
+    return [
+        person.facility.name,
+        "看護師",
+        name,
+        person.email,
+        login_id,
+        status,
+        issued_on,
+        left_on,
+    ]
+
+
+def _handle(case, id_request, **data) -> str:
+    url = reverse("admin:facilities_idrequest_handle", args=[id_request.pk])
+    return _page(case.client.post(url, data, follow=True))
+
+
+def _change_form(case, obj, **changes) -> str:
+    url = _admin_url(type(obj), "change", obj.pk)
+    data = form_data(_page(case.client.get(url)), f"{obj._meta.model_name}_form")
+    data.update(changes)
+    return _page(case.client.post(url, data))
+
+
+def _add_form(case, model, **data) -> str:
+    return _page(case.client.post(_admin_url(model, "add"), data))
+
+
+# 第9条: an ID only to staff with a pledge (form 3) or an exemption on record
+PLEDGE = {
+    "service": lambda case: _refusal(
+        services.account_issue, staff_member=case.person, login_id="n@mcs.example", by=case.center
+    ),
+    "ID request": lambda case: _handle(
+        case, case.requests["issue"], do="issue", login_id="n@mcs.example"
+    ),
+    "admin add form": lambda case: _add_form(
+        case, McsAccount, staff_member=case.person.pk, login_id="n@mcs.example"
+    ),
+}
+
+# 独自ルール 3: an address freed by a deletion is accepted again only 30 days later
+REUSE = {
+    "service": lambda case: _refusal(
+        services.account_issue, staff_member=case.pledged, login_id=FREED, by=case.center
+    ),
+    "ID request: issue": lambda case: _handle(
+        case, case.requests["pledged"], do="issue", login_id=FREED
+    ),
+    "ID request: change": lambda case: _handle(
+        case, case.requests["change"], do="change", login_id=FREED
+    ),
+    "admin add form": lambda case: _add_form(
+        case, McsAccount, staff_member=case.pledged.pk, login_id=FREED
+    ),
+    "admin change form": lambda case: _change_form(
+        case, case.holder.mcs_accounts.get(), login_id=FREED
+    ),
+    "import: a new ID": lambda case: _import(
+        case, _row(case.pledged, login_id=FREED, issued_on=timezone.localdate().isoformat())
+    ),
+    "import: a new login id": lambda case: _import(case, _row(case.holder, login_id=FREED)),
+}
+
+# An ID's status moves only through its workflow (restrict, ban, lift; delete by a request)
+ID_STATUS = {
+    "import: a status": lambda case: _import(
+        case, _row(case.holder, login_id="holder@mcs.example", status="利用制限")
+    ),
+    "import: a requested ID": lambda case: _import(case, _row(case.person, status="申請中")),
+}
+
+# 第7条: the center or an administrator of the facility appoints its MCS administrators
+APPOINTING = {
+    "service": lambda case: _permission_refusal(
+        services.appointment_start,
+        facility=case.world.a.facility,
+        staff_member=case.person,
+        by=case.world.a.user,
+    ),
+    "import": lambda case: _permission_refusal(
+        services.administrator_record,
+        staff_member=case.person,
+        appointed=True,
+        started_on=None,
+        user=case.world.a.user,
+    ),
+}
+
+# 留意事項 (1)(3): a registered person leaves through the leaver's checklist, never by a date
+LEAVING = {
+    "import: a changed leaving date": lambda case: _import(
+        case, _row(case.leaver, left_on=timezone.localdate().isoformat())
+    ),
+}
+
+RULES = {
+    "pledge before an ID": (PLEDGE, "service"),
+    "an address freed less than 30 days ago": (REUSE, "service"),
+    "an ID's status": (ID_STATUS, None),
+    "who appoints": (APPOINTING, None),
+    "a leaving date": (LEAVING, None),
+}
+# Every path that writes each rule's records; the admin's forms show no workflow field at all
+# (test_no_workflow_field_is_editable_on_any_admin_page).
+PATHS = {
+    "pledge before an ID": {"service", "ID request", "admin add form"},
+    "an address freed less than 30 days ago": {
+        "service",
+        "ID request: issue",
+        "ID request: change",
+        "admin add form",
+        "admin change form",
+        "import: a new ID",
+        "import: a new login id",
+    },
+    "an ID's status": {"import: a status", "import: a requested ID"},
+    "who appoints": {"service", "import"},
+    "a leaving date": {"import: a changed leaving date"},
+}
+
+
+def _permission_refusal(service, **kwargs) -> str:
+    with pytest.raises(PermissionDenied) as refused:
+        service(**kwargs)
+    return str(refused.value)
+
+
+def test_the_table_names_every_path_of_every_rule():
+    assert {rule: set(paths) for rule, (paths, _) in RULES.items()} == PATHS
+
+
+CASES = [(rule, path) for rule, (paths, _) in RULES.items() for path in paths]
+
+
+@pytest.mark.parametrize(("rule", "path"), CASES, ids=[f"{r}: {p}" for r, p in CASES])
+def test_a_rule_is_refused_on_every_path_with_the_same_message(case, rule, path):
+    paths, reference = RULES[rule]
+    expected = paths[reference](case) if reference else None
+    accounts = set(McsAccount.objects.values_list("pk", "login_id", "status"))
+    history = _history_rows()
+    answer = paths[path](case)
+    if expected is not None:
+        assert expected in answer
+        assert JAPANESE.search(expected), expected
+    else:
+        assert JAPANESE.search(answer), answer
+    assert set(McsAccount.objects.values_list("pk", "login_id", "status")) == accounts
+    assert _history_rows() == history
+
+
+def test_an_import_records_an_issued_id_without_a_pledge_and_flags_it(case):
+    header = ["事業所名", "職種", "氏名", "メールアドレス", "MCS ID", "ID発行日"]
+    row = [*_row(case.person, login_id="old@mcs.example")[:5], "2025-04-01"]
+    report = spreadsheet_import(
+        resource=StaffMemberResource(),
+        dataset=read_dataset(csv_bytes([header, row])),
+        user=case.center,
+        file_name="last-year.csv",
+    )
+    assert report.ok
+    account = case.person.mcs_accounts.get()
+    assert (account.status, account.issued_on) == ("issued", date(2025, 4, 1))
+    assert case.person in holders_without_pledge()
+
+
+def test_an_import_marks_a_registered_person_as_left_through_the_checklist(case):
+    report = spreadsheet_import(
+        resource=StaffMemberResource(),
+        dataset=read_dataset(
+            csv_bytes(
+                [
+                    ["事業所名", "職種", "氏名", "メールアドレス", "退職日"],
+                    [*_row(case.holder)[:4], timezone.localdate().isoformat()],
+                ]
+            )
+        ),
+        user=case.center,
+        file_name="roster.csv",
+    )
+    assert report.ok
+    case.holder.refresh_from_db()
+    assert case.holder.left_on == timezone.localdate()
+    assert case.holder.leaves.get().items.count() == 4
+    assert case.holder.mcs_accounts.get().status == "deletion_pending"

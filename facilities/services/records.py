@@ -2,12 +2,15 @@
 
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from facilities.models import AdministratorAppointment, McsAccount, StaffMember
 from facilities.selectors import require_administrator
+from facilities.services.accounts import login_id_check
 from facilities.services.staff import (
     appointment_end,
     appointment_start,
@@ -30,6 +33,9 @@ def _account_as_listed(
     deleted_on: date | None,
     password_changed_on: date | None,
 ) -> McsAccount:
+    """The ID as the row lists it, refusing what only an ID's workflow does: a roster records
+    IDs MCS has issued, it never asks for one, moves one's status or reuses an address freed by
+    a deletion less than 30 days before the ID's own issue."""
     listed = list(accounts.order_by("pk"))  # a staff member has few IDs: one query for all
     open_ones = [a for a in listed if a.status != McsAccount.Status.DELETED]
     account = (open_ones or listed or [None])[-1]
@@ -37,13 +43,36 @@ def _account_as_listed(
         account.status == McsAccount.Status.DELETED and login_id and login_id != account.login_id
     ):
         account = McsAccount(staff_member=staff_member)
+    stored_status, stored_login_id = account.status, account.login_id
     account.login_id = login_id
     default_status = McsAccount.Status.ISSUED if login_id else McsAccount.Status.REQUESTED
     account.status = status or default_status
-    account.requested_on = requested_on or account.requested_on
+    # an ID listed without the day it was asked for was asked for by its issue at the latest
+    new_requested_on = issued_on if account.pk is None and issued_on else account.requested_on
+    account.requested_on = requested_on or new_requested_on
     account.issued_on = issued_on
     account.deleted_on = deleted_on
     account.password_changed_on = password_changed_on
+    if account.pk is None and account.status == McsAccount.Status.REQUESTED:
+        raise ValidationError(
+            {
+                "status": _(
+                    "An import records IDs already issued in MCS; a new ID is asked for with "
+                    "an ID request."
+                )
+            }
+        )
+    if account.pk is not None and account.status != stored_status:
+        raise ValidationError(
+            {
+                "status": _(
+                    "An import does not change an ID's status: restrict, ban or lift it in the "
+                    "admin, delete it through an ID request."
+                )
+            }
+        )
+    if login_id and (account.pk is None or login_id != stored_login_id):
+        login_id_check(login_id, on=issued_on if account.pk is None else None)
     return account
 
 
