@@ -13,7 +13,7 @@ import pytest
 from django.apps import apps
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
@@ -27,6 +27,7 @@ from facilities.models import (
 )
 from facilities.resources import StaffMemberResource
 from mcs_admin.duties import holders_without_pledge
+from mcs_admin.roles import STOPPED, may_log_in
 from mcs_admin.services import spreadsheet_import
 from mcs_admin.spreadsheets import read_dataset
 from tests import factories as f
@@ -411,3 +412,109 @@ def test_an_import_marks_a_registered_person_as_left_through_the_checklist(case)
     assert case.holder.left_on == timezone.localdate()
     assert case.holder.leaves.get().items.count() == 4
     assert case.holder.mcs_accounts.get().status == "deletion_pending"
+
+
+# -- a stopped login stops at its next request, whatever stopped it -------------------------
+
+
+def _restrict_by_service(case):
+    account = case.world.a.user.staff_member.mcs_accounts.get()
+    services.account_restrict(account=account, status="restricted", reason="誤用", by=case.center)
+
+
+def _ban_by_admin_action(case):
+    account = case.world.a.user.staff_member.mcs_accounts.get()
+    data = {
+        "action": "account_restrict_banned_with_reason",
+        "_selected_action": [account.pk],
+        "apply": "1",
+        "reason": "情報漏えい",
+    }
+    case.client.post(_admin_url(McsAccount, "changelist"), data)
+
+
+def _suspend_by_admin_action(case):
+    data = {
+        "action": "facility_suspend_with_reason",
+        "_selected_action": [case.world.a.facility.pk],
+        "apply": "1",
+        "reason": "規程違反の調査中",
+    }
+    case.client.post(_admin_url(Facility, "changelist"), data)
+
+
+def _leave_by_import(case):
+    person = case.world.a.user.staff_member
+    report = spreadsheet_import(
+        resource=StaffMemberResource(),
+        dataset=read_dataset(
+            csv_bytes(
+                [
+                    ["事業所名", "職種", "氏名", "メールアドレス", "退職日"],
+                    [*_row(person)[:4], timezone.localdate().isoformat()],
+                ]
+            )
+        ),
+        user=case.center,
+        file_name="roster.csv",
+    )
+    assert report.ok
+
+
+def _ban_in_the_database(case):
+    McsAccount.objects.filter(staff_member__user=case.world.a.user).update(status="banned")
+
+
+def _suspend_in_the_database(case):
+    Facility.objects.filter(pk=case.world.a.facility.pk).update(status="suspended")
+
+
+STOPS = {
+    "service": _restrict_by_service,
+    "admin action: ban": _ban_by_admin_action,
+    "admin action: suspend the facility": _suspend_by_admin_action,
+    "import": _leave_by_import,
+    "database update: the ID": _ban_in_the_database,
+    "database update: the facility": _suspend_in_the_database,
+}
+
+ENDED_BY_THE_NEXT_REQUEST = {
+    "admin action: suspend the facility",
+    "database update: the ID",
+    "database update: the facility",
+}
+
+
+@pytest.mark.parametrize("stop", STOPS)
+def test_a_stopped_login_is_refused_at_its_next_request(case, stop):
+    user_client = Client()
+    user_client.force_login(case.world.a.user)
+    me = reverse("portal:me")
+    assert user_client.get(me).status_code == 200
+    STOPS[stop](case)
+    account = case.world.a.user.staff_member.mcs_accounts.get()
+    history = account.history.count()
+    refused = user_client.post(me, {"changed_on": timezone.localdate().isoformat()}, follow=True)
+    assert refused.redirect_chain[0][0].startswith(reverse("portal:login"))
+    # the services that restrict, ban or record a leaver end the sessions themselves; a stop
+    # they did not make is found by the next request, which says why
+    assert (str(STOPPED) in _page(refused)) == (stop in ENDED_BY_THE_NEXT_REQUEST)
+    assert account.history.count() == history  # the POST wrote nothing
+    assert user_client.get(me).url.startswith(reverse("portal:login"))
+
+
+def test_lifting_a_suspension_lets_the_logins_in_again(case):
+    services.facility_suspend(facility=case.world.a.facility, reason="調査", by=case.center)
+    assert not may_log_in(case.world.a.user)
+    services.facility_lift_suspension(facility=case.world.a.facility, by=case.center)
+    assert may_log_in(case.world.a.user)
+
+
+def test_an_administrator_with_a_new_id_after_a_deleted_one_is_not_stopped(case):
+    person = case.world.a.admin.staff_member
+    old = person.mcs_accounts.get()
+    McsAccount.objects.filter(pk=old.pk).update(status="banned")
+    assert not may_log_in(case.world.a.admin)
+    McsAccount.objects.filter(pk=old.pk).update(status="deleted", deleted_on=timezone.localdate())
+    f.McsAccountFactory(staff_member=person, login_id="renewed@mcs.example")
+    assert may_log_in(case.world.a.admin)
