@@ -24,8 +24,10 @@ from facilities.models import (
     IdRequest,
     McsAccount,
     StaffMember,
+    UsageApplication,
 )
 from facilities.resources import StaffMemberResource
+from mcs_admin.documents import document_receive
 from mcs_admin.duties import holders_without_pledge
 from mcs_admin.roles import STOPPED, may_log_in
 from mcs_admin.services import spreadsheet_import
@@ -176,6 +178,9 @@ def case(client):
             account=holder.mcs_accounts.get(),
         ),
     }
+    application = world.a.application  # its paper came back today
+    application.status, application.received_on = "received", timezone.localdate()
+    application.save()
     client.force_login(world.center)
     return Case(world, client, person, pledged, holder, leaver, requests)
 
@@ -183,7 +188,14 @@ def case(client):
 def _history_rows() -> int:
     return sum(
         model.history.count()
-        for model in (Facility, StaffMember, McsAccount, IdRequest, AdministratorAppointment)
+        for model in (
+            Facility,
+            StaffMember,
+            McsAccount,
+            IdRequest,
+            AdministratorAppointment,
+            UsageApplication,
+        )
     )
 
 
@@ -323,12 +335,44 @@ LEAVING = {
     ),
 }
 
+
+# The paper of a form is received once (mcs_admin.documents.document_receive)
+RECEIVING = {
+    "service": lambda case: _refusal(
+        document_receive,
+        document_number=case.world.a.application.document_number,
+        received_on=timezone.localdate(),
+        by=case.center,
+    ),
+    "receiving page": lambda case: _page(
+        case.client.post(
+            reverse("admin:receive_documents"),
+            {
+                "number": case.world.a.application.document_number,
+                "received_on": timezone.localdate().isoformat(),
+            },
+            follow=True,
+        )
+    ),
+    "admin action": lambda case: _page(
+        case.client.post(
+            _admin_url(UsageApplication, "changelist"),
+            {
+                "action": "document_receive_today",
+                "_selected_action": [case.world.a.application.pk],
+            },
+            follow=True,
+        )
+    ),
+}
+
 RULES = {
     "pledge before an ID": (PLEDGE, "service"),
     "an address freed less than 30 days ago": (REUSE, "service"),
     "an ID's status": (ID_STATUS, None),
     "who appoints": (APPOINTING, None),
     "a leaving date": (LEAVING, None),
+    "receiving a form once": (RECEIVING, "service"),
 }
 # Every path that writes each rule's records; the admin's forms show no workflow field at all
 # (test_no_workflow_field_is_editable_on_any_admin_page).
@@ -346,6 +390,7 @@ PATHS = {
     "an ID's status": {"import: a status", "import: a requested ID"},
     "who appoints": {"service", "import"},
     "a leaving date": {"import: a changed leaving date"},
+    "receiving a form once": {"service", "receiving page", "admin action"},
 }
 
 

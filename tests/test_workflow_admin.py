@@ -3,6 +3,7 @@ all or nothing, leaving the center in the history."""
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from consents.models import PatientConsent
 from devices.models import Incident
@@ -78,3 +79,14 @@ def test_a_group_added_in_the_admin_gets_its_first_review(client, world):
     assert response.status_code == 302
     group = CareGroup.objects.get(name="北部連絡会")
     assert group.reviews.get().status == "open"
+
+
+def test_the_center_marks_the_selected_forms_received_today(client, world):
+    client.force_login(world.center)
+    application, pledge = world.a.application, world.a.facility_pledge
+    act(client, type(application), "document_receive_today", [application])
+    act(client, type(pledge), "document_receive_today", [pledge])
+    for record in (application, pledge):
+        record.refresh_from_db()
+        assert (record.status, record.received_on) == ("received", timezone.localdate())
+        assert record.history.latest().history_user == world.center

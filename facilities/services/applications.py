@@ -18,6 +18,7 @@ from facilities.services.staff import appointment_end, appointment_start
 from groups.models import CareGroup, OwnershipTransfer
 from groups.services import group_archive, transfer_cancel, transfer_refuse
 from mcs_admin.history import save_by
+from mcs_admin.locking import locked_family
 from mcs_admin.models import User
 from pledges.models import PaperStatus
 
@@ -126,7 +127,8 @@ def facility_withdraw(*, facility: Facility, reason: str, by: User) -> Facility:
     """A facility that withdraws or closes, in one step: its active groups archived, the deletion
     of its IDs requested, its administrators' appointments ended, the facility marked as left."""
     require_center(by)
-    facility = Facility.objects.select_for_update().get(pk=facility.pk)
+    # its staff locked after it, in the one order, before their IDs' deletions are asked
+    facility, _staff = locked_family(facility, facility.staff.all())
     if facility.status == Facility.Status.WITHDRAWN:
         raise ValidationError(_("This facility has already left MCS."))
     if not reason.strip():
