@@ -221,10 +221,9 @@ class McsAccountAdmin(HistoryAdmin):
     ]
     change_fields = ["login_id", "password_changed_on"]
 
-    def get_readonly_fields(self, request, obj=None):
-        # an ID is issued today; when its MCS password changes is recorded later
-        added = ["password_changed_on"] if obj is None else []
-        return [*super().get_readonly_fields(request, obj), *added]
+    def get_fields(self, request, obj=None):
+        # adding issues the ID today: who, and the login id registered in MCS
+        return self.fields if obj is not None else ["staff_member", "login_id"]
 
     def create(self, request, form):
         """Issued as an ID request's issue is: a pledge on record, an address MCS accepts."""
