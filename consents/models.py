@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from facilities.models import StaffMember
 from groups.models import CareGroup
 from mcs_admin.constraints import dates_in_order
-from mcs_admin.fields import NormalizedCharField
+from mcs_admin.fields import NormalizedCharField, actor
 from mcs_admin.history import History
 from mcs_admin.models import NumberedDocument
 
@@ -119,3 +119,57 @@ class PatientConsent(NumberedDocument):
 
     def paper_expected(self) -> bool:
         return self.basis == self.Basis.SIGNED_FORM
+
+
+class ConsentDesignation(models.Model):
+    """A person the attending physician designated to obtain a patient group's consent, of any
+    facility (独自ルール 1: 患者同意は主治医もしくは、主治医が指示した者が取得する); recorded by
+    the physician, or by the owner's administrator on the physician's instruction."""
+
+    group = models.ForeignKey(
+        CareGroup,
+        verbose_name=_("patient group"),
+        on_delete=models.PROTECT,
+        related_name="consent_designations",
+        limit_choices_to={"kind": "patient"},
+    )
+    staff_member = models.ForeignKey(
+        StaffMember,
+        verbose_name=_("designated person"),
+        on_delete=models.PROTECT,
+        related_name="consent_designations",
+    )
+    instruction = models.TextField(
+        _("physician's instruction"),
+        blank=True,
+        help_text=_("When and how the physician gave the instruction, if not recorded by them."),
+    )
+    designated_on = models.DateField(_("designated on"), default=timezone.localdate)
+    designated_by = actor(_("recorded by"))
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    ended_by = actor(_("ended by"))
+
+    workflow_fields = ["ended_on", "ended_by"]
+    history = History()
+
+    class Meta:
+        verbose_name = _("designation to obtain consent")
+        verbose_name_plural = _("designations to obtain consent")
+        ordering = ["-designated_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "staff_member"],
+                condition=models.Q(ended_on__isnull=True),
+                name="one_open_designation_per_person",
+                violation_error_message=_("This person is already designated for this group."),
+            ),
+            dates_in_order(
+                "designated_on",
+                "ended_on",
+                name="designation_ended_after_made",
+                message=_("A designation cannot end before it was made."),
+            ),
+        ]
+
+    def __str__(self):
+        return _("%(person)s for %(group)s") % {"person": self.staff_member, "group": self.group}

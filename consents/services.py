@@ -1,18 +1,77 @@
-"""The patient's consent (第6条, 独自ルール 1): recorded, and withdrawn."""
+"""The patient's consent (第6条, 独自ルール 1): who may obtain it, recorded, and withdrawn."""
 
 import datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from consents.models import PatientConsent
+from consents.models import ConsentDesignation, PatientConsent
+from consents.selectors import consent_obtainers
 from facilities.models import StaffMember
+from facilities.selectors import require_administrator
 from groups.models import CareGroup
 from groups.services import locked_group, memberships_from_outside_end, require_manager
 from mcs_admin.history import save_by
 from mcs_admin.models import User
+
+# What the admin's change form and the services may change of a consent's own data.
+CONSENT_FIELDS = [
+    "signed_on",
+    "obtained_by",
+    "family_name",
+    "family_relationship",
+    "family_address",
+    "exemption_note",
+]
+
+
+NOT_AN_OBTAINER = gettext_lazy(
+    "Only the attending physician or a person the physician designated for this group obtains "
+    "the consent (独自ルール 1)."
+)
+
+
+def _check_signing(consent: PatientConsent, *, signed: bool) -> None:
+    """A signed form 4: signed on a day not in the future, obtained by the attending physician
+    or a person the physician designated for the group (独自ルール 1). `signed`: the paper is
+    in hand, so its date is required too."""
+    if consent.basis != PatientConsent.Basis.SIGNED_FORM:
+        return
+    errors = {}
+    if consent.signed_on is None and signed:
+        errors["signed_on"] = _("Enter the date the form was signed.")
+    elif consent.signed_on is not None and consent.signed_on > timezone.localdate():
+        errors["signed_on"] = _("The date of signing cannot be in the future.")
+    if consent.obtained_by_id is None:
+        errors["obtained_by"] = _(
+            "Choose who obtained the consent: the attending physician or a person the "
+            "physician designated (独自ルール 1)."
+        )
+    elif not consent_obtainers(consent.group).filter(pk=consent.obtained_by_id).exists():
+        errors["obtained_by"] = NOT_AN_OBTAINER
+    if errors:
+        raise ValidationError(errors)
+
+
+def _new_consent(group: CareGroup, by: User, status: str, **fields) -> PatientConsent:
+    require_manager(by, group)
+    group = locked_group(group)
+    if group.kind != CareGroup.Kind.PATIENT:
+        raise ValidationError(_("Only a patient group needs the patient's consent."))
+    if group.consents.exclude(status=PatientConsent.Status.WITHDRAWN).exists():
+        raise ValidationError(_("A consent for this group is already on record."))
+    today = timezone.localdate()
+    consent = PatientConsent(group=group, status=status, **fields)
+    if status == PatientConsent.Status.RECEIVED:
+        consent.received_on = today
+    consent.prepared_on = min(today, consent.signed_on or today)
+    _check_signing(consent, signed=status == PatientConsent.Status.RECEIVED)
+    consent.full_clean()
+    save_by(consent, by)
+    return consent
 
 
 @transaction.atomic
@@ -29,28 +88,45 @@ def consent_record(
     exemption_note: str = "",
 ) -> PatientConsent:
     """Record the patient's signed consent (様式4) or its contract exemption (第6条)."""
-    require_manager(by, group)
-    group = locked_group(group)
-    if group.kind != CareGroup.Kind.PATIENT:
-        raise ValidationError(_("Only a patient group needs the patient's consent."))
-    if group.consents.exclude(status=PatientConsent.Status.WITHDRAWN).exists():
-        raise ValidationError(_("A consent for this group is already on record."))
-    if basis == PatientConsent.Basis.SIGNED_FORM and signed_on is None:
-        raise ValidationError({"signed_on": _("Enter the date the form was signed.")})
-    today = timezone.localdate()
-    consent = PatientConsent(
-        group=group,
+    return _new_consent(
+        group,
+        by,
+        PatientConsent.Status.RECEIVED,
         basis=basis,
-        status=PatientConsent.Status.RECEIVED,
         signed_on=signed_on,
-        received_on=today,
-        prepared_on=min(today, signed_on or today),
         obtained_by=obtained_by,
         family_name=family_name,
         family_relationship=family_relationship,
         family_address=family_address,
         exemption_note=exemption_note,
     )
+
+
+@transaction.atomic
+def consent_prepare(*, group: CareGroup, by: User, basis: str, **fields) -> PatientConsent:
+    """The center prepares form 4 to print, sign and send back (未受領), naming who obtains it; its
+    paper is received by its number (mcs_admin.documents). An exemption has no paper: it is
+    recorded at once."""
+    if basis == PatientConsent.Basis.CONTRACT:
+        return consent_record(group=group, by=by, basis=basis, **fields)
+    return _new_consent(group, by, PatientConsent.Status.PREPARED, basis=basis, **fields)
+
+
+@transaction.atomic
+def consent_update(*, consent: PatientConsent, by: User, **changes) -> PatientConsent:
+    """Correct a consent's own data (CONSENT_FIELDS) under the same rules as recording it."""
+    require_manager(by, consent.group)
+    locked_group(consent.group)
+    consent = PatientConsent.objects.select_for_update().get(pk=consent.pk)
+    if consent.status == PatientConsent.Status.WITHDRAWN:
+        raise ValidationError(_("A withdrawn consent is kept as it was."))
+    unknown = set(changes) - set(CONSENT_FIELDS)
+    if unknown:
+        raise ValueError(f"not a consent's own data: {sorted(unknown)}")
+    for name, value in changes.items():
+        setattr(consent, name, value)
+    if {"signed_on", "obtained_by"} & set(changes):
+        _check_signing(consent, signed=consent.status == PatientConsent.Status.RECEIVED)
     consent.full_clean()
     save_by(consent, by)
     return consent
@@ -88,3 +164,60 @@ def consent_withdraw(
         by=by,
     )
     return consent
+
+
+def _require_designator(by: User, group: CareGroup) -> bool:
+    """The attending physician designates; the owner's administrators (or the center) record a
+    designation on the physician's instruction. True when `by` is the physician."""
+    physician = group.attending_physician
+    if physician is not None and physician.user_id == by.pk and physician.left_on is None:
+        return True
+    try:
+        require_administrator(by, group.owner)
+    except PermissionDenied:
+        raise PermissionDenied(
+            _("Only the attending physician or the owner's MCS administrators may do this.")
+        ) from None
+    return False
+
+
+@transaction.atomic
+def designation_add(
+    *, group: CareGroup, staff_member: StaffMember, by: User, instruction: str = ""
+) -> ConsentDesignation:
+    """独自ルール 1: the physician designates a person to obtain the patient's consent."""
+    by_physician = _require_designator(by, group)
+    group = locked_group(group)
+    if group.kind != CareGroup.Kind.PATIENT:
+        raise ValidationError(_("Only a patient group needs the patient's consent."))
+    if not by_physician and not instruction.strip():
+        raise ValidationError(
+            {"instruction": _("Say when and how the attending physician gave the instruction.")}
+        )
+    if staff_member.left_on is not None:
+        raise ValidationError({"staff_member": _("This person has left the facility.")})
+    if staff_member.pk == group.attending_physician_id:
+        raise ValidationError(
+            {"staff_member": _("The attending physician obtains the consent without one.")}
+        )
+    designation = ConsentDesignation(
+        group=group, staff_member=staff_member, instruction=instruction, designated_by=by
+    )
+    designation.full_clean()
+    save_by(designation, by)
+    return designation
+
+
+@transaction.atomic
+def designation_end(*, designation: ConsentDesignation, by: User) -> ConsentDesignation:
+    """The designation ends; consents already obtained under it stay as they are."""
+    _require_designator(by, designation.group)
+    locked_group(designation.group)
+    designation = ConsentDesignation.objects.select_for_update().get(pk=designation.pk)
+    if designation.ended_on is not None:
+        raise ValidationError(_("This designation has already ended."))
+    designation.ended_on = timezone.localdate()
+    designation.ended_by = by
+    designation.full_clean()
+    save_by(designation, by)
+    return designation

@@ -219,11 +219,9 @@ class McsAccountAdmin(HistoryAdmin):
         "deleted_on",
         "password_changed_on",
     ]
+    # adding issues the ID today: who, and the login id registered in MCS
+    add_fields = ["staff_member", "login_id"]
     change_fields = ["login_id", "password_changed_on"]
-
-    def get_fields(self, request, obj=None):
-        # adding issues the ID today: who, and the login id registered in MCS
-        return self.fields if obj is not None else ["staff_member", "login_id"]
 
     def create(self, request, form):
         """Issued as an ID request's issue is: a pledge on record, an address MCS accepts."""

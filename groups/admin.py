@@ -3,31 +3,58 @@ from django.utils.translation import gettext_lazy as _
 
 from facilities.admin import STAFF_SEARCH
 from groups import models, services
-from groups.services import sync_manager_permission
+from groups.services.lifecycle import GROUP_FIELDS
 from mcs_admin.admin_actions import reason_action, service_action
-from mcs_admin.admin_base import AutocompleteFilter, HistoryAdmin, HistoryInline, ReadOnlyAdmin
+from mcs_admin.admin_base import (
+    AutocompleteFilter,
+    HistoryAdmin,
+    ListedInline,
+    ReadOnlyAdmin,
+)
 
 PATIENT_SEARCH = ["family_name", "given_name", "family_name_kana", "given_name_kana"]
 
 
 @admin.register(models.Patient)
 class PatientAdmin(HistoryAdmin):
+    """A patient is registered with their group (CareGroupAdmin); here their data is corrected."""
+
     list_display = ["full_name", "full_name_kana", "address"]
     search_fields = PATIENT_SEARCH
 
+    def has_add_permission(self, request):
+        return False
 
-class MembershipInline(HistoryInline):
+    def update(self, request, obj, form):
+        return services.patient_update(patient=obj, by=request.user, **self.changes(form))
+
+
+class MembershipInline(ListedInline):
+    """The group's members; invited, approved and removed on the memberships' own page."""
+
     model = models.Membership
     fields = ["staff_member", "role", "status", "invited_at", "approved_at", "ended_at"]
-    autocomplete_fields = ["staff_member"]
 
 
 @admin.register(models.CareGroup)
 class CareGroupAdmin(HistoryAdmin):
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        for membership in form.instance.memberships.filter(role=models.Membership.Role.MANAGER):
-            sync_manager_permission(membership)
+    # registered as the owner registers it, with its first review
+    add_fields = ["owner", "kind", "name", "patient", "attending_physician"]
+    change_fields = GROUP_FIELDS
+
+    def create(self, request, form):
+        data = form.cleaned_data
+        return services.group_create(
+            owner=data["owner"],
+            kind=data["kind"],
+            name=data["name"],
+            patient=data["patient"],
+            attending_physician=data["attending_physician"],
+            by=request.user,
+        )
+
+    def update(self, request, obj, form):
+        return services.group_update(group=obj, by=request.user, **self.changes(form))
 
     list_display = ["__str__", "kind", "owner", "attending_physician", "status", "created_on"]
     list_select_related = ["owner", "patient", "attending_physician"]
@@ -46,18 +73,20 @@ class CareGroupAdmin(HistoryAdmin):
         reason_action(services.group_reopen, _("Reopen from the archive"), field="group"),
     ]
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        # a group added here gets its first membership review like one made by its owner
-        if not change:
-            services.review_schedule(group=obj, start=obj.created_on, by=request.user)
-
 
 @admin.register(models.Membership)
 class MembershipAdmin(HistoryAdmin):
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        sync_manager_permission(obj)
+    """Invited, approved, cancelled and removed through the same services as the pages."""
+
+    add_fields = ["group", "staff_member"]
+    change_fields = []  # the role is named by an action, as on the group's page
+
+    def create(self, request, form):
+        return services.membership_invite(
+            group=form.cleaned_data["group"],
+            staff_member=form.cleaned_data["staff_member"],
+            by=request.user,
+        )
 
     list_display = ["staff_member", "staff_facility", "group", "role", "status", "invited_at"]
     list_select_related = ["staff_member__facility", "group__patient"]
@@ -66,11 +95,26 @@ class MembershipAdmin(HistoryAdmin):
     autocomplete_fields = ["group", "staff_member"]
     readonly_fields = ["invited_by", "approved_by", "ended_by"]
     actions = [
+        service_action(services.membership_approve, _("Approve"), field="membership"),
+        service_action(services.membership_cancel, _("Cancel the invitation"), field="membership"),
+        service_action(
+            services.membership_set_role,
+            _("Name group manager"),
+            field="membership",
+            role=models.Membership.Role.MANAGER,
+        ),
+        service_action(
+            services.membership_set_role,
+            _("Make a plain member"),
+            field="membership",
+            role=models.Membership.Role.MEMBER,
+        ),
+        reason_action(services.membership_remove, _("Remove from the group"), field="membership"),
         reason_action(
             services.membership_remove_for_leak,
             _("Remove for a leak of information (独自ルール 8)"),
             field="membership",
-        )
+        ),
     ]
 
     @admin.display(description=models.Facility._meta.verbose_name)
@@ -78,18 +122,21 @@ class MembershipAdmin(HistoryAdmin):
         return membership.staff_member.facility
 
 
-class MembershipReviewEntryInline(HistoryInline):
+class MembershipReviewEntryInline(ListedInline):
     model = models.MembershipReviewEntry
     fields = ["membership", "outcome", "reason", "decided_at", "decided_by"]
-    readonly_fields = fields
     show_change_link = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(models.MembershipReview)
 class MembershipReviewAdmin(HistoryAdmin):
+    """Scheduled by the services and decided by the group's owner on the group's review page."""
+
+    change_fields = []
+
+    def has_add_permission(self, request):
+        return False
+
     list_display = ["group", "owner", "due_on", "status", "completed_on", "reviewer"]
     list_select_related = ["group__patient", "group__owner", "reviewer"]
     list_filter = ["status", ("group__owner", AutocompleteFilter)]
@@ -105,6 +152,11 @@ class MembershipReviewAdmin(HistoryAdmin):
 
 @admin.register(models.MembershipReviewEntry)
 class MembershipReviewEntryAdmin(HistoryAdmin):
+    change_fields = []
+
+    def has_add_permission(self, request):
+        return False
+
     list_display = ["membership", "review", "outcome", "decided_at", "decided_by"]
     list_select_related = [
         "membership__staff_member",
@@ -123,6 +175,18 @@ class MembershipReviewEntryAdmin(HistoryAdmin):
 
 @admin.register(models.OwnershipTransfer)
 class OwnershipTransferAdmin(HistoryAdmin):
+    add_fields = ["group", "to_facility", "reason"]
+    change_fields = []
+
+    def create(self, request, form):
+        data = form.cleaned_data
+        return services.transfer_request(
+            group=data["group"],
+            to_facility=data["to_facility"],
+            reason=data["reason"],
+            by=request.user,
+        )
+
     list_display = ["group", "from_facility", "to_facility", "status", "requested_at"]
     list_select_related = ["group__patient", "from_facility", "to_facility"]
     list_filter = ["status", ("to_facility", AutocompleteFilter)]

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from consents.models import PatientConsent
+from consents.services import NOT_AN_OBTAINER
 from facilities.forms import DateInput
 from facilities.models import Facility, StaffMember
 from groups.models import CareGroup, Membership
@@ -69,6 +70,7 @@ class ConsentForm(forms.ModelForm):
     def __init__(self, *args, obtainers, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["obtained_by"].queryset = obtainers
+        self.fields["obtained_by"].error_messages["invalid_choice"] = NOT_AN_OBTAINER
 
 
 class InviteForm(forms.Form):
@@ -109,3 +111,22 @@ class TransferForm(forms.Form):
 class ConsentWithdrawForm(forms.Form):
     withdrawn_on = forms.DateField(label=_("withdrawn on"), widget=DateInput())
     reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DesignationForm(forms.Form):
+    staff_member = forms.ModelChoiceField(
+        label=_("designated person"), queryset=StaffMember.objects.none()
+    )
+    instruction = forms.CharField(
+        label=_("physician's instruction"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=_("When and how the physician gave the instruction, if not recorded by them."),
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["staff_member"].queryset = candidates
+        self.fields["staff_member"].label_from_instance = lambda person: (
+            f"{person.full_name}（{person.get_profession_display()}・{person.facility}）"
+        )

@@ -1,6 +1,6 @@
 """What each login may see of the groups app (DESIGN §4)."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from guardian.shortcuts import get_objects_for_user
 
 from facilities.models import Facility, McsAccount, StaffMember
@@ -85,6 +85,24 @@ def transfers_for(user: User) -> QuerySet[OwnershipTransfer]:
     facilities = facilities_for(user)
     return OwnershipTransfer.objects.filter(
         Q(from_facility__in=facilities) | Q(to_facility__in=facilities)
+    )
+
+
+def with_consent_check(transfers: QuerySet[OwnershipTransfer]) -> QuerySet[OwnershipTransfer]:
+    """What the receiving facility sees before approving a move (第6条): `consents_on_record`,
+    and `members_to_wait`, the approved members not of the receiving facility, who wait for
+    approval again after the move while no consent is on record
+    (groups.services.outsiders_await_consent)."""
+    return transfers.annotate(
+        consents_on_record=Count(
+            "group__consents", filter=Q(group__consents__status="received"), distinct=True
+        ),
+        members_to_wait=Count(
+            "group__memberships",
+            filter=Q(group__memberships__status=Membership.Status.APPROVED)
+            & ~Q(group__memberships__staff_member__facility=F("to_facility")),
+            distinct=True,
+        ),
     )
 
 

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from groups import designation_views as designations
 from groups import views
 from groups import workflow_views as workflows
 
@@ -87,6 +88,26 @@ urlpatterns = [
         "f/<int:facility>/transfers/<int:pk>/refuse/",
         workflows.TransferRefuse.as_view(),
         name="transfer_refuse",
+    ),
+    path(
+        "groups/<int:group>/designations/",
+        designations.GroupDesignations.as_view(),
+        name="designations",
+    ),
+    path(
+        "groups/<int:group>/designations/<int:pk>/end/",
+        designations.GroupDesignationEnd.as_view(),
+        name="designation_end",
+    ),
+    path(
+        "me/attended-groups/<int:group>/designations/",
+        designations.AttendedDesignations.as_view(),
+        name="attended_designations",
+    ),
+    path(
+        "me/attended-groups/<int:group>/designations/<int:pk>/end/",
+        designations.AttendedDesignationEnd.as_view(),
+        name="attended_designation_end",
     ),
     path("me/groups/<int:pk>/leave/", workflows.MyGroupLeave.as_view(), name="my_group_leave"),
     path("me/attended-groups/", workflows.AttendedGroups.as_view(), name="attended_groups"),

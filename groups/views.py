@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from consents.pdf import CONSENT_FORM
-from consents.selectors import consents_for
+from consents.selectors import consent_obtainers, consents_for
 from consents.services import consent_record
 from devices.views import UserPage
 from facilities.selectors import facilities_for
@@ -203,9 +203,7 @@ class GroupConsent(GroupPage, ServiceFormPage):
     success_message = _("The consent was recorded.")
 
     def get_form_kwargs(self):
-        obtainers = id_holders().filter(
-            Q(facility=self.group.owner) | Q(pk=self.group.attending_physician_id)
-        )
+        obtainers = consent_obtainers(self.group).select_related("facility")
         kwargs = super().get_form_kwargs()
         kwargs.pop("instance", None)
         return {**kwargs, "obtainers": obtainers}

@@ -20,7 +20,12 @@ from facilities.views import FacilityPage
 from groups import services
 from groups.forms import ConsentWithdrawForm, ReasonForm, TransferForm
 from groups.models import OPEN_MEMBERSHIP, Membership, MembershipReview, OwnershipTransfer
-from groups.selectors import groups_attended_by, memberships_for, transfers_for
+from groups.selectors import (
+    groups_attended_by,
+    memberships_for,
+    transfers_for,
+    with_consent_check,
+)
 from groups.views import GroupPage
 from mcs_admin.pages import ActionPage, ListPage, ServiceFormPage
 
@@ -186,7 +191,7 @@ class Transfers(FacilityPage, ListPage):
     def rows(self):
         facility = self.facility
         return (
-            transfers_for(self.request.user)
+            with_consent_check(transfers_for(self.request.user))
             .filter(Q(to_facility=facility) | Q(from_facility=facility))
             .select_related("group__patient", "from_facility", "to_facility", "requested_by")
             .order_by("-status", "-requested_at")

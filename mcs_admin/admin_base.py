@@ -72,6 +72,8 @@ class HistoryAdmin(SimpleHistoryAdmin):
     # On an existing record, the fields its change form may edit (None: all but the workflow's);
     # the others were given when it was created, by its service.
     change_fields: list[str] | None = None
+    # On a new record, the fields its add form asks for (None: all): what its service takes.
+    add_fields: list[str] | None = None
 
     def get_readonly_fields(self, request, obj=None):
         fields = [*super().get_readonly_fields(request, obj), *workflow_fields(self.model)]
@@ -146,6 +148,8 @@ class HistoryAdmin(SimpleHistoryAdmin):
         return refusing_form(form, refusal) if refusal is not None else form
 
     def get_fieldsets(self, request, obj=None):
+        if obj is None and self.add_fields is not None:
+            return [(None, {"fields": self.add_fields})]
         fieldsets = super().get_fieldsets(request, obj)
         if self._versioned(request, obj) and VERSION not in flatten_fieldsets(fieldsets):
             fieldsets = [*fieldsets, (None, {"fields": [VERSION], "classes": ["hidden"]})]

@@ -9,7 +9,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.utils import timezone
 
-from consents.models import PatientConsent
+from consents.models import ConsentDesignation, PatientConsent
 from devices.models import CarryOutNotice, Consideration, Device, Incident
 from facilities.models import (
     AdministratorAppointment,
@@ -284,6 +284,13 @@ class DemoBuilder:
             ("signed_form", "received"),
             ("signed_form", "received"),
         ]
+        # 独自ルール 1: the physician of the second group had the clinic's nurse obtain it
+        ensure(
+            ConsentDesignation,
+            {"group": groups[1], "staff_member": nurse},
+            designated_on=groups[1].created_on,
+            instruction="主治医の口頭指示により訪問看護師が取得",
+        )
         for n, (group, (basis, status)) in enumerate(zip(groups, basis_status, strict=False)):
             signed = None if status == "prepared" else group.created_on
             ensure(

@@ -6,7 +6,7 @@ import factory
 from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
-from consents.models import PatientConsent
+from consents.models import ConsentDesignation, PatientConsent
 from devices.models import CarryOutNotice, Device, Incident
 from facilities import models as facilities
 from groups import models as groups
@@ -324,6 +324,15 @@ class PatientConsentFactory(factory.django.DjangoModelFactory):
     prepared_on = TODAY
 
 
+class ConsentDesignationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ConsentDesignation
+
+    group = factory.SubFactory(CareGroupFactory)
+    staff_member = factory.SubFactory(StaffMemberFactory)
+    instruction = "主治医の口頭指示"
+
+
 class DeviceFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Device
@@ -435,6 +444,7 @@ FACTORIES = {
         MembershipReviewEntryFactory,
         OwnershipTransferFactory,
         PatientConsentFactory,
+        ConsentDesignationFactory,
         DeviceFactory,
         CarryOutNoticeFactory,
         IncidentFactory,

@@ -92,6 +92,10 @@ MATRIX = {
     "groups:my_group_leave": (USER, "user_invitation", 405, 302),
     "groups:attended_groups": (USER, None, 200, 405),
     "groups:leak_remove": (USER, "member", 405, 302),
+    "groups:designations": (GROUP, None, 200, 200),
+    "groups:designation_end": (GROUP, "designation", 405, 302),
+    "groups:attended_designations": (USER, "group", 200, 200),
+    "groups:attended_designation_end": (USER, "designation", 405, 302),
     "devices:carry_out_return": (FACILITY, "carry_out", 405, 302),
     "devices:my_carry_out_return": (USER, "carry_out", 405, 302),
     "devices:incident_actions": (FACILITY, "incident", 200, 302),
@@ -100,8 +104,15 @@ MATRIX = {
 }
 # A user's page about one object answers only the object's own person: the invitation and the
 # carry-out notice are the side's user's; a member of the side's group is for its attending
-# physician (the side's administrator) to remove for a leak.
-OWN_OBJECT = {"user_invitation": "user", "carry_out": "user", "member": "admin"}
+# physician (the side's administrator) to remove for a leak; the group's designations to obtain
+# its consent are its physician's too.
+OWN_OBJECT = {
+    "user_invitation": "user",
+    "carry_out": "user",
+    "member": "admin",
+    "group": "admin",
+    "designation": "admin",
+}
 ROLES = ["anonymous", "center", "admin-a", "admin-b", "user-a", "user-b"]
 
 

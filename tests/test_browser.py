@@ -96,6 +96,7 @@ def test_an_administrator_and_a_user_do_a_days_work(page):
     page.get_by_label("姓", exact=True).fill("花和田")
     page.get_by_label("名", exact=True).fill("一郎")
     page.get_by_label("姓（フリガナ）").fill("ｹﾜﾀﾞ")
+    page.get_by_label("主治医").select_option(index=1)
     page.get_by_role("button", name="保存").click()
     expect(page.get_by_text("グループを作成しました。")).to_be_visible()
     group = CareGroup.objects.get(patient__given_name="一郎")
@@ -105,6 +106,10 @@ def test_an_administrator_and_a_user_do_a_days_work(page):
     page.get_by_label("様式4による同意").check()
     page.get_by_label("署名日").fill("2026-11-20")
     page.get_by_label("家族の氏名").fill("花和田 花子")
+    # 独自ルール 1: the attending physician, the one the form offers before any designation
+    obtainers = page.get_by_label("同意取得者")
+    assert obtainers.locator("option").count() == 2  # the empty choice and the physician
+    obtainers.select_option(index=1)
     page.get_by_role("button", name="保存").click()
     expect(page.get_by_text("患者同意を記録しました。")).to_be_visible()
 

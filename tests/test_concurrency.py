@@ -2,6 +2,7 @@
 of overwriting the first; two clicks on a workflow step cannot both take effect."""
 
 import threading
+from functools import partial
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -9,6 +10,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
+from consents.services import consent_withdraw
 from groups.models import Membership
 from groups.services import membership_approve
 from tests import factories as f
@@ -85,3 +87,42 @@ def test_two_clicks_on_approve_at_once_approve_once():
     invitation.refresh_from_db()
     assert invitation.status == Membership.Status.APPROVED
     assert invitation.history.filter(status="approved").count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_an_approval_and_a_consent_withdrawal_on_one_group_never_deadlock():
+    """Both lock the group before its memberships (mcs_admin.locking): run together 20 times,
+    one waits for the other, and the end is one the policy allows — the consent withdrawn and
+    the outside member gone, whichever came first."""
+    world = build_world()
+    outcomes = []
+
+    def run(start, step, name):
+        try:
+            start.wait()
+            step()
+            outcomes.append(name)
+        except ValidationError:
+            outcomes.append(f"{name} refused")
+        finally:
+            connection.close()
+
+    for _ in range(20):
+        group = f.CareGroupFactory(owner=world.a.facility)
+        consent = f.PatientConsentFactory(group=group, status="received", received_on=f.TODAY)
+        member = f.MembershipFactory(group=group, staff_member=world.b.staff, status="accepted")
+        start = threading.Barrier(2)
+        approve = partial(membership_approve, membership=member, by=world.b.admin)
+        withdraw = partial(consent_withdraw, consent=consent, by=world.a.admin, reason="家族の意向")
+        steps = [(start, approve, "approve"), (start, withdraw, "withdraw")]
+        threads = [threading.Thread(target=run, args=step) for step in steps]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        member.refresh_from_db()
+        consent.refresh_from_db()
+        assert (consent.status, member.status) == ("withdrawn", "removed")
+    assert outcomes.count("withdraw") == 20  # never ended as a deadlock
+    assert outcomes.count("approve") + outcomes.count("approve refused") == 20

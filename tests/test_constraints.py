@@ -321,6 +321,24 @@ CASES = [
         ),
     ),
     (
+        "one_open_designation_per_person",
+        lambda: (
+            (designation := f.ConsentDesignationFactory())
+            and f.ConsentDesignationFactory.build(
+                group=designation.group, staff_member=designation.staff_member
+            )
+        ),
+    ),
+    (
+        "designation_ended_after_made",
+        lambda: f.ConsentDesignationFactory.build(
+            group=f.CareGroupFactory(),
+            staff_member=f.StaffMemberFactory(),
+            designated_on=D,
+            ended_on=D - DAY,
+        ),
+    ),
+    (
         "consent_exemption_has_note",
         lambda: f.PatientConsentFactory.build(group=f.CareGroupFactory(), basis="contract"),
     ),

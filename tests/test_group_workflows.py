@@ -412,11 +412,17 @@ def test_creating_a_group_and_recording_its_consent_leave_their_history(world):
         kind="patient",
         by=a.admin,
         patient={"family_name": "彦成", "given_name": "三郎"},
+        attending_physician=a.admin.staff_member,
     )
     assert latest(group).history_user == a.admin
     assert latest(group.patient).history_user == a.admin
     consent = consent_record(
-        group=group, by=a.admin, basis="signed_form", signed_on=f.TODAY, family_name="彦成 花子"
+        group=group,
+        by=a.admin,
+        basis="signed_form",
+        signed_on=f.TODAY,
+        obtained_by=a.admin.staff_member,
+        family_name="彦成 花子",
     )
     assert (consent.status, latest(consent).history_user) == ("received", a.admin)
     with pytest.raises(ValidationError) as error:

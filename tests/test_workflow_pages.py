@@ -17,17 +17,17 @@ def world():
     return build_world()
 
 
-def test_the_consent_is_obtained_by_the_physician_or_the_owners_staff(client, world):
-    """独自ルール 1: the attending physician, or someone the physician named at the owner."""
+def test_the_consent_is_obtained_by_the_physician_or_whom_the_physician_designated(client, world):
+    """独自ルール 1: the attending physician, or a person the physician designated, of any
+    facility; the owner's other staff are not offered."""
     group = f.CareGroupFactory(
         owner=world.a.facility, attending_physician=world.b.admin.staff_member
     )
+    f.ConsentDesignationFactory(group=group, staff_member=world.b.user.staff_member)
     client.force_login(world.a.admin)
     page = client.get(reverse("groups:group_consent", args=[group.pk]))
     obtainers = set(page.context["form"].fields["obtained_by"].queryset)
-    assert world.b.admin.staff_member in obtainers  # the physician, of another facility
-    assert world.a.user.staff_member in obtainers
-    assert world.b.user.staff_member not in obtainers
+    assert obtainers == {world.b.admin.staff_member, world.b.user.staff_member}
 
 
 def test_the_withdrawal_page_says_who_leaves_and_withdraws(client, world):

@@ -32,6 +32,7 @@ class Side:
     facility_pledge: object
     staff_pledge: object
     consent: object
+    designation: object  # the staff designated by the group's physician to obtain its consent
     review: object  # the open membership review of the side's group
     transfer_in: object  # another facility's patient group asked to move to the side
 
@@ -80,6 +81,7 @@ def build_world():
         leave = f.LeaveFactory(staff_member=leaver)
         halves[name] = {
             "consent": consent,
+            "designation": f.ConsentDesignationFactory(group=group, staff_member=staff),
             "issued": f.IdRequestFactory(
                 staff_member=user_person,
                 kind="issue",

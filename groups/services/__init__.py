@@ -1,6 +1,12 @@
 """The groups app's writes, one workflow a module, all importable from here."""
 
-from groups.services.lifecycle import group_archive, group_create, group_reopen
+from groups.services.lifecycle import (
+    group_archive,
+    group_create,
+    group_reopen,
+    group_update,
+    patient_update,
+)
 from groups.services.memberships import (
     end_membership,
     has_consent,
@@ -16,6 +22,8 @@ from groups.services.memberships import (
     membership_set_role,
     memberships_end_for,
     memberships_from_outside_end,
+    needs_consent,
+    outsiders_await_consent,
     require_manager,
     sync_manager_permission,
 )
@@ -38,6 +46,7 @@ __all__ = [
     "group_archive",
     "group_create",
     "group_reopen",
+    "group_update",
     "has_consent",
     "locked_group",
     "locked_membership",
@@ -51,6 +60,9 @@ __all__ = [
     "membership_set_role",
     "memberships_end_for",
     "memberships_from_outside_end",
+    "needs_consent",
+    "outsiders_await_consent",
+    "patient_update",
     "require_manager",
     "review_complete",
     "review_decide",

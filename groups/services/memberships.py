@@ -6,10 +6,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
-from facilities.models import McsAccount, StaffMember
-from facilities.selectors import open_account, require_administrator
+from facilities.models import StaffMember
+from facilities.selectors import require_administrator
 from groups.models import OPEN_MEMBERSHIP, CareGroup, Membership
-from groups.selectors import MANAGE_GROUP, groups_managed_by
+from groups.selectors import MANAGE_GROUP, groups_managed_by, id_holders
 from mcs_admin.history import save_by
 from mcs_admin.models import User
 from mcs_admin.roles import is_center
@@ -29,8 +29,9 @@ def locked_group(group: CareGroup) -> CareGroup:
 
 
 def locked_membership(membership: Membership, *states: str) -> Membership:
-    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    """The membership's row, locked after its group's (the one lock order, mcs_admin.locking)."""
     locked_group(membership.group)
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if membership.status not in states:
         raise ValidationError(
             _("This is not possible while the membership is “%(status)s”.")
@@ -44,13 +45,42 @@ def has_consent(group: CareGroup) -> bool:
     return group.consents.filter(status="received").exists()
 
 
+def needs_consent(group: CareGroup, staff_member: StaffMember) -> bool:
+    """The consent gate (第6条), stated once: without the patient's consent only the owner's own
+    staff are members of a patient group."""
+    outside = staff_member.facility_id != group.owner_id
+    return group.kind == CareGroup.Kind.PATIENT and outside and not has_consent(group)
+
+
+def outsiders_await_consent(*, group: CareGroup, reason: str, by: User) -> int:
+    """After a change that makes approved members outsiders of a patient group without a
+    consent (a move, a reopening), each waits again for approval until the consent is on
+    record. The caller has locked the group."""
+    if group.kind != CareGroup.Kind.PATIENT or has_consent(group):
+        return 0
+    approved = group.memberships.filter(status=Membership.Status.APPROVED).exclude(
+        staff_member__facility=group.owner_id
+    )
+    waiting = 0
+    for membership in approved.select_for_update().order_by("pk"):
+        membership.status = Membership.Status.ACCEPTED
+        membership.approved_at = None
+        membership.approved_by = None
+        membership.role = Membership.Role.MEMBER
+        membership.full_clean()
+        membership._change_reason = reason
+        save_by(membership, by)
+        sync_manager_permission(membership)
+        waiting += 1
+    return waiting
+
+
 @transaction.atomic
 def membership_invite(*, group: CareGroup, staff_member: StaffMember, by: User) -> Membership:
     """The owner invites an ID holder of any participating facility (第5条)."""
     require_manager(by, group)
     group = locked_group(group)
-    account = open_account(staff_member)
-    if staff_member.left_on or account is None or account.status != McsAccount.Status.ISSUED:
+    if not id_holders().filter(pk=staff_member.pk).exists():  # a suspended facility's too
         raise ValidationError(
             {"staff_member": _("Only a staff member with an MCS ID in use can be invited.")}
         )
@@ -89,9 +119,7 @@ def membership_approve(*, membership: Membership, by: User) -> Membership:
     """The administrator of the member's own facility approves (第8条)."""
     require_administrator(by, membership.staff_member.facility)
     membership = locked_membership(membership, Membership.Status.ACCEPTED)
-    group = membership.group
-    outside = membership.staff_member.facility_id != group.owner_id
-    if group.kind == CareGroup.Kind.PATIENT and outside and not has_consent(group):
+    if needs_consent(membership.group, membership.staff_member):
         raise ValidationError(
             _("The patient's consent (form 4) or its exemption is not on record yet (第6条).")
         )
@@ -174,8 +202,10 @@ def sync_manager_permission(membership: Membership) -> None:
 def memberships_end_for(*, staff_member: StaffMember, reason: str, by: User) -> int:
     """Take a leaver, a banned user or someone no longer in charge out of every group
     (留意事項 (1)); invitations end with it. Archived groups keep their members as they were."""
-    memberships = Membership.objects.select_for_update().filter(
-        OPEN_MEMBERSHIP, staff_member=staff_member, group__status=CareGroup.Status.ACTIVE
+    memberships = (
+        Membership.objects.select_for_update()
+        .filter(OPEN_MEMBERSHIP, staff_member=staff_member, group__status=CareGroup.Status.ACTIVE)
+        .order_by("pk")
     )
     ended = 0
     for membership in memberships:
@@ -193,6 +223,8 @@ def membership_remove_for_leak(*, membership: Membership, reason: str, by: User)
         raise PermissionDenied(
             _("Only the attending physician or the support center may remove for a leak.")
         )
+    if membership.staff_member.user_id == by.pk:
+        raise ValidationError(_("You cannot remove yourself for a leak."))
     if not reason.strip():
         raise ValidationError({"reason": _("Say what was leaked and how.")})
     membership = locked_membership(
@@ -214,6 +246,7 @@ def memberships_from_outside_end(*, group: CareGroup, reason: str, by: User) -> 
         Membership.objects.select_for_update()
         .filter(OPEN_MEMBERSHIP, group=group)
         .exclude(staff_member__facility=group.owner_id)
+        .order_by("pk")
     )
     ended = 0
     for membership in memberships:

@@ -89,9 +89,9 @@ def review_pending(review: MembershipReview) -> QuerySet[Membership]:
 
 
 def _locked_open_review(review: MembershipReview, by: User) -> MembershipReview:
-    review = MembershipReview.objects.select_for_update().get(pk=review.pk)
     require_manager(by, review.group)
-    locked_group(review.group)
+    locked_group(review.group)  # the parent first (mcs_admin.locking)
+    review = MembershipReview.objects.select_for_update().get(pk=review.pk)
     if review.status != MembershipReview.Status.OPEN:
         raise ValidationError(_("This review is already completed."))
     return review

@@ -11,7 +11,11 @@ from django.utils.translation import gettext as _
 from facilities.models import Facility
 from facilities.selectors import require_administrator
 from groups.models import CareGroup, Membership, OwnershipTransfer
-from groups.services.memberships import locked_group, sync_manager_permission
+from groups.services.memberships import (
+    locked_group,
+    outsiders_await_consent,
+    sync_manager_permission,
+)
 from mcs_admin.history import save_by
 from mcs_admin.models import User
 
@@ -59,10 +63,11 @@ def _decide(transfer: OwnershipTransfer, status: str, by: User) -> OwnershipTran
 @transaction.atomic
 def transfer_approve(*, transfer: OwnershipTransfer, by: User) -> OwnershipTransfer:
     """The receiving facility takes the group over. Staff the old owner named to run it keep
-    their membership but not the role; the new owner's administrators name their own."""
+    their membership but not the role; the new owner's administrators name their own. Without
+    the patient's consent, members who are now outsiders wait for approval again (第6条)."""
     require_administrator(by, transfer.to_facility)
+    group = locked_group(transfer.group)  # the parent first (mcs_admin.locking)
     transfer = _locked_request(transfer)
-    group = locked_group(transfer.group)
     if group.owner_id != transfer.from_facility_id:
         raise ValidationError(_("The group's owner has changed since the request."))
     if transfer.to_facility.status != Facility.Status.ACTIVE:
@@ -77,12 +82,21 @@ def transfer_approve(*, transfer: OwnershipTransfer, by: User) -> OwnershipTrans
     managers = group.memberships.filter(role=Membership.Role.MANAGER).exclude(
         staff_member__facility=group.owner
     )
-    for membership in managers.select_for_update():
+    for membership in managers.select_for_update().order_by("pk"):
         membership.role = Membership.Role.MEMBER
         membership.full_clean()
         membership._change_reason = _("The group moved to %(to)s.") % {"to": group.owner}
         save_by(membership, by)
         sync_manager_permission(membership)
+    outsiders_await_consent(
+        group=group,
+        reason=_(
+            "The group moved to %(to)s and has no consent on record: awaiting approval again "
+            "(第6条)."
+        )
+        % {"to": group.owner},
+        by=by,
+    )
     return _decide(transfer, OwnershipTransfer.Status.APPROVED, by)
 
 
