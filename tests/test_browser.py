@@ -13,7 +13,7 @@ from playwright.sync_api import expect, sync_playwright
 
 from facilities.models import Facility
 from groups import services
-from groups.models import CareGroup, Membership, MembershipReview
+from groups.models import CareGroup, Membership, MembershipReview, OwnershipTransfer
 from mcs_admin.models import User
 from mcs_admin.second_factor import current_code, totp_device
 
@@ -174,3 +174,26 @@ def test_an_overdue_review_is_done_and_the_center_sees_compliance(page):
     expect(page.locator("svg.chart")).to_have_count(3)
     expect(page.get_by_role("link", name="みさと中央クリニック")).to_be_visible()
     shot(page, "center-compliance")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_physician_designates_who_obtains_a_consent_and_a_move_warns_of_it(page):
+    """独自ルール 1 from the physician's own page, and 第6条 on the receiving side of a move."""
+    admin_a = User.objects.get(username="admin-a")  # the demo's attending physician
+    log_in(page, "admin-a")
+    page.goto("/me/attended-groups/")
+    group = CareGroup.objects.filter(attending_physician=admin_a.staff_member).order_by("pk")[1]
+    page.locator(f"a[href='/me/attended-groups/{group.pk}/designations/']").click()
+    already = group.consent_designations.get().staff_member
+    expect(page.get_by_role("cell", name=str(already), exact=True)).to_be_visible()
+    page.get_by_label("指示された取得者").select_option(index=1)
+    page.get_by_role("button", name="保存").click()
+    expect(page.get_by_text("取得者の指示を記録しました。")).to_be_visible()
+    added = group.consent_designations.exclude(staff_member=already).get()
+    assert added.designated_by == admin_a and added.history.get().history_user == admin_a
+    shot(page, "physician-designations")
+
+    transfer = OwnershipTransfer.objects.get(status="requested")
+    page.goto(f"/f/{transfer.to_facility_id}/transfers/")
+    expect(page.get_by_text("患者同意の記録がありません（第6条）")).to_be_visible()
+    shot(page, "admin-transfers")
