@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from facilities.admin import STAFF_SEARCH
 from groups import models, services
+from groups.selectors import with_consent_check
 from groups.services.lifecycle import GROUP_FIELDS
 from mcs_admin.admin_actions import reason_action, service_action
 from mcs_admin.admin_base import (
@@ -187,7 +188,15 @@ class OwnershipTransferAdmin(HistoryAdmin):
             by=request.user,
         )
 
-    list_display = ["group", "from_facility", "to_facility", "status", "requested_at"]
+    list_display = [
+        "group",
+        "from_facility",
+        "to_facility",
+        "status",
+        "requested_at",
+        "consent_on_record",
+        "members_to_wait",
+    ]
     list_select_related = ["group__patient", "from_facility", "to_facility"]
     list_filter = ["status", ("to_facility", AutocompleteFilter)]
     search_fields = ["=group__id", "from_facility__name", "to_facility__name"]
@@ -198,6 +207,17 @@ class OwnershipTransferAdmin(HistoryAdmin):
         reason_action(services.transfer_refuse, _("Refuse the move"), field="transfer"),
         service_action(services.transfer_cancel, _("Cancel the request"), field="transfer"),
     ]
+
+    def get_queryset(self, request):
+        return with_consent_check(super().get_queryset(request))
+
+    @admin.display(description=_("consent on record"), boolean=True)
+    def consent_on_record(self, transfer):
+        return bool(transfer.consents_on_record)
+
+    @admin.display(description=_("members who would wait for approval (第6条)"))
+    def members_to_wait(self, transfer):
+        return transfer.members_to_wait
 
 
 @admin.register(models.CareGroupUserObjectPermission)

@@ -1,6 +1,6 @@
 """What each login may see of the groups app (DESIGN §4)."""
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 from guardian.shortcuts import get_objects_for_user
 
 from facilities.models import Facility, McsAccount, StaffMember
@@ -97,11 +97,14 @@ def with_consent_check(transfers: QuerySet[OwnershipTransfer]) -> QuerySet[Owner
         consents_on_record=Count(
             "group__consents", filter=Q(group__consents__status="received"), distinct=True
         ),
-        members_to_wait=Count(
+        approved_outsiders=Count(
             "group__memberships",
             filter=Q(group__memberships__status=Membership.Status.APPROVED)
             & ~Q(group__memberships__staff_member__facility=F("to_facility")),
             distinct=True,
+        ),
+        members_to_wait=Case(
+            When(consents_on_record=0, then=F("approved_outsiders")), default=Value(0)
         ),
     )
 
