@@ -18,13 +18,11 @@ PATIENT_SEARCH = ["family_name", "given_name", "family_name_kana", "given_name_k
 
 @admin.register(models.Patient)
 class PatientAdmin(HistoryAdmin):
-    """A patient is registered with their group (CareGroupAdmin); here their data is corrected."""
-
     list_display = ["full_name", "full_name_kana", "address"]
     search_fields = PATIENT_SEARCH
 
-    def has_add_permission(self, request):
-        return False
+    def create(self, request, form):
+        return services.patient_register(by=request.user, **self.changes(form))
 
     def update(self, request, obj, form):
         return services.patient_update(patient=obj, by=request.user, **self.changes(form))

@@ -20,7 +20,7 @@ from consents import services as consents
 from consents.models import ConsentDesignation, PatientConsent
 from facilities.services import facility_suspend
 from groups import services
-from groups.models import CareGroup, Membership
+from groups.models import CareGroup, Membership, Patient
 from tests import factories as f
 from tests.html_forms import form_data
 from tests.world import build_world
@@ -397,3 +397,25 @@ def test_a_suspended_facilitys_staff_cannot_be_invited():
         services.membership_invite(
             group=group, staff_member=world.b.admin.staff_member, by=world.a.admin
         )
+
+
+def test_the_center_registers_a_patient_and_their_group_in_the_admin_as_the_owner_would(case):
+    answer = _add_form(
+        case, Patient, family_name="彦成", given_name="三郎", family_name_kana="ﾋｺﾅﾘ"
+    )
+    patient = Patient.objects.get(family_name="彦成")
+    assert patient.family_name_kana == "ヒコナリ", answer
+    _add_form(
+        case,
+        CareGroup,
+        owner=case.a.facility.pk,
+        kind="patient",
+        patient=patient.pk,
+        attending_physician=case.a.admin.staff_member.pk,
+    )
+    group = CareGroup.objects.get(patient=patient)
+    assert group.history.get().history_user == case.world.center
+    assert group.reviews.get().status == "open"  # its first review, as group_create schedules
+    # a member added in the admin is invited, never approved, as on the owner's page
+    _add_form(case, Membership, group=group.pk, staff_member=case.b.staff.pk)
+    assert group.memberships.get().status == "invited"

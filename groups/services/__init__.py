@@ -5,6 +5,7 @@ from groups.services.lifecycle import (
     group_create,
     group_reopen,
     group_update,
+    patient_register,
     patient_update,
 )
 from groups.services.memberships import (
@@ -62,6 +63,7 @@ __all__ = [
     "memberships_from_outside_end",
     "needs_consent",
     "outsiders_await_consent",
+    "patient_register",
     "patient_update",
     "require_manager",
     "review_complete",

@@ -77,6 +77,18 @@ def group_update(*, group: CareGroup, by: User, **changes) -> CareGroup:
 
 
 @transaction.atomic
+def patient_register(*, by: User, **fields) -> Patient:
+    """The center registers a patient in the admin, to make their group there (the owner's
+    pages register the patient with the group, `group_create`)."""
+    if not is_center(by):
+        raise PermissionDenied(_("Only the support center may do this."))
+    patient = Patient(**fields)
+    patient.full_clean()
+    save_by(patient, by)
+    return patient
+
+
+@transaction.atomic
 def patient_update(*, patient: Patient, by: User, **changes) -> Patient:
     """Correct a patient's name, reading or address, by those who run one of their groups."""
     if not is_center(by) and not groups_managed_by(by).filter(patient=patient).exists():
