@@ -64,6 +64,8 @@ ACCESS = {
     "pledges:staff_pledge_print": Access.FACILITY,
     "pledges:staff_pledge_prepare": Access.FACILITY,
     "pledges:manager_change": Access.FACILITY,
+    "pledges:staff_pledge_exempt": Access.FACILITY,
+    "pledges:training_add": Access.FACILITY,
     "devices:device_list": Access.FACILITY,
     "devices:device_add": Access.FACILITY,
     "devices:device_edit": Access.FACILITY,

@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -114,6 +115,12 @@ class StaffPledge(NumberedDocument):
 
     def __str__(self):
         return _("Pledge of %(name)s") % {"name": self.staff_member}
+
+    def clean(self):
+        if self.basis == self.Basis.SIGNED and self.exemption_note.strip():
+            raise ValidationError(
+                {"exemption_note": _("Only an exemption has a note of an earlier pledge.")}
+            )
 
     def paper_expected(self) -> bool:
         return self.basis == self.Basis.SIGNED

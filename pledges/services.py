@@ -1,26 +1,126 @@
-"""The pledges app's writes: preparing the forms to sign (様式2, 様式3)."""
+"""The pledges app's writes (第9条, 様式2, 様式3): preparing the forms to sign, recording an
+exemption, correcting a pledge's data until its signed paper is back, and recording training
+sessions with who attended. Every path calls these: the self-service pages, the admin, tests."""
+
+import datetime
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from facilities.models import Facility, StaffMember
-from facilities.selectors import require_administrator
+from facilities.selectors import require_administrator, require_center
 from mcs_admin.history import save_by
 from mcs_admin.models import User
-from pledges.models import FacilityPledge, PaperStatus, StaffPledge
+from pledges.models import FacilityPledge, PaperStatus, StaffPledge, TrainingSession
+from pledges.selectors import ON_RECORD
+
+# A session of a facility is attended by its own staff (the self-service form says it too).
+NOT_OF_THE_FACILITY = gettext_lazy(
+    "Only staff of the session's facility can be recorded as its attendees."
+)
+
+# What a pledge's change may touch; the rest is given when it is prepared or recorded.
+FACILITY_PLEDGE_FIELDS = ["manager_name", "signed_on", "scanned_copy"]
+STAFF_PLEDGE_FIELDS = ["signed_on", "exemption_note", "scanned_copy"]
+TRAINING_FIELDS = ["title", "held_on", "description", "attendees"]
+
+
+def _signed_on_check(pledge: FacilityPledge | StaffPledge) -> None:
+    if pledge.signed_on is None:
+        return
+    if pledge.signed_on > timezone.localdate():
+        raise ValidationError({"signed_on": _("The date is in the future.")})
+    if pledge.received_on and pledge.signed_on > pledge.received_on:
+        raise ValidationError(
+            {"signed_on": _("The pledge cannot have been signed after it was received.")}
+        )
+
+
+def _current_staff(staff_member: StaffMember) -> StaffMember:
+    """The staff member's row, locked (one pledge at a time); a leaver signs no new pledge."""
+    staff_member = StaffMember.objects.select_for_update().get(pk=staff_member.pk)
+    if staff_member.left_on:
+        raise ValidationError(_("A staff member who has left needs no new pledge."))
+    return staff_member
 
 
 @transaction.atomic
-def staff_pledge_prepare(*, staff_member: StaffMember, by: User) -> StaffPledge:
+def staff_pledge_prepare(
+    *, staff_member: StaffMember, by: User, signed_on: datetime.date | None = None
+) -> StaffPledge:
     """A staff pledge (様式3) to print and sign; it exists from now on as 未受領 with its number."""
     require_administrator(by, staff_member.facility)
-    if staff_member.pledges.filter(status=PaperStatus.PREPARED).exists():
+    staff_member = _current_staff(staff_member)
+    waiting = staff_member.pledges.filter(
+        status=PaperStatus.PREPARED, basis=StaffPledge.Basis.SIGNED
+    )
+    if waiting.exists():
         raise ValidationError(_("A pledge of this person is already waiting to come back signed."))
-    pledge = StaffPledge(staff_member=staff_member)
+    pledge = StaffPledge(staff_member=staff_member, signed_on=signed_on)
+    _signed_on_check(pledge)
     pledge.full_clean()
     save_by(pledge, by)
     return pledge
+
+
+@transaction.atomic
+def staff_pledge_exempt(
+    *,
+    staff_member: StaffMember,
+    exemption_note: str,
+    by: User,
+    signed_on: datetime.date | None = None,
+) -> StaffPledge:
+    """第9条 なお書き: the person already signed a confidentiality pledge (e.g. on joining), so
+    form 3 is not needed; the note says which pledge and where it is kept. No paper comes back."""
+    require_administrator(by, staff_member.facility)
+    staff_member = _current_staff(staff_member)
+    if staff_member.pledges.filter(ON_RECORD).exists():
+        raise ValidationError(_("This person's pledge is already on record."))
+    pledge = StaffPledge(
+        staff_member=staff_member,
+        basis=StaffPledge.Basis.EXEMPTION,
+        exemption_note=exemption_note.strip(),
+        signed_on=signed_on,
+    )
+    _signed_on_check(pledge)
+    pledge.full_clean()
+    save_by(pledge, by)
+    return pledge
+
+
+def _facility_pledge_new(
+    facility: Facility, signed_on: datetime.date | None, by: User
+) -> FacilityPledge:
+    if not facility.manager_name:
+        raise ValidationError({"facility": _("The facility has no manager on record.")})
+    waiting = facility.pledges.filter(
+        status=PaperStatus.PREPARED, manager_name=facility.manager_name
+    )
+    if waiting.exists():
+        raise ValidationError(_("A pledge of this manager is already waiting to come back signed."))
+    pledge = FacilityPledge(
+        facility=facility, manager_name=facility.manager_name, signed_on=signed_on
+    )
+    _signed_on_check(pledge)
+    pledge.full_clean()
+    save_by(pledge, by)
+    return pledge
+
+
+@transaction.atomic
+def facility_pledge_prepare(
+    *, facility: Facility, by: User, signed_on: datetime.date | None = None
+) -> FacilityPledge:
+    """The facility's manager (as on record) signs the facility pledge (様式2): prepared here to
+    print, 未受領 until the signed paper is back."""
+    require_administrator(by, facility)
+    facility = Facility.objects.select_for_update().get(pk=facility.pk)
+    return _facility_pledge_new(facility, signed_on, by)
 
 
 @transaction.atomic
@@ -31,7 +131,123 @@ def facility_manager_change(*, facility: Facility, manager_name: str, by: User) 
     facility.manager_name = manager_name
     facility.full_clean()
     save_by(facility, by)
-    pledge = FacilityPledge(facility=facility, manager_name=facility.manager_name)
+    return _facility_pledge_new(facility, None, by)
+
+
+def _pledge_update(pledge, model, names: list[str], fields: dict, by: User):
+    unknown = set(fields) - set(names)
+    if unknown:
+        raise TypeError(f"{model.__name__} does not change {', '.join(sorted(unknown))}")
+    pledge = model.objects.select_for_update().get(pk=pledge.pk)
+    if "scanned_copy" in fields:
+        fields["scanned_copy"] = fields["scanned_copy"] or ""  # False: the clerk cleared it
+    if pledge.status == PaperStatus.RECEIVED:
+        # the signed paper is in the office: the record keeps saying what the paper says; its
+        # scan and a signing date not yet typed in may still be added
+        may_add = {"scanned_copy"} if fields.get("scanned_copy") else set()
+        if pledge.signed_on is None:
+            may_add.add("signed_on")
+        changed = [
+            name
+            for name, value in fields.items()
+            if name not in may_add and value != getattr(pledge, name)
+        ]
+        if changed:
+            raise ValidationError(
+                _(
+                    "The signed paper of this pledge was received on %(date)s: what it says no "
+                    "longer changes (only its scan and a missing signing date can be added)."
+                )
+                % {"date": pledge.received_on}
+            )
+    for name, value in fields.items():
+        setattr(pledge, name, value)
+    if "signed_on" in fields:
+        _signed_on_check(pledge)
     pledge.full_clean()
     save_by(pledge, by)
     return pledge
+
+
+@transaction.atomic
+def facility_pledge_update(*, pledge: FacilityPledge, by: User, **fields) -> FacilityPledge:
+    """Correct a facility pledge's data (`FACILITY_PLEDGE_FIELDS`, only those given)."""
+    require_administrator(by, pledge.facility)
+    return _pledge_update(pledge, FacilityPledge, FACILITY_PLEDGE_FIELDS, fields, by)
+
+
+@transaction.atomic
+def staff_pledge_update(*, pledge: StaffPledge, by: User, **fields) -> StaffPledge:
+    """Correct a staff pledge's data (`STAFF_PLEDGE_FIELDS`, only those given)."""
+    require_administrator(by, pledge.staff_member.facility)
+    return _pledge_update(pledge, StaffPledge, STAFF_PLEDGE_FIELDS, fields, by)
+
+
+def _require_organiser(by: User, facility: Facility | None) -> None:
+    """A facility's session is its administrators' (第9条) or the center's; a session of the
+    association for every facility is the center's."""
+    if facility is None:
+        require_center(by)
+    else:
+        require_administrator(by, facility)
+
+
+def _session_check(session: TrainingSession, attendees: list[StaffMember]) -> None:
+    if session.held_on > timezone.localdate():
+        raise ValidationError({"held_on": _("The date is in the future.")})
+    if session.facility_id and any(p.facility_id != session.facility_id for p in attendees):
+        raise ValidationError({"attendees": NOT_OF_THE_FACILITY})
+    absent = [
+        person
+        for person in attendees
+        if (person.joined_on and person.joined_on > session.held_on)
+        or (person.left_on and person.left_on < session.held_on)
+    ]
+    if absent:
+        raise ValidationError(
+            {
+                "attendees": _("Not at their facility on the day of the session: %(names)s.")
+                % {"names": "、".join(str(person) for person in absent)}
+            }
+        )
+
+
+@transaction.atomic
+def training_session_record(
+    *,
+    title: str,
+    held_on: datetime.date,
+    by: User,
+    facility: Facility | None = None,
+    description: str = "",
+    attendees: Iterable[StaffMember] = (),
+) -> TrainingSession:
+    """第9条: a training session held, by a facility for its staff or by the association for
+    every facility, with who attended."""
+    _require_organiser(by, facility)
+    session = TrainingSession(
+        title=title, held_on=held_on, facility=facility, description=description
+    )
+    session.full_clean()
+    attendees = list(attendees)
+    _session_check(session, attendees)
+    save_by(session, by, attendees=attendees)
+    return session
+
+
+@transaction.atomic
+def training_session_update(*, session: TrainingSession, by: User, **fields) -> TrainingSession:
+    """Correct a session's data or who attended (`TRAINING_FIELDS`, only those given); the
+    facility it belongs to was given when it was recorded."""
+    unknown = set(fields) - set(TRAINING_FIELDS)
+    if unknown:
+        raise TypeError(f"TrainingSession does not change {', '.join(sorted(unknown))}")
+    _require_organiser(by, session.facility)
+    session = TrainingSession.objects.select_for_update().get(pk=session.pk)
+    attendees = list(fields.pop("attendees", session.attendees.all()))
+    for name, value in fields.items():
+        setattr(session, name, value)
+    session.full_clean()
+    _session_check(session, attendees)
+    save_by(session, by, attendees=attendees)
+    return session

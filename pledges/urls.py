@@ -22,5 +22,11 @@ urlpatterns = [
         views.StaffPledgePrepare.as_view(),
         name="staff_pledge_prepare",
     ),
+    path(
+        "staff/<int:pk>/pledge-exemption/",
+        views.StaffPledgeExempt.as_view(),
+        name="staff_pledge_exempt",
+    ),
+    path("training/add/", views.TrainingAdd.as_view(), name="training_add"),
     path("manager/", views.ManagerChange.as_view(), name="manager_change"),
 ]

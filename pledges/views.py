@@ -1,7 +1,7 @@
-from django import forms
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
@@ -9,12 +9,9 @@ from facilities.views import FacilityPage
 from mcs_admin.pages import ActionPage, ListPage, PrintPage, ServiceFormPage
 from mcs_admin.pdf import print_response
 from pledges import services
+from pledges.forms import ExemptionForm, ManagerForm, TrainingSessionForm
 from pledges.pdf import FACILITY_PLEDGE_FORM, STAFF_PLEDGE_FORM
 from pledges.selectors import facility_pledges_for, staff_pledges_for, training_sessions_for
-
-
-class ManagerForm(forms.Form):
-    manager_name = forms.CharField(label=_("name of the new manager"), max_length=60)
 
 
 class Pledges(FacilityPage, ListPage):
@@ -49,7 +46,7 @@ class Training(FacilityPage, TemplateView):
         staff = self.staff()
         context["sessions"] = (
             training_sessions_for(self.request.user)
-            .filter(attendees__facility=self.facility)
+            .filter(Q(attendees__facility=self.facility) | Q(facility=self.facility))
             .distinct()
             .prefetch_related(Prefetch("attendees", queryset=staff, to_attr="facility_attendees"))[
                 :50
@@ -97,6 +94,49 @@ class StaffPledgePrepare(FacilityPage, ActionPage):
 
     def redirect_url(self):
         return reverse("pledges:pledges", args=[self.facility.pk])
+
+
+class StaffPledgeExempt(FacilityPage, ServiceFormPage):
+    """第9条 なお書き: whoever already signed a confidentiality pledge needs no form 3."""
+
+    form_class = ExemptionForm
+    title = _("Record an exemption from form 3")
+    success_message = _("The exemption was recorded.")
+
+    @cached_property
+    def person(self):
+        return get_object_or_404(self.staff(), pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "subject": self.person}
+
+    def perform(self, form):
+        return services.staff_pledge_exempt(
+            staff_member=self.person, by=self.request.user, **form.cleaned_data
+        )
+
+    def get_success_url(self):
+        return reverse("pledges:pledges", args=[self.facility.pk])
+
+
+class TrainingAdd(FacilityPage, ServiceFormPage):
+    """第9条: a session the facility held for its staff, with who attended."""
+
+    form_class = TrainingSessionForm
+    title = _("Record a training session")
+    success_message = _("The training session was recorded.")
+
+    def get_form_kwargs(self):
+        staff = self.staff().order_by("family_name_kana", "given_name_kana")
+        return {**super().get_form_kwargs(), "staff": staff}
+
+    def perform(self, form):
+        return services.training_session_record(
+            facility=self.facility, by=self.request.user, **form.cleaned_data
+        )
+
+    def get_success_url(self):
+        return reverse("pledges:training", args=[self.facility.pk])
 
 
 class ManagerChange(FacilityPage, ServiceFormPage):

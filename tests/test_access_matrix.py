@@ -52,6 +52,8 @@ MATRIX = {
     "pledges:staff_pledge_print": (FACILITY, "staff_pledge", 200, 405),
     "pledges:staff_pledge_prepare": (FACILITY, "staff", 405, 302),
     "pledges:manager_change": (FACILITY, None, 200, 200),
+    "pledges:staff_pledge_exempt": (FACILITY, "staff", 200, 200),
+    "pledges:training_add": (FACILITY, None, 200, 200),
     "devices:device_list": (FACILITY, None, 200, 405),
     "devices:device_add": (FACILITY, None, 200, 200),
     "devices:device_edit": (FACILITY, "device", 200, 200),
