@@ -44,9 +44,17 @@ class DeviceAdmin(SpreadsheetAdminMixin, HistoryAdmin):
 
 @admin.register(models.CarryOutNotice)
 class CarryOutNoticeAdmin(HistoryAdmin):
-    list_display = ["staff_member", "facility", "medium", "starts_on", "ends_on", "status"]
+    list_display = [
+        "staff_member",
+        "facility",
+        "medium",
+        "starts_on",
+        "ends_on",
+        "status",
+        "filed_late",
+    ]
     list_select_related = ["staff_member", "facility"]
-    list_filter = ["status", ("facility", AutocompleteFilter)]
+    list_filter = ["status", "filed_late", ("facility", AutocompleteFilter)]
     search_fields = ["medium", "content", *(f"staff_member__{f}" for f in STAFF_SEARCH)]
     autocomplete_fields = ["facility", "staff_member", "device"]
     readonly_fields = ["acknowledged_by"]

@@ -81,7 +81,8 @@ def carry_out_file(
     device: Device | None = None,
 ) -> CarryOutNotice:
     """A user tells the MCS administrator what leaves the facility, on what, why, how long
-    (第12条(9))."""
+    (第12条(9)). A notice whose period has already ended is accepted all the same (a late
+    report is better than none) and marked as filed after the fact (事後届出)."""
     person = _reporter(by)
     if device is not None and device.facility_id != person.facility_id:
         raise ValidationError({"device": _("Choose a device of your facility.")})
@@ -95,6 +96,7 @@ def carry_out_file(
         starts_on=starts_on,
         ends_on=ends_on,
     )
+    notice.filed_late = ends_on < timezone.localdate(notice.filed_at)
     notice.full_clean()
     save_by(notice, by)
     return notice
@@ -180,11 +182,17 @@ def carry_out_return(
 
 @transaction.atomic
 def carry_outs_close_ended(*, today: datetime.date | None = None) -> int:
-    """Notices whose period ended close on its last day (run daily by send_reminders)."""
+    """Notices whose period ended close on its last day (run daily by send_reminders); one
+    filed after the fact waits until the MCS administrator has acknowledged it, so that its
+    reminder reaches them first."""
     today = today or timezone.localdate()
-    ended = CarryOutNotice.objects.select_for_update().filter(
-        status__in=[CarryOutNotice.Status.FILED, CarryOutNotice.Status.ACKNOWLEDGED],
-        ends_on__lt=today,
+    ended = (
+        CarryOutNotice.objects.select_for_update()
+        .filter(
+            status__in=[CarryOutNotice.Status.FILED, CarryOutNotice.Status.ACKNOWLEDGED],
+            ends_on__lt=today,
+        )
+        .exclude(status=CarryOutNotice.Status.FILED, filed_late=True)
     )
     closed = 0
     for notice in ended:

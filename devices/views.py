@@ -215,6 +215,15 @@ class CarryOutFile(UserPage, ServiceFormPage):
     def perform(self, form):
         return services.carry_out_file(by=self.request.user, **form.cleaned_data)
 
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if hasattr(self, "result") and self.result.filed_late:
+            messages.warning(
+                self.request,
+                _("The period has already ended: the notice is marked as filed after the fact."),
+            )
+        return response
+
     def get_success_url(self):
         return reverse("devices:my_carry_outs")
 
