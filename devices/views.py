@@ -58,7 +58,10 @@ class DeviceEdit(DeviceFormPage):
         )
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": self.device}
+        kwargs = super().get_form_kwargs()
+        # a leaver keeps the device assigned until it is returned (the leaver's checklist)
+        current = self.staff().filter(pk=self.device.assigned_to_id)
+        return {**kwargs, "instance": self.device, "staff": kwargs["staff"] | current}
 
     def perform(self, form):
         return services.device_update(device=self.device, by=self.request.user, **form.cleaned_data)

@@ -1,6 +1,10 @@
-"""The devices app's rules hold on every path that writes them (issue 15).
+"""The devices app's rules hold on every path that writes them (issue 15), as in
+tests/test_every_path.py: each rule is tried through the service, the self-service page, the
+admin's add and change forms and the register's import, and is refused with the same Japanese
+message, with nothing written and no history row. The reports a user files themself (a
+carry-out notice, an incident) have no admin form that files or rewrites them.
 
-第12条(9): a carry-out notice filed after its period is accepted and marked 事後届出 on every
+And 第12条(9): a carry-out notice filed after its period is accepted and marked 事後届出 on every
 list of notices.
 """
 
@@ -17,10 +21,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from devices import services
-from devices.models import CarryOutNotice
+from devices.models import CarryOutNotice, Device, Incident
+from devices.resources import DeviceResource
+from facilities.services import staff_mark_left
 from mcs_admin import reminders
+from mcs_admin.services import spreadsheet_import
+from mcs_admin.spreadsheets import read_dataset
 from tests import factories as f
-from tests.test_every_path import _admin_url, _page
+from tests.html_forms import form_data
+from tests.sheet_files import csv_bytes
+from tests.test_every_path import JAPANESE, _admin_url, _page, _refusal
 from tests.world import build_world
 
 pytestmark = pytest.mark.django_db
@@ -35,6 +45,9 @@ class Case:
     client: Client  # the center, in the admin
     admin: Client  # facility A's MCS administrator, on the self-service pages
     user: Client  # facility A's user
+    outsider: object  # a staff member of facility B
+    leaver: object  # a staff member of facility A who left three days ago
+    closed: object  # a closed incident of facility A
 
     @property
     def a(self):
@@ -50,12 +63,359 @@ def _client(user) -> Client:
 @pytest.fixture
 def case():
     world = build_world()
+    leaver = f.StaffMemberFactory(facility=world.a.facility, email="leaver@example.jp")
+    staff_mark_left(staff_member=leaver, by=world.center, left_on=timezone.localdate() - 3 * DAY)
+    closed = services.incident_close(incident=world.a.incident, by=world.a.admin)
     return Case(
         world=world,
         client=_client(world.center),
         admin=_client(world.a.admin),
         user=_client(world.a.user),
+        outsider=world.b.staff,
+        leaver=leaver,
+        closed=closed,
     )
+
+
+def _written() -> tuple:
+    """Every row of the devices app and the number of its history rows."""
+    models = (Device, CarryOutNotice, Incident)
+    rows = tuple(frozenset(model.objects.values_list()) for model in models)
+    return rows, sum(model.history.count() for model in models)
+
+
+# -- the paths -------------------------------------------------------------------------------
+
+NEW_DEVICE = {"kind": "pc", "label": "受付PC", "ownership": "facility"}
+
+
+def _initial(client, url) -> dict:
+    """What the self-service form at `url` submits as it is shown."""
+    data = {}
+    for bound in client.get(url).context["form"]:
+        value = bound.value()
+        if value in (None, "", False):
+            continue
+        data[bound.name] = "on" if value is True else value
+    return data
+
+
+def _self_service(client, url, **changes) -> str:
+    data = {**_initial(client, url), **changes}
+    return _page(client.post(url, data))
+
+
+def _device_add_page(case, **fields) -> str:
+    url = reverse("devices:device_add", args=[case.a.facility.pk])
+    return _self_service(case.admin, url, **{**NEW_DEVICE, **fields})
+
+
+def _device_edit_page(case, **changes) -> str:
+    url = reverse("devices:device_edit", args=[case.a.facility.pk, case.a.device.pk])
+    return _self_service(case.admin, url, **changes)
+
+
+def _admin_add(case, model, **fields) -> str:
+    url = _admin_url(model, "add")
+    data = form_data(_page(case.client.get(url)), f"{model._meta.model_name}_form")
+    data.update(fields)
+    return _page(case.client.post(url, data))
+
+
+def _admin_change(case, obj, **changes) -> str:
+    url = _admin_url(type(obj), "change", obj.pk)
+    data = form_data(_page(case.client.get(url)), f"{obj._meta.model_name}_form")
+    data.update(changes)
+    return _page(case.client.post(url, data))
+
+
+def _device_admin_add(case, **fields) -> str:
+    return _admin_add(case, Device, facility=case.a.facility.pk, **{**NEW_DEVICE, **fields})
+
+
+def _import(case, **cells) -> str:
+    """The register's import (the admin's import button) of one row of facility A."""
+    resource = DeviceResource()
+    row = {"facility": case.a.facility.name, **cells}
+    header = [resource.fields[name].column_name for name in row]
+    report = spreadsheet_import(
+        resource=resource,
+        dataset=read_dataset(csv_bytes([header, list(row.values())])),
+        user=case.world.center,
+        file_name="devices.csv",
+    )
+    assert not report.ok
+    return " ".join(problem.message for problem in report.problems)
+
+
+def _import_new(case, **cells) -> str:
+    return _import(
+        case, **{"label": "受付PC", "kind": "パソコン", "ownership": "事業所貸与", **cells}
+    )
+
+
+def _import_existing(case, **cells) -> str:
+    return _import(
+        case,
+        label=case.a.device.label,
+        **{"kind": "タブレット", "ownership": "事業所貸与", **cells},
+    )
+
+
+def _register(case, **fields) -> str:
+    return _refusal(
+        services.device_register,
+        facility=case.a.facility,
+        by=case.a.admin,
+        **{**NEW_DEVICE, **fields},
+    )
+
+
+def _update(case, **fields) -> str:
+    return _refusal(services.device_update, device=case.a.device, by=case.a.admin, **fields)
+
+
+# a device is assigned to a staff member of its own facility ...
+ASSIGNEE_ELSEWHERE = {
+    "service: register": lambda case: _register(case, assigned_to=case.outsider),
+    "service: update": lambda case: _update(case, assigned_to=case.outsider),
+    "page: register": lambda case: _device_add_page(case, assigned_to=case.outsider.pk),
+    "page: edit": lambda case: _device_edit_page(case, assigned_to=case.outsider.pk),
+    "admin add form": lambda case: _device_admin_add(case, assigned_to=case.outsider.pk),
+    "admin change form": lambda case: _admin_change(
+        case, case.a.device, assigned_to=case.outsider.pk
+    ),
+}
+
+# ... who has not left (留意事項 (3): a leaver returns what was lent)
+ASSIGNEE_LEFT = {
+    "service: register": lambda case: _register(case, assigned_to=case.leaver),
+    "service: update": lambda case: _update(case, assigned_to=case.leaver),
+    "page: register": lambda case: _device_add_page(case, assigned_to=case.leaver.pk),
+    "page: edit": lambda case: _device_edit_page(case, assigned_to=case.leaver.pk),
+    "admin add form": lambda case: _device_admin_add(case, assigned_to=case.leaver.pk),
+    "admin change form": lambda case: _admin_change(
+        case, case.a.device, assigned_to=case.leaver.pk
+    ),
+    "import: a new device": lambda case: _import_new(case, assigned_to=case.leaver.email),
+    "import: a registered device": lambda case: _import_existing(
+        case, assigned_to=case.leaver.email
+    ),
+}
+
+# 第12条(10), 様式3 第2条2: a personal device needs the facility's written permission
+PERSONAL = {
+    "service: register": lambda case: _register(case, ownership="personal"),
+    "service: update": lambda case: _update(case, ownership="personal"),
+    "page: register": lambda case: _device_add_page(case, ownership="personal"),
+    "page: edit": lambda case: _device_edit_page(case, ownership="personal"),
+    "admin add form": lambda case: _device_admin_add(case, ownership="personal"),
+    "admin change form": lambda case: _admin_change(case, case.a.device, ownership="personal"),
+    "import: a new device": lambda case: _import_new(case, ownership="個人所有端末"),
+    "import: a registered device": lambda case: _import_existing(case, ownership="個人所有端末"),
+}
+
+# 留意事項 (3): what was done about an incident is recorded while it is open
+CLOSED_INCIDENT = {
+    "service": lambda case: _refusal(
+        services.incident_record_actions,
+        incident=case.closed,
+        by=case.a.admin,
+        actions_taken="回線停止を依頼",
+    ),
+    "page": lambda case: _self_service(
+        case.admin,
+        reverse("devices:incident_actions", args=[case.a.facility.pk, case.closed.pk]),
+        actions_taken="回線停止を依頼",
+    ),
+    "admin change form": lambda case: _admin_change(
+        case, case.closed, actions_taken="回線停止を依頼"
+    ),
+}
+
+# 第12条(9), 留意事項 (3): a user names a device of their own facility in what they file
+NOTICE_DEVICE = {
+    "service": lambda case: _refusal(
+        services.carry_out_file,
+        by=case.a.user,
+        content="訪問予定の確認",
+        medium="USB メモリ",
+        purpose="訪問",
+        starts_on=timezone.localdate(),
+        ends_on=timezone.localdate() + DAY,
+        device=case.world.b.device,
+    ),
+    "page": lambda case: _page(
+        case.user.post(
+            reverse("devices:carry_out_file"),
+            {
+                "content": "訪問予定の確認",
+                "medium": "USB メモリ",
+                "purpose": "訪問",
+                "starts_on": timezone.localdate().isoformat(),
+                "ends_on": (timezone.localdate() + DAY).isoformat(),
+                "device": case.world.b.device.pk,
+            },
+        )
+    ),
+}
+INCIDENT_DEVICE = {
+    "service": lambda case: _refusal(
+        services.incident_report,
+        by=case.a.user,
+        kind="lost",
+        occurred_at=timezone.now() - timedelta(hours=1),
+        description="訪問先で紛失",
+        device=case.world.b.device,
+    ),
+    "page": lambda case: _page(
+        case.user.post(
+            reverse("devices:incident_report"),
+            {
+                "kind": "lost",
+                "occurred_at": (timezone.localtime() - timedelta(hours=1)).strftime(
+                    "%Y-%m-%dT%H:%M"
+                ),
+                "description": "訪問先で紛失",
+                "device": case.world.b.device.pk,
+            },
+        )
+    ),
+}
+
+RULES = {
+    "a device's assignee: another facility's staff": (ASSIGNEE_ELSEWHERE, "service: register"),
+    "a device's assignee: a leaver": (ASSIGNEE_LEFT, "service: register"),
+    "a personal device's permission": (PERSONAL, "service: register"),
+    "a closed incident's actions": (CLOSED_INCIDENT, "service"),
+    "a carry-out notice's device": (NOTICE_DEVICE, "service"),
+    "an incident's device": (INCIDENT_DEVICE, "service"),
+}
+# Every path that writes each rule's records. The admin has no add form for a carry-out notice
+# or an incident, and their change forms do not offer the device (test_the_admin_neither_files
+# _nor_rewrites_a_users_report below).
+PATHS = {
+    "a device's assignee: another facility's staff": {
+        "service: register",
+        "service: update",
+        "page: register",
+        "page: edit",
+        "admin add form",
+        "admin change form",
+    },
+    "a device's assignee: a leaver": {
+        "service: register",
+        "service: update",
+        "page: register",
+        "page: edit",
+        "admin add form",
+        "admin change form",
+        "import: a new device",
+        "import: a registered device",
+    },
+    "a personal device's permission": {
+        "service: register",
+        "service: update",
+        "page: register",
+        "page: edit",
+        "admin add form",
+        "admin change form",
+        "import: a new device",
+        "import: a registered device",
+    },
+    "a closed incident's actions": {"service", "page", "admin change form"},
+    "a carry-out notice's device": {"service", "page"},
+    "an incident's device": {"service", "page"},
+}
+
+
+def test_the_table_names_every_path_of_every_rule():
+    assert {rule: set(paths) for rule, (paths, _) in RULES.items()} == PATHS
+
+
+CASES = [(rule, path) for rule, (paths, _) in RULES.items() for path in paths]
+
+
+@pytest.mark.parametrize(("rule", "path"), CASES, ids=[f"{r}: {p}" for r, p in CASES])
+def test_a_devices_rule_is_refused_on_every_path_with_the_same_message(case, rule, path):
+    paths, reference = RULES[rule]
+    expected = paths[reference](case)
+    assert JAPANESE.search(expected), expected
+    written = _written()
+    answer = paths[path](case)
+    assert expected in answer
+    assert _written() == written
+
+
+def test_a_leavers_device_stays_theirs_until_it_is_returned(case):
+    """The assignee rule refuses a new assignment, not the one a leaver already has."""
+    device = f.DeviceFactory(facility=case.a.facility, assigned_to=case.a.staff)
+    staff_mark_left(staff_member=case.a.staff, by=case.world.center)
+    services.device_update(device=device, by=case.a.admin, antivirus=True)
+    url = reverse("devices:device_edit", args=[case.a.facility.pk, device.pk])
+    response = case.admin.post(url, {**_initial(case.admin, url), "mdm": "adopted"})
+    assert response.status_code == 302
+    device.refresh_from_db()
+    assert (device.assigned_to, device.antivirus, device.mdm) == (case.a.staff, True, "adopted")
+
+
+# -- the admin writes through the services ---------------------------------------------------
+
+
+def test_the_admin_registers_and_changes_a_device_through_the_services(case):
+    answer = _device_admin_add(case, assigned_to=case.a.user.staff_member.pk, antivirus="on")
+    device = Device.objects.get(label="受付PC")
+    assert "errornote" not in answer
+    assert (device.facility, device.assigned_to, device.antivirus, device.status) == (
+        case.a.facility,
+        case.a.user.staff_member,
+        True,
+        "in_use",
+    )
+    assert device.history.get().history_user == case.world.center
+
+    form = case.client.get(_admin_url(Device, "change", device.pk)).context["adminform"].form
+    assert "facility" not in form.fields  # it stays in its facility's register
+    assert {"label", "assigned_to", "ownership", "antivirus"} <= set(form.fields)
+    _admin_change(case, device, label="受付PC 2", facility=case.world.b.facility.pk)
+    device.refresh_from_db()
+    assert (device.label, device.facility) == ("受付PC 2", case.a.facility)
+    assert device.history.latest().history_user == case.world.center
+
+
+def test_the_admin_neither_files_nor_rewrites_a_users_report(case):
+    notice = case.a.carry_out
+    for model in (CarryOutNotice, Incident):
+        assert case.client.get(_admin_url(model, "add")).status_code == 403
+
+    form = case.client.get(_admin_url(CarryOutNotice, "change", notice.pk)).context["adminform"]
+    assert set(form.form.fields) == {"version"}  # read-only: acknowledged and closed by actions
+    _admin_change(
+        case, notice, content="書き換え", ends_on="2030-01-01", device=case.world.b.device.pk
+    )
+    notice.refresh_from_db()
+    assert (notice.content, notice.device) == ("訪問予定患者のグループ閲覧", case.a.device)
+
+    open_incident = f.IncidentFactory(
+        facility=case.a.facility, reported_by=case.a.user.staff_member
+    )
+    form = case.client.get(_admin_url(Incident, "change", open_incident.pk)).context["adminform"]
+    assert set(form.form.fields) == {*services.INCIDENT_ACTION_FIELDS, "version"}
+    _admin_change(
+        case,
+        open_incident,
+        actions_taken="キャリアに回線停止を依頼",
+        line_stopped="on",
+        description="書き換え",
+        device=case.world.b.device.pk,
+    )
+    open_incident.refresh_from_db()
+    assert (open_incident.actions_taken, open_incident.line_stopped) == (
+        "キャリアに回線停止を依頼",
+        True,
+    )
+    assert (open_incident.description, open_incident.device) == ("訪問先でタブレットを紛失", None)
+    assert open_incident.history.latest().history_user == case.world.center
 
 
 # -- 第12条(9): a notice filed after its period ---------------------------------------------
