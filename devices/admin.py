@@ -38,9 +38,12 @@ class DeviceAdmin(SpreadsheetAdminMixin, HistoryAdmin):
     ]
 
     # a device stays in the register of the facility that registered it (its notices and
-    # incidents are that facility's); its state moves by its workflow (a loss is reported)
-    change_fields = [
-        name for name in services.DEVICE_FIELDS if name not in models.Device.workflow_fields
+    # incidents are that facility's); its state moves by its workflow: a loss is reported,
+    # the actions below retire it or bring it back
+    change_fields = services.DEVICE_FIELDS
+    actions = [
+        service_action(services.device_retire, _("Retired today"), field="device"),
+        service_action(services.device_recover, _("Found again: back in use"), field="device"),
     ]
 
     def create(self, request, form):

@@ -18,7 +18,6 @@ class DeviceForm(forms.ModelForm):
         fields = DEVICE_FIELDS
         widgets = {
             "registered_on": DateInput(),
-            "retired_on": DateInput(),
             "personal_use_permitted_on": DateInput(),
         }
 

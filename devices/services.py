@@ -20,9 +20,7 @@ DEVICE_FIELDS = [
     "label",
     "ownership",
     "assigned_to",
-    "status",
     "registered_on",
-    "retired_on",
     "personal_use_permitted_on",
     "boot_password",
     "no_file_sharing",
@@ -75,6 +73,38 @@ def device_update(*, device: Device, by: User, **fields) -> Device:
         if name in fields:
             setattr(device, name, fields[name])
     device_check_assignee(device, assigned_before=assigned_before)
+    device.full_clean()
+    save_by(device, by)
+    return device
+
+
+@transaction.atomic
+def device_retire(*, device: Device, by: User, retired_on: datetime.date | None = None) -> Device:
+    """The device is no longer used for MCS (returned, broken, replaced): it leaves the
+    register's current devices, with the day."""
+    require_administrator(by, device.facility)
+    device = Device.objects.select_for_update().get(pk=device.pk)
+    if device.status == Device.Status.RETIRED:
+        raise ValidationError(_("This device is already retired."))
+    today = timezone.localdate()
+    retired_on = retired_on or today
+    if retired_on > today:
+        raise ValidationError({"retired_on": _("The date is in the future.")})
+    device.status = Device.Status.RETIRED
+    device.retired_on = retired_on
+    device.full_clean()
+    save_by(device, by)
+    return device
+
+
+@transaction.atomic
+def device_recover(*, device: Device, by: User) -> Device:
+    """A device reported lost or stolen was found: back in use (its incident stays on record)."""
+    require_administrator(by, device.facility)
+    device = Device.objects.select_for_update().get(pk=device.pk)
+    if device.status != Device.Status.LOST:
+        raise ValidationError(_("Only a device reported lost or stolen can be found again."))
+    device.status = Device.Status.IN_USE
     device.full_clean()
     save_by(device, by)
     return device

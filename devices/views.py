@@ -67,6 +67,30 @@ class DeviceEdit(DeviceFormPage):
         return services.device_update(device=self.device, by=self.request.user, **form.cleaned_data)
 
 
+class DeviceAction(FacilityPage, ActionPage):
+    def device(self):
+        return get_object_or_404(
+            devices_for(self.request.user).filter(facility=self.facility), pk=self.kwargs["pk"]
+        )
+
+    def redirect_url(self):
+        return reverse("devices:device_list", args=[self.facility.pk])
+
+
+class DeviceRetire(DeviceAction):
+    success_message = _("The device was marked as retired.")
+
+    def perform(self):
+        services.device_retire(device=self.device(), by=self.request.user)
+
+
+class DeviceRecover(DeviceAction):
+    success_message = _("The device is back in use.")
+
+    def perform(self):
+        services.device_recover(device=self.device(), by=self.request.user)
+
+
 class CarryOutList(FacilityPage, ListPage):
     template_name = "devices/carry_out_list.html"
     search_fields = ["medium", "content", "staff_member__family_name"]

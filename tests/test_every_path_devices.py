@@ -48,6 +48,7 @@ class Case:
     outsider: object  # a staff member of facility B
     leaver: object  # a staff member of facility A who left three days ago
     closed: object  # a closed incident of facility A
+    retired: object  # a retired device of facility A
 
     @property
     def a(self):
@@ -66,6 +67,9 @@ def case():
     leaver = f.StaffMemberFactory(facility=world.a.facility, email="leaver@example.jp")
     staff_mark_left(staff_member=leaver, by=world.center, left_on=timezone.localdate() - 3 * DAY)
     closed = services.incident_close(incident=world.a.incident, by=world.a.admin)
+    retired = services.device_retire(
+        device=f.DeviceFactory(facility=world.a.facility), by=world.a.admin
+    )
     return Case(
         world=world,
         client=_client(world.center),
@@ -74,6 +78,7 @@ def case():
         outsider=world.b.staff,
         leaver=leaver,
         closed=closed,
+        retired=retired,
     )
 
 
@@ -283,11 +288,40 @@ INCIDENT_DEVICE = {
     ),
 }
 
+
+def _device_button(case, view, device) -> str:
+    url = reverse(f"devices:{view}", args=[case.a.facility.pk, device.pk])
+    return _page(case.admin.post(url, follow=True))
+
+
+def _admin_action(case, model, action, obj) -> str:
+    data = {"action": action, "_selected_action": [obj.pk]}
+    return _page(case.client.post(_admin_url(model, "changelist"), data, follow=True))
+
+
+# a device's state moves by its workflow: retired once ...
+RETIRED_ONCE = {
+    "service": lambda case: _refusal(services.device_retire, device=case.retired, by=case.a.admin),
+    "page": lambda case: _device_button(case, "device_retire", case.retired),
+    "admin action": lambda case: _admin_action(case, Device, "device_retire", case.retired),
+}
+
+# ... and back in use only when it was reported lost or stolen
+FOUND_AGAIN = {
+    "service": lambda case: _refusal(
+        services.device_recover, device=case.a.device, by=case.a.admin
+    ),
+    "page": lambda case: _device_button(case, "device_recover", case.a.device),
+    "admin action": lambda case: _admin_action(case, Device, "device_recover", case.a.device),
+}
+
 RULES = {
     "a device's assignee: another facility's staff": (ASSIGNEE_ELSEWHERE, "service: register"),
     "a device's assignee: a leaver": (ASSIGNEE_LEFT, "service: register"),
     "a personal device's permission": (PERSONAL, "service: register"),
     "a closed incident's actions": (CLOSED_INCIDENT, "service"),
+    "retiring a device once": (RETIRED_ONCE, "service"),
+    "finding a device that was not lost": (FOUND_AGAIN, "service"),
     "a carry-out notice's device": (NOTICE_DEVICE, "service"),
     "an incident's device": (INCIDENT_DEVICE, "service"),
 }
@@ -324,6 +358,8 @@ PATHS = {
         "import: a registered device",
     },
     "a closed incident's actions": {"service", "page", "admin change form"},
+    "retiring a device once": {"service", "page", "admin action"},
+    "finding a device that was not lost": {"service", "page", "admin action"},
     "a carry-out notice's device": {"service", "page"},
     "an incident's device": {"service", "page"},
 }
@@ -357,6 +393,32 @@ def test_a_leavers_device_stays_theirs_until_it_is_returned(case):
     assert response.status_code == 302
     device.refresh_from_db()
     assert (device.assigned_to, device.antivirus, device.mdm) == (case.a.staff, True, "adopted")
+
+
+def test_a_devices_state_is_no_field_of_its_forms(case):
+    device = case.a.device
+    url = reverse("devices:device_edit", args=[case.a.facility.pk, device.pk])
+    assert not {"status", "retired_on"} & set(case.admin.get(url).context["form"].fields)
+    today = timezone.localdate().isoformat()
+    case.admin.post(url, {**_initial(case.admin, url), "status": "retired", "retired_on": today})
+    _admin_change(case, device, status="retired", retired_on=today)
+    device.refresh_from_db()
+    assert (device.status, device.retired_on) == ("in_use", None)
+
+
+def test_a_device_is_retired_and_found_again_by_the_same_services_everywhere(case):
+    lost = f.DeviceFactory(facility=case.a.facility, status="lost")
+    _admin_action(case, Device, "device_recover", lost)
+    lost.refresh_from_db()
+    assert lost.status == "in_use"
+    assert lost.history.latest().history_user == case.world.center
+    _device_button(case, "device_retire", lost)
+    lost.refresh_from_db()
+    assert (lost.status, lost.retired_on) == ("retired", timezone.localdate())
+    assert lost.history.latest().history_user == case.a.admin
+    page = _page(case.admin.get(reverse("devices:device_list", args=[case.a.facility.pk])))
+    retire = reverse("devices:device_retire", args=[case.a.facility.pk, lost.pk])
+    assert retire not in page  # no button for what the service would refuse
 
 
 # -- the admin writes through the services ---------------------------------------------------
