@@ -37,6 +37,23 @@ class DeviceAdmin(SpreadsheetAdminMixin, HistoryAdmin):
         ),
     ]
 
+    # a device stays in the register of the facility that registered it (its notices and
+    # incidents are that facility's); its state moves by its workflow: a loss is reported,
+    # the actions below retire it or bring it back
+    change_fields = services.DEVICE_FIELDS
+    actions = [
+        service_action(services.device_retire, _("Retired today"), field="device"),
+        service_action(services.device_recover, _("Found again: back in use"), field="device"),
+    ]
+
+    def create(self, request, form):
+        data = form.cleaned_data
+        fields = {name: data[name] for name in services.DEVICE_FIELDS if name in data}
+        return services.device_register(facility=data["facility"], by=request.user, **fields)
+
+    def update(self, request, obj, form):
+        return services.device_update(device=obj, by=request.user, **self.changes(form))
+
     @admin.display(description=_("measures (1)–(4)"), boolean=True)
     def secured(self, device):
         return not device.missing_measures
@@ -44,9 +61,17 @@ class DeviceAdmin(SpreadsheetAdminMixin, HistoryAdmin):
 
 @admin.register(models.CarryOutNotice)
 class CarryOutNoticeAdmin(HistoryAdmin):
-    list_display = ["staff_member", "facility", "medium", "starts_on", "ends_on", "status"]
+    list_display = [
+        "staff_member",
+        "facility",
+        "medium",
+        "starts_on",
+        "ends_on",
+        "status",
+        "filed_late",
+    ]
     list_select_related = ["staff_member", "facility"]
-    list_filter = ["status", ("facility", AutocompleteFilter)]
+    list_filter = ["status", "filed_late", ("facility", AutocompleteFilter)]
     search_fields = ["medium", "content", *(f"staff_member__{f}" for f in STAFF_SEARCH)]
     autocomplete_fields = ["facility", "staff_member", "device"]
     readonly_fields = ["acknowledged_by"]
@@ -54,6 +79,14 @@ class CarryOutNoticeAdmin(HistoryAdmin):
         service_action(services.carry_out_acknowledge, _("Acknowledge"), field="notice"),
         service_action(services.carry_out_return, _("Returned today: close"), field="notice"),
     ]
+    # The notice is the user's own report to their MCS administrator (第12条(9)), as they filed
+    # it; the center acknowledges and closes it with the actions.
+    change_fields = []
+
+    def has_add_permission(self, request):
+        # filed by the user on their page (`carry_out_file` records who filed it from their
+        # login and facility), never by the center in their name
+        return False
 
 
 @admin.register(models.Incident)
@@ -74,6 +107,18 @@ class IncidentAdmin(HistoryAdmin):
     search_fields = ["description", "facility__name"]
     autocomplete_fields = ["facility", "reported_by", "device"]
     readonly_fields = ["preliminary_due_on", "final_due_on"]
+    # what the report says stays as reported; the center records what was done, as the MCS
+    # administrator does on the incident's page
+    change_fields = services.INCIDENT_ACTION_FIELDS
+
+    def has_add_permission(self, request):
+        # reported by the person concerned on their page (`incident_report`), which tells the
+        # facility's administrators and the center at once; the center has no staff record
+        return False
+
+    def update(self, request, obj, form):
+        return services.incident_record_actions(incident=obj, by=request.user, **self.changes(form))
+
     actions = [
         service_action(
             services.incident_record_report,

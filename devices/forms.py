@@ -3,7 +3,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from devices.models import CarryOutNotice, Device, Incident
-from devices.services import DEVICE_FIELDS, INCIDENT_ACTION_FIELDS
+from devices.services import (
+    ASSIGNEE_REFUSED,
+    DEVICE_FIELDS,
+    DEVICE_REFUSED,
+    INCIDENT_ACTION_FIELDS,
+)
 from facilities.forms import DateInput
 
 
@@ -13,13 +18,13 @@ class DeviceForm(forms.ModelForm):
         fields = DEVICE_FIELDS
         widgets = {
             "registered_on": DateInput(),
-            "retired_on": DateInput(),
             "personal_use_permitted_on": DateInput(),
         }
 
     def __init__(self, *args, staff, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assigned_to"].queryset = staff
+        self.fields["assigned_to"].error_messages["invalid_choice"] = ASSIGNEE_REFUSED
 
 
 class CarryOutForm(forms.ModelForm):
@@ -36,6 +41,7 @@ class CarryOutForm(forms.ModelForm):
     def __init__(self, *args, devices, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["device"].queryset = devices
+        self.fields["device"].error_messages["invalid_choice"] = DEVICE_REFUSED
 
 
 class IncidentForm(forms.ModelForm):
@@ -53,6 +59,7 @@ class IncidentForm(forms.ModelForm):
     def __init__(self, *args, devices, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["device"].queryset = devices
+        self.fields["device"].error_messages["invalid_choice"] = DEVICE_REFUSED
 
 
 class IncidentActionsForm(forms.ModelForm):

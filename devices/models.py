@@ -179,6 +179,11 @@ class CarryOutNotice(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.FILED
     )
     filed_at = models.DateTimeField(_("filed at"), default=timezone.now)
+    filed_late = models.BooleanField(
+        _("filed after the fact"),
+        default=False,
+        help_text=_("The period had ended when the notice was filed (article 12 (9))."),
+    )
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
     acknowledged_by = actor(_("acknowledged by"))
     returned_on = models.DateField(_("returned on"), null=True, blank=True)
@@ -191,6 +196,7 @@ class CarryOutNotice(models.Model):
 
     workflow_fields = [
         "status",
+        "filed_late",
         "acknowledged_at",
         "returned_on",
         "closed_on",

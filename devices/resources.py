@@ -1,9 +1,11 @@
 """The device register's spreadsheet (第12条): a facility's devices with their measures."""
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from devices.models import Device
+from devices.services import device_check_assignee
 from mcs_admin import normalize
 from mcs_admin.sheet_fields import SheetField, StaffMemberWidget, cell_text
 from mcs_admin.sheet_resources import SheetResource
@@ -45,6 +47,24 @@ class DeviceResource(SheetResource):
         return queryset.select_related("facility", "assigned_to").order_by(
             "facility__name_kana", "facility__name", "label"
         )
+
+    def get_instance(self, instance_loader, row):
+        device = super().get_instance(instance_loader, row)
+        if device is not None:  # before the row's values are set
+            device._assigned_before = device.assigned_to_id
+        return device
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """The register's rule of who a device is assigned to, as the services check it."""
+        errors = dict(import_validation_errors or {})
+        if "assigned_to" not in errors:
+            try:
+                device_check_assignee(
+                    instance, assigned_before=getattr(instance, "_assigned_before", None)
+                )
+            except ValidationError as error:
+                errors = error.update_error_dict(errors)
+        super().validate_instance(instance, errors, validate_unique)
 
     def lookup(self, row):
         found = self.fields["facility"].widget.find(row[self.fields["facility"].column_name])

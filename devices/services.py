@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from devices.models import CarryOutNotice, Device, Incident
 from devices.notifications import incident_notify
@@ -19,9 +20,7 @@ DEVICE_FIELDS = [
     "label",
     "ownership",
     "assigned_to",
-    "status",
     "registered_on",
-    "retired_on",
     "personal_use_permitted_on",
     "boot_password",
     "no_file_sharing",
@@ -34,16 +33,32 @@ DEVICE_FIELDS = [
 ]
 
 
-def _check_assignee(device: Device) -> None:
-    if device.assigned_to_id and device.assigned_to.facility_id != device.facility_id:
-        raise ValidationError({"assigned_to": _("Assign the device to staff of this facility.")})
+# The rules' messages, which the self-service forms also show for a choice outside their lists
+# (their lists offer only what the rule allows).
+ASSIGNEE_REFUSED = gettext_lazy("Assign the device to a current staff member of this facility.")
+DEVICE_REFUSED = gettext_lazy("Choose a device of your facility.")
+
+
+def device_check_assignee(device: Device, *, assigned_before: int | None = None) -> None:
+    """A device is assigned to a staff member of its facility who has not left; one already
+    assigned to a leaver stays so until it is returned (the leaver's checklist). Checked by
+    the services and by the register's import (`DeviceResource`)."""
+    if device.assigned_to_id is None:
+        return
+    # as the database has it now, whatever the caller's copy of the person says
+    facility_id, left_on = StaffMember.objects.values_list("facility_id", "left_on").get(
+        pk=device.assigned_to_id
+    )
+    newly_assigned = device.assigned_to_id != assigned_before
+    if facility_id != device.facility_id or (newly_assigned and left_on):
+        raise ValidationError({"assigned_to": ASSIGNEE_REFUSED})
 
 
 @transaction.atomic
 def device_register(*, facility: Facility, by: User, **fields) -> Device:
     require_administrator(by, facility)
     device = Device(facility=facility, **fields)
-    _check_assignee(device)
+    device_check_assignee(device)
     device.full_clean()
     save_by(device, by)
     return device
@@ -53,10 +68,43 @@ def device_register(*, facility: Facility, by: User, **fields) -> Device:
 def device_update(*, device: Device, by: User, **fields) -> Device:
     require_administrator(by, device.facility)
     device = Device.objects.select_for_update().get(pk=device.pk)
+    assigned_before = device.assigned_to_id
     for name in DEVICE_FIELDS:
         if name in fields:
             setattr(device, name, fields[name])
-    _check_assignee(device)
+    device_check_assignee(device, assigned_before=assigned_before)
+    device.full_clean()
+    save_by(device, by)
+    return device
+
+
+@transaction.atomic
+def device_retire(*, device: Device, by: User, retired_on: datetime.date | None = None) -> Device:
+    """The device is no longer used for MCS (returned, broken, replaced): it leaves the
+    register's current devices, with the day."""
+    require_administrator(by, device.facility)
+    device = Device.objects.select_for_update().get(pk=device.pk)
+    if device.status == Device.Status.RETIRED:
+        raise ValidationError(_("This device is already retired."))
+    today = timezone.localdate()
+    retired_on = retired_on or today
+    if retired_on > today:
+        raise ValidationError({"retired_on": _("The date is in the future.")})
+    device.status = Device.Status.RETIRED
+    device.retired_on = retired_on
+    device.full_clean()
+    save_by(device, by)
+    return device
+
+
+@transaction.atomic
+def device_recover(*, device: Device, by: User) -> Device:
+    """A device reported lost or stolen was found: back in use (its incident stays on record)."""
+    require_administrator(by, device.facility)
+    device = Device.objects.select_for_update().get(pk=device.pk)
+    if device.status != Device.Status.LOST:
+        raise ValidationError(_("Only a device reported lost or stolen can be found again."))
+    device.status = Device.Status.IN_USE
     device.full_clean()
     save_by(device, by)
     return device
@@ -81,10 +129,11 @@ def carry_out_file(
     device: Device | None = None,
 ) -> CarryOutNotice:
     """A user tells the MCS administrator what leaves the facility, on what, why, how long
-    (第12条(9))."""
+    (第12条(9)). A notice whose period has already ended is accepted all the same (a late
+    report is better than none) and marked as filed after the fact (事後届出)."""
     person = _reporter(by)
     if device is not None and device.facility_id != person.facility_id:
-        raise ValidationError({"device": _("Choose a device of your facility.")})
+        raise ValidationError({"device": DEVICE_REFUSED})
     notice = CarryOutNotice(
         facility=person.facility,
         staff_member=person,
@@ -95,6 +144,7 @@ def carry_out_file(
         starts_on=starts_on,
         ends_on=ends_on,
     )
+    notice.filed_late = ends_on < timezone.localdate(notice.filed_at)
     notice.full_clean()
     save_by(notice, by)
     return notice
@@ -128,7 +178,7 @@ def incident_report(
     (留意事項 (3)); a lost or stolen device is marked so in the register."""
     person = _reporter(by)
     if device is not None and device.facility_id != person.facility_id:
-        raise ValidationError({"device": _("Choose a device of your facility.")})
+        raise ValidationError({"device": DEVICE_REFUSED})
     if occurred_at > timezone.now():
         raise ValidationError({"occurred_at": _("The time of the incident is in the future.")})
     incident = Incident(
@@ -180,11 +230,17 @@ def carry_out_return(
 
 @transaction.atomic
 def carry_outs_close_ended(*, today: datetime.date | None = None) -> int:
-    """Notices whose period ended close on its last day (run daily by send_reminders)."""
+    """Notices whose period ended close on its last day (run daily by send_reminders); one
+    filed after the fact waits until the MCS administrator has acknowledged it, so that its
+    reminder reaches them first."""
     today = today or timezone.localdate()
-    ended = CarryOutNotice.objects.select_for_update().filter(
-        status__in=[CarryOutNotice.Status.FILED, CarryOutNotice.Status.ACKNOWLEDGED],
-        ends_on__lt=today,
+    ended = (
+        CarryOutNotice.objects.select_for_update()
+        .filter(
+            status__in=[CarryOutNotice.Status.FILED, CarryOutNotice.Status.ACKNOWLEDGED],
+            ends_on__lt=today,
+        )
+        .exclude(status=CarryOutNotice.Status.FILED, filed_late=True)
     )
     closed = 0
     for notice in ended:

@@ -8,6 +8,16 @@ urlpatterns = [
     path("f/<int:facility>/devices/", views.DeviceList.as_view(), name="device_list"),
     path("f/<int:facility>/devices/add/", views.DeviceAdd.as_view(), name="device_add"),
     path("f/<int:facility>/devices/<int:pk>/", views.DeviceEdit.as_view(), name="device_edit"),
+    path(
+        "f/<int:facility>/devices/<int:pk>/retire/",
+        views.DeviceRetire.as_view(),
+        name="device_retire",
+    ),
+    path(
+        "f/<int:facility>/devices/<int:pk>/recover/",
+        views.DeviceRecover.as_view(),
+        name="device_recover",
+    ),
     path("f/<int:facility>/carry-outs/", views.CarryOutList.as_view(), name="carry_out_list"),
     path(
         "f/<int:facility>/carry-outs/<int:pk>/acknowledge/",

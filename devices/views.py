@@ -58,10 +58,37 @@ class DeviceEdit(DeviceFormPage):
         )
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": self.device}
+        kwargs = super().get_form_kwargs()
+        # a leaver keeps the device assigned until it is returned (the leaver's checklist)
+        current = self.staff().filter(pk=self.device.assigned_to_id)
+        return {**kwargs, "instance": self.device, "staff": kwargs["staff"] | current}
 
     def perform(self, form):
         return services.device_update(device=self.device, by=self.request.user, **form.cleaned_data)
+
+
+class DeviceAction(FacilityPage, ActionPage):
+    def device(self):
+        return get_object_or_404(
+            devices_for(self.request.user).filter(facility=self.facility), pk=self.kwargs["pk"]
+        )
+
+    def redirect_url(self):
+        return reverse("devices:device_list", args=[self.facility.pk])
+
+
+class DeviceRetire(DeviceAction):
+    success_message = _("The device was marked as retired.")
+
+    def perform(self):
+        services.device_retire(device=self.device(), by=self.request.user)
+
+
+class DeviceRecover(DeviceAction):
+    success_message = _("The device is back in use.")
+
+    def perform(self):
+        services.device_recover(device=self.device(), by=self.request.user)
 
 
 class CarryOutList(FacilityPage, ListPage):
@@ -214,6 +241,15 @@ class CarryOutFile(UserPage, ServiceFormPage):
 
     def perform(self, form):
         return services.carry_out_file(by=self.request.user, **form.cleaned_data)
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if hasattr(self, "result") and self.result.filed_late:
+            messages.warning(
+                self.request,
+                _("The period has already ended: the notice is marked as filed after the fact."),
+            )
+        return response
 
     def get_success_url(self):
         return reverse("devices:my_carry_outs")

@@ -69,6 +69,8 @@ ACCESS = {
     "devices:device_list": Access.FACILITY,
     "devices:device_add": Access.FACILITY,
     "devices:device_edit": Access.FACILITY,
+    "devices:device_retire": Access.FACILITY,
+    "devices:device_recover": Access.FACILITY,
     "devices:carry_out_list": Access.FACILITY,
     "devices:carry_out_acknowledge": Access.FACILITY,
     "devices:incident_list": Access.FACILITY,

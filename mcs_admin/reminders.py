@@ -310,7 +310,11 @@ def carry_outs(today, profile):
             recipient=recipient,
             kind="carry_out",
             key=f"carry_out:{notice.pk}",
-            text=_("%(name)s takes out %(medium)s from %(start)s to %(end)s.")
+            text=(
+                _("%(name)s took out %(medium)s from %(start)s to %(end)s, filed after the fact.")
+                if notice.filed_late
+                else _("%(name)s takes out %(medium)s from %(start)s to %(end)s.")
+            )
             % {
                 "name": notice.staff_member.full_name,
                 "medium": notice.medium,

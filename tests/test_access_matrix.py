@@ -57,6 +57,8 @@ MATRIX = {
     "devices:device_list": (FACILITY, None, 200, 405),
     "devices:device_add": (FACILITY, None, 200, 200),
     "devices:device_edit": (FACILITY, "device", 200, 200),
+    "devices:device_retire": (FACILITY, "device", 405, 302),
+    "devices:device_recover": (FACILITY, "device", 405, 302),
     "devices:carry_out_list": (FACILITY, None, 200, 405),
     "devices:carry_out_acknowledge": (FACILITY, "carry_out", 405, 302),
     "devices:incident_list": (FACILITY, None, 200, 405),

@@ -24,8 +24,9 @@ READ_ONLY = {
     "care_groups.CareGroupGroupObjectPermission",
 }
 
-# Created only by their workflow (a leave by marking someone as left, a review by its round):
-# the admin has no add page for them.
+# Created only by their workflow (a leave by marking someone as left, a review by its round)
+# or by the person concerned (a carry-out notice, an incident report): the admin has no add
+# page for them.
 ADDED_BY_A_WORKFLOW = {
     "facilities.Leave",
     "facilities.LeaveItem",
@@ -33,6 +34,8 @@ ADDED_BY_A_WORKFLOW = {
     "facilities.RosterReviewEntry",
     "care_groups.MembershipReview",
     "care_groups.MembershipReviewEntry",
+    "devices.CarryOutNotice",
+    "devices.Incident",
 }
 
 

@@ -91,6 +91,55 @@ def test_a_personal_device_needs_the_facilitys_recorded_permission(world):
         services.device_register(facility=world.a.facility, by=world.b.admin, **fields)
 
 
+def test_a_device_is_retired_once_by_its_facilitys_administrator(world):
+    device = world.a.device
+    with pytest.raises(PermissionDenied):
+        services.device_retire(device=device, by=world.b.admin)
+    with pytest.raises(PermissionDenied):
+        services.device_retire(device=device, by=world.a.user)
+    with pytest.raises(ValidationError) as error:
+        services.device_retire(
+            device=device, by=world.a.admin, retired_on=timezone.localdate() + DAY
+        )
+    assert "retired_on" in error.value.message_dict
+    with pytest.raises(ValidationError, match="登録"):  # before it was registered
+        services.device_retire(device=device, by=world.a.admin, retired_on=f.TODAY - DAY)
+    services.device_retire(device=device, by=world.a.admin)
+    device.refresh_from_db()
+    assert (device.status, device.retired_on) == ("retired", timezone.localdate())
+    assert latest(device).history_user == world.a.admin
+    with pytest.raises(ValidationError, match="既に使用終了"):
+        services.device_retire(device=device, by=world.a.admin)
+
+
+def test_a_device_reported_lost_is_back_in_use_when_found(world):
+    device = world.a.device
+    with pytest.raises(ValidationError, match="紛失・盗難と報告された端末だけ"):
+        services.device_recover(device=device, by=world.a.admin)
+    report(world)
+    device.refresh_from_db()
+    assert device.status == "lost"
+    with pytest.raises(PermissionDenied):
+        services.device_recover(device=device, by=world.b.admin)
+    services.device_recover(device=device, by=world.a.admin)
+    device.refresh_from_db()
+    assert device.status == "in_use"
+    assert latest(device).history_user == world.a.admin
+    assert device.incidents.count() == 1  # the report stays on record
+
+
+def test_a_devices_update_leaves_its_state_alone(world):
+    device = services.device_update(
+        device=world.a.device,
+        by=world.a.admin,
+        status="retired",
+        retired_on=timezone.localdate(),
+        label="新しい名前",
+    )
+    device.refresh_from_db()
+    assert (device.label, device.status, device.retired_on) == ("新しい名前", "in_use", None)
+
+
 # --- carry-out notices (第12条(9)) -------------------------------------------------------------
 
 

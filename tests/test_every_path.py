@@ -74,7 +74,13 @@ WORKFLOW_FIELDS = {
     "pledges.FacilityPledge": {"status", "received_on"},
     "pledges.StaffPledge": {"status", "received_on"},
     "devices.Device": {"status", "retired_on"},
-    "devices.CarryOutNotice": {"status", "acknowledged_at", "returned_on", "closed_on"},
+    "devices.CarryOutNotice": {
+        "status",
+        "filed_late",
+        "acknowledged_at",
+        "returned_on",
+        "closed_on",
+    },
     "devices.Incident": {"status", "closed_at", "preliminary_report_on", "final_report_on"},
 }
 
