@@ -5,14 +5,13 @@ add and change form and every inline's form are enumerated, and none offers a fi
 list below. The center moves these states with actions and pages that call the services.
 """
 
-import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
 from django.apps import apps
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
@@ -33,7 +32,7 @@ from mcs_admin.roles import STOPPED, may_log_in
 from mcs_admin.services import spreadsheet_import
 from mcs_admin.spreadsheets import read_dataset
 from tests import factories as f
-from tests.html_forms import form_data
+from tests.every_path import JAPANESE, admin_add, admin_change, admin_url, page, refusal
 from tests.sheet_files import csv_bytes
 from tests.world import build_world
 
@@ -138,7 +137,6 @@ def test_the_models_declare_the_same_fields_the_admin_keeps_read_only():
 
 # -- the rules of the facilities app, each tried on every path that can write it -------------
 
-JAPANESE = re.compile(r"[ぁ-んァ-ヶ一-龠]")
 FREED = "freed@example.jp"  # an address whose ID was deleted five days ago
 
 
@@ -205,23 +203,6 @@ def _history_rows() -> int:
     )
 
 
-def _admin_url(model, view, *args):
-    opts = model._meta
-    return reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=args)
-
-
-def _page(response) -> str:
-    return response.content.decode()
-
-
-def _refusal(service, **kwargs) -> str:
-    try:
-        service(**kwargs)
-    except ValidationError as error:
-        return " ".join(error.messages)
-    raise AssertionError("the service accepted what the rule refuses")
-
-
 def _import(case, *rows) -> str:
     header = [
         "事業所名",
@@ -259,36 +240,25 @@ def _row(person, *, login_id="", status="", issued_on="", left_on=""):
 
 def _handle(case, id_request, **data) -> str:
     url = reverse("admin:facilities_idrequest_handle", args=[id_request.pk])
-    return _page(case.client.post(url, data, follow=True))
-
-
-def _change_form(case, obj, **changes) -> str:
-    url = _admin_url(type(obj), "change", obj.pk)
-    data = form_data(_page(case.client.get(url)), f"{obj._meta.model_name}_form")
-    data.update(changes)
-    return _page(case.client.post(url, data))
-
-
-def _add_form(case, model, **data) -> str:
-    return _page(case.client.post(_admin_url(model, "add"), data))
+    return page(case.client.post(url, data, follow=True))
 
 
 # 第9条: an ID only to staff with a pledge (form 3) or an exemption on record
 PLEDGE = {
-    "service": lambda case: _refusal(
+    "service": lambda case: refusal(
         services.account_issue, staff_member=case.person, login_id="n@mcs.example", by=case.center
     ),
     "ID request": lambda case: _handle(
         case, case.requests["issue"], do="issue", login_id="n@mcs.example"
     ),
-    "admin add form": lambda case: _add_form(
-        case, McsAccount, staff_member=case.person.pk, login_id="n@mcs.example"
+    "admin add form": lambda case: admin_add(
+        case.client, McsAccount, staff_member=case.person.pk, login_id="n@mcs.example"
     ),
 }
 
 # 独自ルール 3: an address freed by a deletion is accepted again only 30 days later
 REUSE = {
-    "service": lambda case: _refusal(
+    "service": lambda case: refusal(
         services.account_issue, staff_member=case.pledged, login_id=FREED, by=case.center
     ),
     "ID request: issue": lambda case: _handle(
@@ -297,11 +267,11 @@ REUSE = {
     "ID request: change": lambda case: _handle(
         case, case.requests["change"], do="change", login_id=FREED
     ),
-    "admin add form": lambda case: _add_form(
-        case, McsAccount, staff_member=case.pledged.pk, login_id=FREED
+    "admin add form": lambda case: admin_add(
+        case.client, McsAccount, staff_member=case.pledged.pk, login_id=FREED
     ),
-    "admin change form": lambda case: _change_form(
-        case, case.holder.mcs_accounts.get(), login_id=FREED
+    "admin change form": lambda case: admin_change(
+        case.client, case.holder.mcs_accounts.get(), login_id=FREED
     ),
     "import: a new ID": lambda case: _import(
         case, _row(case.pledged, login_id=FREED, issued_on=timezone.localdate().isoformat())
@@ -344,13 +314,13 @@ LEAVING = {
 
 # The paper of a form is received once (mcs_admin.documents.document_receive)
 RECEIVING = {
-    "service": lambda case: _refusal(
+    "service": lambda case: refusal(
         document_receive,
         document_number=case.world.a.application.document_number,
         received_on=timezone.localdate(),
         by=case.center,
     ),
-    "receiving page": lambda case: _page(
+    "receiving page": lambda case: page(
         case.client.post(
             reverse("admin:receive_documents"),
             {
@@ -360,9 +330,9 @@ RECEIVING = {
             follow=True,
         )
     ),
-    "admin action": lambda case: _page(
+    "admin action": lambda case: page(
         case.client.post(
-            _admin_url(UsageApplication, "changelist"),
+            admin_url(UsageApplication, "changelist"),
             {
                 "action": "document_receive_today",
                 "_selected_action": [case.world.a.application.pk],
@@ -481,7 +451,7 @@ def _ban_by_admin_action(case):
         "apply": "1",
         "reason": "情報漏えい",
     }
-    case.client.post(_admin_url(McsAccount, "changelist"), data)
+    case.client.post(admin_url(McsAccount, "changelist"), data)
 
 
 def _suspend_by_admin_action(case):
@@ -491,7 +461,7 @@ def _suspend_by_admin_action(case):
         "apply": "1",
         "reason": "規程違反の調査中",
     }
-    case.client.post(_admin_url(Facility, "changelist"), data)
+    case.client.post(admin_url(Facility, "changelist"), data)
 
 
 def _leave_by_import(case):
@@ -549,7 +519,7 @@ def test_a_stopped_login_is_refused_at_its_next_request(case, stop):
     assert refused.redirect_chain[0][0].startswith(reverse("portal:login"))
     # the services that restrict, ban or record a leaver end the sessions themselves; a stop
     # they did not make is found by the next request, which says why
-    assert (str(STOPPED) in _page(refused)) == (stop in ENDED_BY_THE_NEXT_REQUEST)
+    assert (str(STOPPED) in page(refused)) == (stop in ENDED_BY_THE_NEXT_REQUEST)
     assert account.history.count() == history  # the POST wrote nothing
     assert user_client.get(me).url.startswith(reverse("portal:login"))
 

@@ -28,9 +28,16 @@ from mcs_admin import reminders
 from mcs_admin.services import spreadsheet_import
 from mcs_admin.spreadsheets import read_dataset
 from tests import factories as f
-from tests.html_forms import form_data
+from tests.every_path import (
+    JAPANESE,
+    admin_action,
+    admin_add,
+    admin_change,
+    admin_url,
+    page,
+    refusal,
+)
 from tests.sheet_files import csv_bytes
-from tests.test_every_path import JAPANESE, _admin_url, _page, _refusal
 from tests.world import build_world
 
 pytestmark = pytest.mark.django_db
@@ -107,7 +114,7 @@ def _initial(client, url) -> dict:
 
 def _self_service(client, url, **changes) -> str:
     data = {**_initial(client, url), **changes}
-    return _page(client.post(url, data))
+    return page(client.post(url, data))
 
 
 def _device_add_page(case, **fields) -> str:
@@ -120,22 +127,8 @@ def _device_edit_page(case, **changes) -> str:
     return _self_service(case.admin, url, **changes)
 
 
-def _admin_add(case, model, **fields) -> str:
-    url = _admin_url(model, "add")
-    data = form_data(_page(case.client.get(url)), f"{model._meta.model_name}_form")
-    data.update(fields)
-    return _page(case.client.post(url, data))
-
-
-def _admin_change(case, obj, **changes) -> str:
-    url = _admin_url(type(obj), "change", obj.pk)
-    data = form_data(_page(case.client.get(url)), f"{obj._meta.model_name}_form")
-    data.update(changes)
-    return _page(case.client.post(url, data))
-
-
 def _device_admin_add(case, **fields) -> str:
-    return _admin_add(case, Device, facility=case.a.facility.pk, **{**NEW_DEVICE, **fields})
+    return admin_add(case.client, Device, facility=case.a.facility.pk, **{**NEW_DEVICE, **fields})
 
 
 def _import(case, **cells) -> str:
@@ -168,7 +161,7 @@ def _import_existing(case, **cells) -> str:
 
 
 def _register(case, **fields) -> str:
-    return _refusal(
+    return refusal(
         services.device_register,
         facility=case.a.facility,
         by=case.a.admin,
@@ -177,7 +170,7 @@ def _register(case, **fields) -> str:
 
 
 def _update(case, **fields) -> str:
-    return _refusal(services.device_update, device=case.a.device, by=case.a.admin, **fields)
+    return refusal(services.device_update, device=case.a.device, by=case.a.admin, **fields)
 
 
 # a device is assigned to a staff member of its own facility ...
@@ -187,8 +180,8 @@ ASSIGNEE_ELSEWHERE = {
     "page: register": lambda case: _device_add_page(case, assigned_to=case.outsider.pk),
     "page: edit": lambda case: _device_edit_page(case, assigned_to=case.outsider.pk),
     "admin add form": lambda case: _device_admin_add(case, assigned_to=case.outsider.pk),
-    "admin change form": lambda case: _admin_change(
-        case, case.a.device, assigned_to=case.outsider.pk
+    "admin change form": lambda case: admin_change(
+        case.client, case.a.device, assigned_to=case.outsider.pk
     ),
 }
 
@@ -199,8 +192,8 @@ ASSIGNEE_LEFT = {
     "page: register": lambda case: _device_add_page(case, assigned_to=case.leaver.pk),
     "page: edit": lambda case: _device_edit_page(case, assigned_to=case.leaver.pk),
     "admin add form": lambda case: _device_admin_add(case, assigned_to=case.leaver.pk),
-    "admin change form": lambda case: _admin_change(
-        case, case.a.device, assigned_to=case.leaver.pk
+    "admin change form": lambda case: admin_change(
+        case.client, case.a.device, assigned_to=case.leaver.pk
     ),
     "import: a new device": lambda case: _import_new(case, assigned_to=case.leaver.email),
     "import: a registered device": lambda case: _import_existing(
@@ -215,14 +208,16 @@ PERSONAL = {
     "page: register": lambda case: _device_add_page(case, ownership="personal"),
     "page: edit": lambda case: _device_edit_page(case, ownership="personal"),
     "admin add form": lambda case: _device_admin_add(case, ownership="personal"),
-    "admin change form": lambda case: _admin_change(case, case.a.device, ownership="personal"),
+    "admin change form": lambda case: admin_change(
+        case.client, case.a.device, ownership="personal"
+    ),
     "import: a new device": lambda case: _import_new(case, ownership="個人所有端末"),
     "import: a registered device": lambda case: _import_existing(case, ownership="個人所有端末"),
 }
 
 # 留意事項 (3): what was done about an incident is recorded while it is open
 CLOSED_INCIDENT = {
-    "service": lambda case: _refusal(
+    "service": lambda case: refusal(
         services.incident_record_actions,
         incident=case.closed,
         by=case.a.admin,
@@ -233,14 +228,14 @@ CLOSED_INCIDENT = {
         reverse("devices:incident_actions", args=[case.a.facility.pk, case.closed.pk]),
         actions_taken="回線停止を依頼",
     ),
-    "admin change form": lambda case: _admin_change(
-        case, case.closed, actions_taken="回線停止を依頼"
+    "admin change form": lambda case: admin_change(
+        case.client, case.closed, actions_taken="回線停止を依頼"
     ),
 }
 
 # 第12条(9), 留意事項 (3): a user names a device of their own facility in what they file
 NOTICE_DEVICE = {
-    "service": lambda case: _refusal(
+    "service": lambda case: refusal(
         services.carry_out_file,
         by=case.a.user,
         content="訪問予定の確認",
@@ -250,7 +245,7 @@ NOTICE_DEVICE = {
         ends_on=timezone.localdate() + DAY,
         device=case.world.b.device,
     ),
-    "page": lambda case: _page(
+    "page": lambda case: page(
         case.user.post(
             reverse("devices:carry_out_file"),
             {
@@ -265,7 +260,7 @@ NOTICE_DEVICE = {
     ),
 }
 INCIDENT_DEVICE = {
-    "service": lambda case: _refusal(
+    "service": lambda case: refusal(
         services.incident_report,
         by=case.a.user,
         kind="lost",
@@ -273,7 +268,7 @@ INCIDENT_DEVICE = {
         description="訪問先で紛失",
         device=case.world.b.device,
     ),
-    "page": lambda case: _page(
+    "page": lambda case: page(
         case.user.post(
             reverse("devices:incident_report"),
             {
@@ -291,28 +286,21 @@ INCIDENT_DEVICE = {
 
 def _device_button(case, view, device) -> str:
     url = reverse(f"devices:{view}", args=[case.a.facility.pk, device.pk])
-    return _page(case.admin.post(url, follow=True))
-
-
-def _admin_action(case, model, action, obj) -> str:
-    data = {"action": action, "_selected_action": [obj.pk]}
-    return _page(case.client.post(_admin_url(model, "changelist"), data, follow=True))
+    return page(case.admin.post(url, follow=True))
 
 
 # a device's state moves by its workflow: retired once ...
 RETIRED_ONCE = {
-    "service": lambda case: _refusal(services.device_retire, device=case.retired, by=case.a.admin),
+    "service": lambda case: refusal(services.device_retire, device=case.retired, by=case.a.admin),
     "page": lambda case: _device_button(case, "device_retire", case.retired),
-    "admin action": lambda case: _admin_action(case, Device, "device_retire", case.retired),
+    "admin action": lambda case: admin_action(case.client, Device, "device_retire", case.retired),
 }
 
 # ... and back in use only when it was reported lost or stolen
 FOUND_AGAIN = {
-    "service": lambda case: _refusal(
-        services.device_recover, device=case.a.device, by=case.a.admin
-    ),
+    "service": lambda case: refusal(services.device_recover, device=case.a.device, by=case.a.admin),
     "page": lambda case: _device_button(case, "device_recover", case.a.device),
-    "admin action": lambda case: _admin_action(case, Device, "device_recover", case.a.device),
+    "admin action": lambda case: admin_action(case.client, Device, "device_recover", case.a.device),
 }
 
 RULES = {
@@ -401,14 +389,14 @@ def test_a_devices_state_is_no_field_of_its_forms(case):
     assert not {"status", "retired_on"} & set(case.admin.get(url).context["form"].fields)
     today = timezone.localdate().isoformat()
     case.admin.post(url, {**_initial(case.admin, url), "status": "retired", "retired_on": today})
-    _admin_change(case, device, status="retired", retired_on=today)
+    admin_change(case.client, device, status="retired", retired_on=today)
     device.refresh_from_db()
     assert (device.status, device.retired_on) == ("in_use", None)
 
 
 def test_a_device_is_retired_and_found_again_by_the_same_services_everywhere(case):
     lost = f.DeviceFactory(facility=case.a.facility, status="lost")
-    _admin_action(case, Device, "device_recover", lost)
+    admin_action(case.client, Device, "device_recover", lost)
     lost.refresh_from_db()
     assert lost.status == "in_use"
     assert lost.history.latest().history_user == case.world.center
@@ -416,9 +404,9 @@ def test_a_device_is_retired_and_found_again_by_the_same_services_everywhere(cas
     lost.refresh_from_db()
     assert (lost.status, lost.retired_on) == ("retired", timezone.localdate())
     assert lost.history.latest().history_user == case.a.admin
-    page = _page(case.admin.get(reverse("devices:device_list", args=[case.a.facility.pk])))
+    html = page(case.admin.get(reverse("devices:device_list", args=[case.a.facility.pk])))
     retire = reverse("devices:device_retire", args=[case.a.facility.pk, lost.pk])
-    assert retire not in page  # no button for what the service would refuse
+    assert retire not in html  # no button for what the service would refuse
 
 
 # -- the admin writes through the services ---------------------------------------------------
@@ -436,10 +424,10 @@ def test_the_admin_registers_and_changes_a_device_through_the_services(case):
     )
     assert device.history.get().history_user == case.world.center
 
-    form = case.client.get(_admin_url(Device, "change", device.pk)).context["adminform"].form
+    form = case.client.get(admin_url(Device, "change", device.pk)).context["adminform"].form
     assert "facility" not in form.fields  # it stays in its facility's register
     assert {"label", "assigned_to", "ownership", "antivirus"} <= set(form.fields)
-    _admin_change(case, device, label="受付PC 2", facility=case.world.b.facility.pk)
+    admin_change(case.client, device, label="受付PC 2", facility=case.world.b.facility.pk)
     device.refresh_from_db()
     assert (device.label, device.facility) == ("受付PC 2", case.a.facility)
     assert device.history.latest().history_user == case.world.center
@@ -448,12 +436,12 @@ def test_the_admin_registers_and_changes_a_device_through_the_services(case):
 def test_the_admin_neither_files_nor_rewrites_a_users_report(case):
     notice = case.a.carry_out
     for model in (CarryOutNotice, Incident):
-        assert case.client.get(_admin_url(model, "add")).status_code == 403
+        assert case.client.get(admin_url(model, "add")).status_code == 403
 
-    form = case.client.get(_admin_url(CarryOutNotice, "change", notice.pk)).context["adminform"]
+    form = case.client.get(admin_url(CarryOutNotice, "change", notice.pk)).context["adminform"]
     assert set(form.form.fields) == {"version"}  # read-only: acknowledged and closed by actions
-    _admin_change(
-        case, notice, content="書き換え", ends_on="2030-01-01", device=case.world.b.device.pk
+    admin_change(
+        case.client, notice, content="書き換え", ends_on="2030-01-01", device=case.world.b.device.pk
     )
     notice.refresh_from_db()
     assert (notice.content, notice.device) == ("訪問予定患者のグループ閲覧", case.a.device)
@@ -461,10 +449,10 @@ def test_the_admin_neither_files_nor_rewrites_a_users_report(case):
     open_incident = f.IncidentFactory(
         facility=case.a.facility, reported_by=case.a.user.staff_member
     )
-    form = case.client.get(_admin_url(Incident, "change", open_incident.pk)).context["adminform"]
+    form = case.client.get(admin_url(Incident, "change", open_incident.pk)).context["adminform"]
     assert set(form.form.fields) == {*services.INCIDENT_ACTION_FIELDS, "version"}
-    _admin_change(
-        case,
+    admin_change(
+        case.client,
         open_incident,
         actions_taken="キャリアに回線停止を依頼",
         line_stopped="on",
@@ -507,19 +495,19 @@ def test_a_notice_filed_after_its_period_is_accepted_and_marked(case):
     assert (current.status, current.filed_late) == ("filed", False)
     assert late.history.get().filed_late
 
-    facility_list = _page(
+    facility_list = page(
         case.admin.get(reverse("devices:carry_out_list", args=[case.a.facility.pk]))
     )
-    my_list = _page(case.user.get(reverse("devices:my_carry_outs")))
-    for page in (facility_list, my_list):
-        assert LATE in _row_of(page, "USB メモリ")
-        assert LATE not in _row_of(page, "ノートPC")
+    my_list = page(case.user.get(reverse("devices:my_carry_outs")))
+    for html in (facility_list, my_list):
+        assert LATE in _row_of(html, "USB メモリ")
+        assert LATE not in _row_of(html, "ノートPC")
 
-    changelist = case.client.get(_admin_url(CarryOutNotice, "changelist"))
-    assert LATE in _page(changelist)  # the column and the filter
-    marked = case.client.get(_admin_url(CarryOutNotice, "changelist"), {"filed_late__exact": "1"})
+    changelist = case.client.get(admin_url(CarryOutNotice, "changelist"))
+    assert LATE in page(changelist)  # the column and the filter
+    marked = case.client.get(admin_url(CarryOutNotice, "changelist"), {"filed_late__exact": "1"})
     assert list(marked.context["cl"].result_list) == [late]
-    unmarked = case.client.get(_admin_url(CarryOutNotice, "changelist"), {"filed_late__exact": "0"})
+    unmarked = case.client.get(admin_url(CarryOutNotice, "changelist"), {"filed_late__exact": "0"})
     assert late not in unmarked.context["cl"].result_list
     assert current in unmarked.context["cl"].result_list
 
@@ -541,9 +529,9 @@ def test_the_user_filing_late_on_the_page_is_told_it_is_marked(case):
     notice = CarryOutNotice.objects.get(medium="USB メモリ")
     assert (notice.status, notice.filed_late) == ("filed", True)
     assert notice.history.get().history_user == case.a.user
-    page = _page(response)
-    assert "事後届出として記録されました" in page
-    assert LATE in _row_of(page, "USB メモリ")
+    html = page(response)
+    assert "事後届出として記録されました" in html
+    assert LATE in _row_of(html, "USB メモリ")
 
 
 def test_a_late_notice_waits_for_its_acknowledgement_and_its_reminder_says_so(case):

@@ -4,13 +4,11 @@ self-service page, the admin's forms and actions; refused with the same Japanese
 nothing written, no history row. Then what a move or a reopening does without a consent, and
 who obtains a consent (独自ルール 1)."""
 
-import re
 from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
 from django.apps import apps
-from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
@@ -22,12 +20,19 @@ from facilities.services import facility_suspend
 from groups import services
 from groups.models import CareGroup, Membership, Patient
 from tests import factories as f
-from tests.html_forms import form_data
+from tests.every_path import (
+    JAPANESE,
+    admin_action,
+    admin_add,
+    admin_change,
+    admin_url,
+    page,
+    refusal,
+)
 from tests.world import build_world
 
 pytestmark = pytest.mark.django_db
 
-JAPANESE = re.compile(r"[ぁ-んァ-ヶ一-龠]")
 TOMORROW = timezone.localdate() + timedelta(days=1)
 
 
@@ -80,71 +85,31 @@ def _client(user) -> Client:
     return client
 
 
-def _refusal(service, **kwargs) -> str:
-    try:
-        service(**kwargs)
-    except ValidationError as error:
-        return " ".join(error.messages)
-    except PermissionDenied as error:
-        return str(error)
-    raise AssertionError("the service accepted what the rule refuses")
-
-
-def _page(response) -> str:
-    """The page's text and the messages it was sent away with."""
-    sent = " ".join(str(message) for message in get_messages(response.wsgi_request))
-    return response.content.decode() + sent
-
-
-def _admin_url(model, view, *args):
-    opts = model._meta
-    return reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=args)
-
-
-def _admin_action(case, model, action, obj, **extra) -> str:
-    data = {"action": action, "_selected_action": [obj.pk], **extra}
-    return _page(case.center_client.post(_admin_url(model, "changelist"), data, follow=True))
-
-
-def _add_form(case, model, **data) -> str:
-    url = _admin_url(model, "add")
-    form = form_data(case.center_client.get(url).content.decode(), f"{model._meta.model_name}_form")
-    form.update({name: [str(value)] for name, value in data.items()})
-    return _page(case.center_client.post(url, {**form, "_save": ""}))
-
-
-def _change_form(case, obj, **changes) -> str:
-    url = _admin_url(type(obj), "change", obj.pk)
-    form = form_data(case.center_client.get(url).content.decode(), f"{obj._meta.model_name}_form")
-    form.update({name: [str(value)] for name, value in changes.items()})
-    return _page(case.center_client.post(url, {**form, "_save": ""}))
-
-
 def _consent_page(case, **data) -> str:
     url = reverse("groups:group_consent", args=[case.group.pk])
     fields = {"basis": "signed_form", "signed_on": timezone.localdate().isoformat()} | data
-    return _page(_client(case.a.admin).post(url, fields, follow=True))
+    return page(_client(case.a.admin).post(url, fields, follow=True))
 
 
 # 第6条: without the patient's consent no one of another facility is approved
 CONSENT_GATE = {
-    "service": lambda case: _refusal(
+    "service": lambda case: refusal(
         services.membership_approve, membership=case.outsider, by=case.b.admin
     ),
-    "page": lambda case: _page(
+    "page": lambda case: page(
         _client(case.b.admin).post(
             reverse("groups:invitation_approve", args=[case.b.facility.pk, case.outsider.pk]),
             follow=True,
         )
     ),
-    "admin action": lambda case: _admin_action(
-        case, Membership, "membership_approve", case.outsider
+    "admin action": lambda case: admin_action(
+        case.center_client, Membership, "membership_approve", case.outsider
     ),
 }
 
 # 独自ルール 1: the attending physician, or a person the physician designated, obtains it
 OBTAINER = {
-    "service": lambda case: _refusal(
+    "service": lambda case: refusal(
         consents.consent_record,
         group=case.group,
         by=case.a.admin,
@@ -153,22 +118,22 @@ OBTAINER = {
         obtained_by=case.a.user.staff_member,
     ),
     "page": lambda case: _consent_page(case, obtained_by=case.a.user.staff_member.pk),
-    "admin add form": lambda case: _add_form(
-        case,
+    "admin add form": lambda case: admin_add(
+        case.center_client,
         PatientConsent,
         group=case.group.pk,
         basis="signed_form",
         obtained_by=case.a.user.staff_member.pk,
         family_name="三郷 花子",
     ),
-    "admin change form": lambda case: _change_form(
-        case, case.a.consent, obtained_by=case.a.user.staff_member.pk
+    "admin change form": lambda case: admin_change(
+        case.center_client, case.a.consent, obtained_by=case.a.user.staff_member.pk
     ),
 }
 
 # A consent is not signed in the future
 SIGNED_ON = {
-    "service": lambda case: _refusal(
+    "service": lambda case: refusal(
         consents.consent_record,
         group=case.group,
         by=case.a.admin,
@@ -179,35 +144,35 @@ SIGNED_ON = {
     "page": lambda case: _consent_page(
         case, signed_on=TOMORROW.isoformat(), obtained_by=case.a.admin.staff_member.pk
     ),
-    "admin add form": lambda case: _add_form(
-        case,
+    "admin add form": lambda case: admin_add(
+        case.center_client,
         PatientConsent,
         group=case.group.pk,
         basis="signed_form",
         signed_on=TOMORROW.isoformat(),
         obtained_by=case.a.admin.staff_member.pk,
     ),
-    "admin change form": lambda case: _change_form(
-        case, case.a.consent, signed_on=TOMORROW.isoformat()
+    "admin change form": lambda case: admin_change(
+        case.center_client, case.a.consent, signed_on=TOMORROW.isoformat()
     ),
 }
 
 # 独自ルール 1: an administrator records a designation on the physician's instruction, said
 DESIGNATION = {
-    "service": lambda case: _refusal(
+    "service": lambda case: refusal(
         consents.designation_add,
         group=case.b.transfer_in.group,  # A's group whose physician is not A's administrator
         staff_member=case.a.user.staff_member,
         by=case.a.admin,
     ),
-    "page": lambda case: _page(
+    "page": lambda case: page(
         _client(case.a.admin).post(
             reverse("groups:designations", args=[case.b.transfer_in.group.pk]),
             {"staff_member": case.a.user.staff_member.pk, "instruction": ""},
         )
     ),
-    "admin add form": lambda case: _add_form(
-        case,
+    "admin add form": lambda case: admin_add(
+        case.center_client,
         ConsentDesignation,
         group=case.b.transfer_in.group.pk,
         staff_member=case.a.user.staff_member.pk,
@@ -216,10 +181,10 @@ DESIGNATION = {
 
 # 独自ルール 8: a physician removes others for a leak, never themselves
 LEAK = {
-    "service": lambda case: _refusal(
+    "service": lambda case: refusal(
         services.membership_remove_for_leak, membership=case.own, reason="漏えい", by=case.a.admin
     ),
-    "page": lambda case: _page(
+    "page": lambda case: page(
         _client(case.a.admin).post(
             reverse("groups:leak_remove", args=[case.own.pk]), {"reason": "漏えい"}, follow=True
         )
@@ -289,7 +254,7 @@ def test_a_move_without_consent_sets_the_new_outsiders_back_to_awaiting_approval
     page = client.get(reverse("groups:transfers", args=[world.b.facility.pk])).content.decode()
     assert "患者同意の記録がありません" in page and "1 人が再び承認待ち" in page
     client.force_login(world.center)  # the center, approving by an admin action, sees it too
-    listed = client.get(_admin_url(type(transfer), "changelist")).context["cl"].result_list
+    listed = client.get(admin_url(type(transfer), "changelist")).context["cl"].result_list
     assert {t.pk: t.members_to_wait for t in listed}[transfer.pk] == 1
 
     services.transfer_approve(transfer=transfer, by=world.b.admin)
@@ -400,13 +365,13 @@ def test_a_suspended_facilitys_staff_cannot_be_invited():
 
 
 def test_the_center_registers_a_patient_and_their_group_in_the_admin_as_the_owner_would(case):
-    answer = _add_form(
-        case, Patient, family_name="彦成", given_name="三郎", family_name_kana="ﾋｺﾅﾘ"
+    answer = admin_add(
+        case.center_client, Patient, family_name="彦成", given_name="三郎", family_name_kana="ﾋｺﾅﾘ"
     )
     patient = Patient.objects.get(family_name="彦成")
     assert patient.family_name_kana == "ヒコナリ", answer
-    _add_form(
-        case,
+    admin_add(
+        case.center_client,
         CareGroup,
         owner=case.a.facility.pk,
         kind="patient",
@@ -417,5 +382,5 @@ def test_the_center_registers_a_patient_and_their_group_in_the_admin_as_the_owne
     assert group.history.get().history_user == case.world.center
     assert group.reviews.get().status == "open"  # its first review, as group_create schedules
     # a member added in the admin is invited, never approved, as on the owner's page
-    _add_form(case, Membership, group=group.pk, staff_member=case.b.staff.pk)
+    admin_add(case.center_client, Membership, group=group.pk, staff_member=case.b.staff.pk)
     assert group.memberships.get().status == "invited"

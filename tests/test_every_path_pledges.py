@@ -7,7 +7,6 @@ with the same Japanese message, nothing written, no history row. Then a valid ad
 the admin writes exactly one history row, with the clerk as its user.
 """
 
-import re
 from dataclasses import dataclass
 from datetime import timedelta
 from types import SimpleNamespace
@@ -26,12 +25,12 @@ from mcs_admin.documents import document_receive
 from pledges import services
 from pledges.models import FacilityPledge, StaffPledge, TrainingSession
 from tests import factories as f
+from tests.every_path import JAPANESE, admin_add, admin_change, admin_url, page, refusal
 from tests.html_forms import form_data
 from tests.world import build_world
 
 pytestmark = pytest.mark.django_db
 
-JAPANESE = re.compile(r"[ぁ-んァ-ヶ一-龠]")
 ATTENDANCE = TrainingSession.attendees.through
 
 
@@ -126,47 +125,15 @@ def _history_rows() -> int:
     )
 
 
-def _page(response) -> str:
-    return response.content.decode()
-
-
-def _refusal(service, **kwargs) -> str:
-    try:
-        service(**kwargs)
-    except ValidationError as error:
-        return " ".join(error.messages)
-    raise AssertionError("the service accepted what the rule refuses")
-
-
 def _permission_refusal(service, **kwargs) -> str:
     with pytest.raises(PermissionDenied) as refused:
         service(**kwargs)
     return str(refused.value)
 
 
-def _admin_url(model, view, *args):
-    opts = model._meta
-    return reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=args)
-
-
-def _add_form(case, model, **data) -> str:
-    response = case.client.post(_admin_url(model, "add"), data)
-    assert response.status_code == 200, "the add form was saved"
-    return _page(response)
-
-
-def _change_form(case, obj, **changes) -> str:
-    url = _admin_url(type(obj), "change", obj.pk)
-    data = form_data(_page(case.client.get(url)), f"{obj._meta.model_name}_form")
-    data.update(changes)
-    response = case.client.post(url, data)
-    assert response.status_code == 200, "the change form was saved"
-    return _page(response)
-
-
 def _self_service(case, name, *args, data=None) -> str:
     url = reverse(f"pledges:{name}", args=[case.a.facility.pk, *args])
-    return _page(case.facility_client.post(url, data or {}, follow=True))
+    return page(case.facility_client.post(url, data or {}, follow=True))
 
 
 def _exemption_page(case, person, **data) -> str:
@@ -186,7 +153,7 @@ def _training_add_form(case, **data) -> str:
         "facility": case.a.facility.pk,
         **data,
     }
-    return _add_form(case, TrainingSession, **data)
+    return admin_add(case.client, TrainingSession, **data)
 
 
 def _record(case, **kwargs) -> str:
@@ -197,51 +164,55 @@ def _record(case, **kwargs) -> str:
         "by": case.a.admin,
         **kwargs,
     }
-    return _refusal(services.training_session_record, **values)
+    return refusal(services.training_session_record, **values)
 
 
 # 第9条 なお書き: an exemption says which earlier pledge makes form 3 unnecessary
 EXEMPTION_NOTE = {
-    "service": lambda case: _refusal(
+    "service": lambda case: refusal(
         services.staff_pledge_exempt, staff_member=case.person, exemption_note=" ", by=case.center
     ),
-    "service: update": lambda case: _refusal(
+    "service: update": lambda case: refusal(
         services.staff_pledge_update, pledge=case.exemption, exemption_note="", by=case.center
     ),
     "self-service page": lambda case: _exemption_page(case, case.person, exemption_note=""),
-    "admin add form": lambda case: _add_form(
-        case, StaffPledge, staff_member=case.person.pk, basis="exemption", exemption_note=""
+    "admin add form": lambda case: admin_add(
+        case.client, StaffPledge, staff_member=case.person.pk, basis="exemption", exemption_note=""
     ),
-    "admin change form": lambda case: _change_form(case, case.exemption, exemption_note=""),
+    "admin change form": lambda case: admin_change(case.client, case.exemption, exemption_note=""),
 }
 
 # ... and only an exemption has that note: a signed form 3 is its own pledge
 NOTE_ON_A_SIGNED_FORM = {
-    "service: update": lambda case: _refusal(
+    "service: update": lambda case: refusal(
         services.staff_pledge_update,
         pledge=case.a.staff_pledge,
         exemption_note="旧誓約書",
         by=case.center,
     ),
-    "admin add form": lambda case: _add_form(
-        case, StaffPledge, staff_member=case.person.pk, basis="signed", exemption_note="旧誓約書"
+    "admin add form": lambda case: admin_add(
+        case.client,
+        StaffPledge,
+        staff_member=case.person.pk,
+        basis="signed",
+        exemption_note="旧誓約書",
     ),
-    "admin change form": lambda case: _change_form(
-        case, case.a.staff_pledge, exemption_note="旧誓約書"
+    "admin change form": lambda case: admin_change(
+        case.client, case.a.staff_pledge, exemption_note="旧誓約書"
     ),
 }
 
 # An exemption is recorded for someone whose pledge is not on record yet
 EXEMPTION_ONCE = {
-    "service": lambda case: _refusal(
+    "service": lambda case: refusal(
         services.staff_pledge_exempt,
         staff_member=case.exemption.staff_member,
         exemption_note="入職時の誓約書",
         by=case.a.admin,
     ),
     "self-service page": lambda case: _exemption_page(case, case.exemption.staff_member),
-    "admin add form": lambda case: _add_form(
-        case,
+    "admin add form": lambda case: admin_add(
+        case.client,
         StaffPledge,
         staff_member=case.exemption.staff_member.pk,
         basis="exemption",
@@ -251,21 +222,21 @@ EXEMPTION_ONCE = {
 
 # One form 3 of a person out for signing at a time
 FORM3_WAITING = {
-    "service": lambda case: _refusal(
+    "service": lambda case: refusal(
         services.staff_pledge_prepare, staff_member=case.a.staff, by=case.a.admin
     ),
     "self-service page": lambda case: _self_service(case, "staff_pledge_prepare", case.a.staff.pk),
-    "admin add form": lambda case: _add_form(
-        case, StaffPledge, staff_member=case.a.staff.pk, basis="signed"
+    "admin add form": lambda case: admin_add(
+        case.client, StaffPledge, staff_member=case.a.staff.pk, basis="signed"
     ),
 }
 
 # One form 2 of the same manager out for signing at a time
 FORM2_WAITING = {
-    "service": lambda case: _refusal(
+    "service": lambda case: refusal(
         services.facility_pledge_prepare, facility=case.a.facility, by=case.center
     ),
-    "service: a new manager": lambda case: _refusal(
+    "service: a new manager": lambda case: refusal(
         services.facility_manager_change,
         facility=case.a.facility,
         manager_name=case.a.facility.manager_name,
@@ -274,15 +245,17 @@ FORM2_WAITING = {
     "self-service page: a new manager": lambda case: _self_service(
         case, "manager_change", data={"manager_name": case.a.facility.manager_name}
     ),
-    "admin add form": lambda case: _add_form(case, FacilityPledge, facility=case.a.facility.pk),
+    "admin add form": lambda case: admin_add(
+        case.client, FacilityPledge, facility=case.a.facility.pk
+    ),
 }
 
 # A staff member who has left signs no new pledge (the one signed goes on binding them)
 LEAVER = {
-    "service: form 3": lambda case: _refusal(
+    "service: form 3": lambda case: refusal(
         services.staff_pledge_prepare, staff_member=case.leaver, by=case.center
     ),
-    "service: exemption": lambda case: _refusal(
+    "service: exemption": lambda case: refusal(
         services.staff_pledge_exempt,
         staff_member=case.leaver,
         exemption_note="入職時の誓約書",
@@ -292,82 +265,82 @@ LEAVER = {
         case, "staff_pledge_prepare", case.leaver.pk
     ),
     "self-service page: exemption": lambda case: _exemption_page(case, case.leaver),
-    "admin add form": lambda case: _add_form(
-        case, StaffPledge, staff_member=case.leaver.pk, basis="signed"
+    "admin add form": lambda case: admin_add(
+        case.client, StaffPledge, staff_member=case.leaver.pk, basis="signed"
     ),
 }
 
 # The day a pledge was signed is not in the future
 SIGNED_ON = {
-    "service: form 3": lambda case: _refusal(
+    "service: form 3": lambda case: refusal(
         services.staff_pledge_prepare,
         staff_member=case.person,
         signed_on=tomorrow(),
         by=case.center,
     ),
-    "service: exemption": lambda case: _refusal(
+    "service: exemption": lambda case: refusal(
         services.staff_pledge_exempt,
         staff_member=case.person,
         exemption_note="入職時の誓約書",
         signed_on=tomorrow(),
         by=case.center,
     ),
-    "service: form 2": lambda case: _refusal(
+    "service: form 2": lambda case: refusal(
         services.facility_pledge_prepare,
         facility=case.newcomer,
         signed_on=tomorrow(),
         by=case.center,
     ),
-    "service: update": lambda case: _refusal(
+    "service: update": lambda case: refusal(
         services.staff_pledge_update, pledge=case.exemption, signed_on=tomorrow(), by=case.center
     ),
     "self-service page": lambda case: _exemption_page(
         case, case.person, signed_on=tomorrow().isoformat()
     ),
-    "admin add form: form 3": lambda case: _add_form(
-        case,
+    "admin add form: form 3": lambda case: admin_add(
+        case.client,
         StaffPledge,
         staff_member=case.person.pk,
         basis="signed",
         signed_on=tomorrow().isoformat(),
     ),
-    "admin add form: form 2": lambda case: _add_form(
-        case, FacilityPledge, facility=case.newcomer.pk, signed_on=tomorrow().isoformat()
+    "admin add form: form 2": lambda case: admin_add(
+        case.client, FacilityPledge, facility=case.newcomer.pk, signed_on=tomorrow().isoformat()
     ),
-    "admin change form: form 3": lambda case: _change_form(
-        case, case.exemption, signed_on=tomorrow().isoformat()
+    "admin change form: form 3": lambda case: admin_change(
+        case.client, case.exemption, signed_on=tomorrow().isoformat()
     ),
-    "admin change form: form 2": lambda case: _change_form(
-        case, case.a.facility_pledge, signed_on=tomorrow().isoformat()
+    "admin change form: form 2": lambda case: admin_change(
+        case.client, case.a.facility_pledge, signed_on=tomorrow().isoformat()
     ),
 }
 
 # A signed paper back at the office: the record keeps saying what the paper says
 RECEIVED_PAPER = {
-    "service: form 3": lambda case: _refusal(
+    "service: form 3": lambda case: refusal(
         services.staff_pledge_update,
         pledge=case.received,
         signed_on=SESSION_DAY - timedelta(days=1),
         by=case.center,
     ),
-    "service: form 2": lambda case: _refusal(
+    "service: form 2": lambda case: refusal(
         services.facility_pledge_update,
         pledge=case.received_facility,
         manager_name="別人 花子",
         by=case.center,
     ),
-    "admin change form: form 3": lambda case: _change_form(
-        case, case.received, signed_on=(SESSION_DAY - timedelta(days=1)).isoformat()
+    "admin change form: form 3": lambda case: admin_change(
+        case.client, case.received, signed_on=(SESSION_DAY - timedelta(days=1)).isoformat()
     ),
-    "admin change form: form 2": lambda case: _change_form(
-        case, case.received_facility, manager_name="別人 花子"
+    "admin change form: form 2": lambda case: admin_change(
+        case.client, case.received_facility, manager_name="別人 花子"
     ),
 }
 
 # 第9条: a facility's session is attended by its own staff
 ATTENDEES_OF_THE_FACILITY = {
     "service": lambda case: _record(case, attendees=[case.outsider]),
-    "service: update": lambda case: _refusal(
+    "service: update": lambda case: refusal(
         services.training_session_update,
         session=case.session,
         attendees=[case.outsider],
@@ -375,15 +348,15 @@ ATTENDEES_OF_THE_FACILITY = {
     ),
     "self-service page": lambda case: _training_page(case, attendees=[case.outsider.pk]),
     "admin add form": lambda case: _training_add_form(case, attendees=[case.outsider.pk]),
-    "admin change form": lambda case: _change_form(
-        case, case.session, attendees=[case.outsider.pk]
+    "admin change form": lambda case: admin_change(
+        case.client, case.session, attendees=[case.outsider.pk]
     ),
 }
 
 # ... who were at their facility on the day of the session
 ATTENDEES_THAT_DAY = {
     "service": lambda case: _record(case, attendees=[case.leaver]),
-    "service: update": lambda case: _refusal(
+    "service: update": lambda case: refusal(
         services.training_session_update,
         session=case.session,
         attendees=[case.leaver],
@@ -391,19 +364,21 @@ ATTENDEES_THAT_DAY = {
     ),
     "self-service page": lambda case: _training_page(case, attendees=[case.leaver.pk]),
     "admin add form": lambda case: _training_add_form(case, attendees=[case.leaver.pk]),
-    "admin change form": lambda case: _change_form(case, case.session, attendees=[case.leaver.pk]),
+    "admin change form": lambda case: admin_change(
+        case.client, case.session, attendees=[case.leaver.pk]
+    ),
 }
 
 # A session is recorded once it was held
 HELD_ON = {
     "service": lambda case: _record(case, held_on=tomorrow()),
-    "service: update": lambda case: _refusal(
+    "service: update": lambda case: refusal(
         services.training_session_update, session=case.session, held_on=tomorrow(), by=case.center
     ),
     "self-service page": lambda case: _training_page(case, held_on=tomorrow().isoformat()),
     "admin add form": lambda case: _training_add_form(case, held_on=tomorrow().isoformat()),
-    "admin change form": lambda case: _change_form(
-        case, case.session, held_on=tomorrow().isoformat()
+    "admin change form": lambda case: admin_change(
+        case.client, case.session, held_on=tomorrow().isoformat()
     ),
 }
 
@@ -536,17 +511,17 @@ def test_a_rule_is_refused_on_every_path_with_the_same_message(case, rule, path)
 
 
 def _saved(response):
-    assert response.status_code == 302, _page(response)
+    assert response.status_code == 302, page(response)
 
 
 def _add(case, model, **data):
-    _saved(case.client.post(_admin_url(model, "add"), data))
+    _saved(case.client.post(admin_url(model, "add"), data))
     return model.objects.latest("pk")
 
 
 def _change(case, obj, **changes):
-    url = _admin_url(type(obj), "change", obj.pk)
-    data = form_data(_page(case.client.get(url)), f"{obj._meta.model_name}_form")
+    url = admin_url(type(obj), "change", obj.pk)
+    data = form_data(page(case.client.get(url)), f"{obj._meta.model_name}_form")
     _saved(case.client.post(url, {**data, **changes}))
     obj.refresh_from_db()
     return obj
@@ -654,9 +629,9 @@ def test_a_received_paper_still_takes_its_scan_and_a_missing_signing_date(case):
 
 
 def test_an_administrator_records_an_exemption_on_the_pledges_page(case):
-    page = _page(case.facility_client.get(reverse("pledges:pledges", args=[case.a.facility.pk])))
+    html = page(case.facility_client.get(reverse("pledges:pledges", args=[case.a.facility.pk])))
     url = reverse("pledges:staff_pledge_exempt", args=[case.a.facility.pk, case.person.pk])
-    assert url in page
+    assert url in html
     _exemption_page(case, case.person, signed_on="2020-04-01")
     pledge = case.person.pledges.get()
     assert (pledge.basis, pledge.exemption_note, str(pledge.signed_on)) == (
@@ -675,13 +650,13 @@ def test_an_administrator_records_a_session_of_the_facility_with_its_staff(case)
     session = TrainingSession.objects.get(title="個人情報保護研修")
     assert (session.facility, list(session.attendees.all())) == (case.a.facility, [case.person])
     assert session.history.get().history_user == case.a.admin
-    page = _page(case.facility_client.get(reverse("pledges:training", args=[case.a.facility.pk])))
-    assert "個人情報保護研修" in page
+    html = page(case.facility_client.get(reverse("pledges:training", args=[case.a.facility.pk])))
+    assert "個人情報保護研修" in html
 
 
 def test_a_session_without_attendees_is_listed_for_its_facility(case):
     services.training_session_record(
         title="欠席者のみの研修", held_on=SESSION_DAY, facility=case.a.facility, by=case.a.admin
     )
-    page = _page(case.facility_client.get(reverse("pledges:training", args=[case.a.facility.pk])))
-    assert "欠席者のみの研修" in page
+    html = page(case.facility_client.get(reverse("pledges:training", args=[case.a.facility.pk])))
+    assert "欠席者のみの研修" in html
