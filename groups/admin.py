@@ -191,9 +191,8 @@ class OwnershipTransferAdmin(HistoryAdmin):
         "from_facility",
         "to_facility",
         "status",
+        "consent_check",  # before the date: what the decision turns on stays in view
         "requested_at",
-        "consent_on_record",
-        "members_to_wait",
     ]
     list_select_related = ["group__patient", "from_facility", "to_facility"]
     list_filter = ["status", ("to_facility", AutocompleteFilter)]
@@ -209,13 +208,13 @@ class OwnershipTransferAdmin(HistoryAdmin):
     def get_queryset(self, request):
         return with_consent_check(super().get_queryset(request))
 
-    @admin.display(description=_("consent on record"), boolean=True)
-    def consent_on_record(self, transfer):
-        return bool(transfer.consents_on_record)
-
-    @admin.display(description=_("members who would wait for approval (第6条)"))
-    def members_to_wait(self, transfer):
-        return transfer.members_to_wait
+    @admin.display(description=_("patient's consent (第6条)"))
+    def consent_check(self, transfer):
+        if transfer.consents_on_record:
+            return _("on record")
+        return _("none: %(count)s members would wait for approval again") % {
+            "count": transfer.members_to_wait
+        }
 
 
 @admin.register(models.CareGroupUserObjectPermission)
