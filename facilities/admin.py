@@ -21,6 +21,7 @@ from mcs_admin.admin_base import (
     ListedInline,
     PrintableAdmin,
     ReadOnlyAdmin,
+    Refused,
 )
 from mcs_admin.sheet_admin import SpreadsheetAdminMixin
 from pledges.services import facility_manager_change
@@ -53,6 +54,13 @@ class FacilityAdmin(SpreadsheetAdminMixin, HistoryAdmin):
             path("<int:pk>/withdraw/", withdraw, name="facilities_facility_withdraw"),
             *super().get_urls(),
         ]
+
+    def create(self, request, form):
+        data = form.cleaned_data
+        details = {name: data[name] for name in services.FACILITY_FIELDS}
+        return services.facility_register(
+            by=request.user, manager_name=data["manager_name"], **details
+        )
 
     def update(self, request, obj, form):
         changes = self.changes(form)
@@ -97,7 +105,30 @@ class RosterLineInline(HistoryInline):
 
 @admin.register(models.UsageApplication)
 class UsageApplicationAdmin(PrintableAdmin):
+    """Prepared, its roster written until the signed paper is back, then received, checked and
+    decided by actions, through the application services."""
+
     printed_form = APPLICATION_FORM
+    add_fields = ["facility", "note"]
+    change_fields = ["note"]
+
+    def create(self, request, form):
+        return services.application_prepare(
+            facility=form.cleaned_data["facility"], note=form.cleaned_data["note"], by=request.user
+        )
+
+    def update(self, request, obj, form):
+        return services.application_note(
+            application=obj, note=form.cleaned_data["note"], by=request.user
+        )
+
+    def save_formset(self, request, form, formset, change):
+        try:
+            for line in formset.save(commit=False):
+                services.roster_line_record(line=line, by=request.user)
+        except ValidationError as error:
+            raise Refused(error) from error
+
     list_display = [
         "facility",
         "document_number",
@@ -126,6 +157,12 @@ class UsageApplicationAdmin(PrintableAdmin):
 
 @admin.register(models.ApplicationRosterLine)
 class ApplicationRosterLineAdmin(HistoryAdmin):
+    def create(self, request, form):
+        return services.roster_line_record(line=form.instance, by=request.user)
+
+    def update(self, request, obj, form):
+        return services.roster_line_record(line=obj, by=request.user)
+
     list_display = ["full_name", "profession", "gender", "email", "application"]
     list_select_related = ["application__facility"]
     list_filter = ["profession", ("application__facility", AutocompleteFilter)]

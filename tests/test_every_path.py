@@ -19,6 +19,7 @@ from django.utils import timezone
 from facilities import services
 from facilities.models import (
     AdministratorAppointment,
+    ApplicationRosterLine,
     Facility,
     IdRequest,
     McsAccount,
@@ -182,7 +183,8 @@ def case(client):
             account=holder.mcs_accounts.get(),
         ),
     }
-    application = world.a.application  # its paper came back today
+    application = world.a.application  # its paper came back today, with one roster line
+    f.ApplicationRosterLineFactory(application=application, email="line@example.jp")
     application.status, application.received_on = "received", timezone.localdate()
     application.save()
     client.force_login(world.center)
@@ -199,6 +201,7 @@ def _history_rows() -> int:
             IdRequest,
             AdministratorAppointment,
             UsageApplication,
+            ApplicationRosterLine,
         )
     )
 
@@ -342,6 +345,39 @@ RECEIVING = {
     ),
 }
 
+
+def _changed_line(case):
+    line = case.world.a.application.roster_lines.get()
+    line.email = "changed@example.jp"
+    return line
+
+
+# 様式1: its roster is what the signed paper says once it is back (approval appoints and
+# requests IDs from it)
+ROSTER = {
+    "service": lambda case: refusal(
+        services.roster_line_record, line=_changed_line(case), by=case.center
+    ),
+    "admin change form: the application's roster": lambda case: admin_change(
+        case.client, case.world.a.application, **{"roster_lines-0-email": "changed@example.jp"}
+    ),
+    "admin change form: the roster line": lambda case: admin_change(
+        case.client,
+        case.world.a.application.roster_lines.get(),
+        email="changed@example.jp",
+    ),
+    "admin add form: a roster line": lambda case: admin_add(
+        case.client,
+        ApplicationRosterLine,
+        application=case.world.a.application.pk,
+        profession="nurse",
+        family_name="三郷",
+        given_name="花子",
+        gender="female",
+        email="new-line@example.jp",
+    ),
+}
+
 RULES = {
     "pledge before an ID": (PLEDGE, "service"),
     "an address freed less than 30 days ago": (REUSE, "service"),
@@ -349,6 +385,7 @@ RULES = {
     "who appoints": (APPOINTING, None),
     "a leaving date": (LEAVING, None),
     "receiving a form once": (RECEIVING, "service"),
+    "a received application's roster": (ROSTER, "service"),
 }
 # Every path that writes each rule's records; the admin's forms show no workflow field at all
 # (test_no_workflow_field_is_editable_on_any_admin_page).
@@ -367,6 +404,12 @@ PATHS = {
     "who appoints": {"service", "import"},
     "a leaving date": {"import: a changed leaving date"},
     "receiving a form once": {"service", "receiving page", "admin action"},
+    "a received application's roster": {
+        "service",
+        "admin change form: the application's roster",
+        "admin change form: the roster line",
+        "admin add form: a roster line",
+    },
 }
 
 
@@ -539,3 +582,28 @@ def test_an_administrator_with_a_new_id_after_a_deleted_one_is_not_stopped(case)
     McsAccount.objects.filter(pk=old.pk).update(status="deleted", deleted_on=timezone.localdate())
     f.McsAccountFactory(staff_member=person, login_id="renewed@mcs.example")
     assert may_log_in(case.world.a.admin)
+
+
+def test_the_center_registers_a_facility_and_prepares_its_application_in_the_admin(case):
+    admin_add(
+        case.client, Facility, name="みさと南薬局", category="pharmacy", manager_name="南 一郎"
+    )
+    facility = Facility.objects.get(name="みさと南薬局")
+    assert (facility.status, facility.history.get().history_user) == ("applying", case.center)
+    admin_add(
+        case.client,
+        UsageApplication,
+        facility=facility.pk,
+        **{
+            "roster_lines-TOTAL_FORMS": 1,
+            "roster_lines-0-profession": "pharmacist",
+            "roster_lines-0-family_name": "南",
+            "roster_lines-0-given_name": "一郎",
+            "roster_lines-0-gender": "male",
+            "roster_lines-0-email": "minami@example.jp",
+        },
+    )
+    application = facility.applications.get()
+    line = application.roster_lines.get()
+    assert (application.status, line.email) == ("prepared", "minami@example.jp")
+    assert line.history.get().history_user == case.center

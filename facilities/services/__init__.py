@@ -12,8 +12,11 @@ from facilities.services.accounts import (
 from facilities.services.applications import (
     application_approve,
     application_check,
+    application_note,
+    application_prepare,
     application_reject,
     facility_withdraw,
+    roster_line_record,
     withdrawal_open_items,
 )
 from facilities.services.id_requests import (
@@ -34,6 +37,7 @@ from facilities.services.records import (
 from facilities.services.registry import (
     FACILITY_FIELDS,
     facility_lift_suspension,
+    facility_register,
     facility_suspend,
     facility_update,
 )
@@ -66,10 +70,13 @@ __all__ = [
     "administrator_record",
     "application_approve",
     "application_check",
+    "application_note",
+    "application_prepare",
     "application_reject",
     "appointment_end",
     "appointment_start",
     "facility_lift_suspension",
+    "facility_register",
     "facility_suspend",
     "facility_update",
     "facility_withdraw",
@@ -91,6 +98,7 @@ __all__ = [
     "require_administrator",
     "require_center",
     "roster_entry_confirm",
+    "roster_line_record",
     "roster_review_open",
     "roster_review_open_round",
     "staff_create",

@@ -11,7 +11,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from facilities.models import Facility, IdRequest, McsAccount, StaffMember, UsageApplication
+from facilities.models import (
+    ApplicationRosterLine,
+    Facility,
+    IdRequest,
+    McsAccount,
+    StaffMember,
+    UsageApplication,
+)
 from facilities.selectors import require_center
 from facilities.services.id_requests import id_request_create
 from facilities.services.staff import appointment_end, appointment_start
@@ -41,6 +48,38 @@ def _decide(application: UsageApplication, status: str, by: User) -> UsageApplic
     application.full_clean()
     save_by(application, by)
     return application
+
+
+@transaction.atomic
+def application_prepare(*, facility: Facility, by: User, note: str = "") -> UsageApplication:
+    """様式1 to print, fill in, sign and send back (未受領), with its number."""
+    require_center(by)
+    application = UsageApplication(facility=facility, note=note)
+    application.full_clean()
+    save_by(application, by)
+    return application
+
+
+@transaction.atomic
+def application_note(*, application: UsageApplication, note: str, by: User) -> UsageApplication:
+    """The center's note on an application, in any state (the paper's data is the roster's)."""
+    require_center(by)
+    application = UsageApplication.objects.select_for_update().get(pk=application.pk)
+    application.note = note
+    application.full_clean()
+    save_by(application, by)
+    return application
+
+
+@transaction.atomic
+def roster_line_record(*, line: ApplicationRosterLine, by: User) -> ApplicationRosterLine:
+    """A new or corrected line of an application's roster, only until the signed paper is back:
+    approval appoints and requests IDs for what the signed roster says."""
+    require_center(by)
+    _locked(line.application, UsageApplication.Status.PREPARED)
+    line.full_clean()
+    save_by(line, by)
+    return line
 
 
 @transaction.atomic

@@ -24,6 +24,20 @@ FACILITY_FIELDS = [
 
 
 @transaction.atomic
+def facility_register(*, by: User, manager_name: str = "", **fields) -> Facility:
+    """The center registers a facility that applies to use MCS (第3条): it is "applying" until
+    its application is approved."""
+    require_center(by)
+    unknown = set(fields) - set(FACILITY_FIELDS)
+    if unknown:
+        raise ValueError(f"not a facility's details: {sorted(unknown)}")
+    facility = Facility(manager_name=manager_name, **fields)
+    facility.full_clean()
+    save_by(facility, by)
+    return facility
+
+
+@transaction.atomic
 def facility_update(*, facility: Facility, by: User, **fields) -> Facility:
     require_administrator(by, facility)
     facility = Facility.objects.select_for_update().get(pk=facility.pk)
