@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from consents.selectors import consent_obtainers, designation_candidates, designations_for
+from consents.selectors import designation_candidates, designations_for
 from consents.services import designation_add, designation_end
 from devices.views import UserPage
 from groups.forms import DesignationForm
@@ -31,12 +31,11 @@ class Designations(ServiceFormPage):
         context = super().get_context_data(**kwargs)
         context["group"] = self.group
         context["subject"] = self.group
-        context["designations"] = (
+        context["designations"] = list(
             designations_for(self.request.user)
             .filter(group=self.group, ended_on__isnull=True)
             .select_related("staff_member__facility", "designated_by")
         )
-        context["obtainers"] = consent_obtainers(self.group).select_related("facility")
         context["end_url_name"] = self.end_url_name
         return context
 

@@ -46,6 +46,12 @@ def _this_group(request, context):
     return {GROUP: [request.group]}
 
 
+def _designations(request, context):
+    group = context["group"]
+    physician = [group.attending_physician] if group.attending_physician_id else []
+    return {GROUP: [group], STAFF: [*_staff(context["designations"], "staff_member"), *physician]}
+
+
 # Self-service pages that show patients or staff: URL name → the records a page shows.
 PAGES: dict[str, Callable] = {
     "groups:group_detail": _this_group,
@@ -54,6 +60,9 @@ PAGES: dict[str, Callable] = {
     "groups:group_archive": _this_group,
     "groups:group_list": lambda request, context: {GROUP: _groups(context["object_list"])},
     "groups:my_groups": lambda request, context: {GROUP: _groups(context["object_list"])},
+    "groups:transfers": lambda request, context: {GROUP: _groups(context["object_list"])},
+    "groups:designations": _designations,
+    "groups:attended_designations": _designations,
     "facility:staff_list": lambda request, context: {STAFF: _staff(context["object_list"])},
     "facility:staff_detail": lambda request, context: {
         STAFF: [context["person"]],

@@ -173,3 +173,17 @@ def test_logins_and_logouts_are_in_the_log(client, world):
     client.force_login(world.a.user)
     client.post(reverse("portal:logout"))
     assert AccessLog.objects.filter(action="logout", user=world.a.user).exists()
+
+
+def test_who_obtains_a_consent_and_the_moves_are_recorded_as_the_records_they_show(client, world):
+    client.force_login(world.a.admin)  # the attending physician of A's group
+    group = world.a.group
+    client.get(reverse("groups:attended_designations", args=[group.pk]))
+    assert views(target_type="care_groups.CareGroup").get().target_ids == [group.pk]
+    assert set(views(target_type="facilities.StaffMember").get().target_ids) == {
+        world.a.designation.staff_member_id,
+        group.attending_physician_id,
+    }
+    client.get(reverse("groups:transfers", args=[world.a.facility.pk]))
+    moved = world.a.transfer_in.group_id
+    assert moved in views(target_type="care_groups.CareGroup").latest("pk").target_ids

@@ -36,6 +36,7 @@ def more_rows(world, count):
         member = f.MembershipFactory(group=a.group, staff_member=id_holder(b.facility))
         f.MembershipReviewEntryFactory(review=a.review, membership=member)
         f.MembershipFactory(group=a.group, staff_member=id_holder(b.facility), status="approved")
+        f.ConsentDesignationFactory(group=a.group, staff_member=person)
         attended = f.CareGroupFactory(owner=b.facility, attending_physician=a.admin.staff_member)
         f.MembershipFactory(group=attended, staff_member=id_holder(b.facility))
         other = f.FacilityFactory(category="pharmacy")
@@ -64,7 +65,7 @@ USER_PAGES = [
     "devices:my_devices",
     "devices:my_carry_outs",
 ]
-GROUP_PAGES = ["groups:group_detail", "groups:group_review"]
+GROUP_PAGES = ["groups:group_detail", "groups:group_review", "groups:designations"]
 
 
 def pages(world):
