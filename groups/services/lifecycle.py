@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from facilities.models import Facility, StaffMember
-from facilities.selectors import require_administrator
+from facilities.selectors import require_administrator, require_center
 from groups.models import CareGroup, Membership, OwnershipTransfer, Patient
 from groups.selectors import groups_managed_by
 from groups.services.memberships import (
@@ -80,8 +80,7 @@ def group_update(*, group: CareGroup, by: User, **changes) -> CareGroup:
 def patient_register(*, by: User, **fields) -> Patient:
     """The center registers a patient in the admin, to make their group there (the owner's
     pages register the patient with the group, `group_create`)."""
-    if not is_center(by):
-        raise PermissionDenied(_("Only the support center may do this."))
+    require_center(by)
     patient = Patient(**fields)
     patient.full_clean()
     save_by(patient, by)
