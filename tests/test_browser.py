@@ -197,3 +197,22 @@ def test_the_physician_designates_who_obtains_a_consent_and_a_move_warns_of_it(p
     page.goto(f"/f/{transfer.to_facility_id}/transfers/")
     expect(page.get_by_text("患者同意の記録がありません（第6条）")).to_be_visible()
     shot(page, "admin-transfers")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_error_pages_are_japanese_in_the_sites_layout(page, settings):
+    settings.DEBUG = False  # the pages people meet, not Django's debugging pages
+    log_in(page, "user-a")
+    staff = f"/f/{Facility.objects.first().pk}/staff/"
+    for url, status, heading, name in [
+        ("/no-such-page/", 404, "ページが見つかりません", "error-404"),
+        (staff, 403, "このページを開く権限がありません", "error-403"),
+        ("/me/invitations/1/accept/", 405, "この方法ではページを開けません", "error-405"),
+    ]:
+        response = page.goto(url)
+        assert response.status == status
+        expect(page.get_by_role("heading", name=heading)).to_be_visible()
+        expect(page.get_by_test_id("display-name")).to_be_visible()
+        shot(page, name)
+    page.get_by_role("link", name="トップページへ").click()
+    expect(page.get_by_role("heading", name=heading)).to_have_count(0)

@@ -384,3 +384,10 @@ def test_the_center_registers_a_patient_and_their_group_in_the_admin_as_the_owne
     # a member added in the admin is invited, never approved, as on the owner's page
     admin_add(case.center_client, Membership, group=group.pk, staff_member=case.b.staff.pk)
     assert group.memberships.get().status == "invited"
+
+
+def test_the_physicians_page_offers_no_removal_of_themselves(client, case):
+    client.force_login(case.a.admin)
+    html = client.get(reverse("groups:attended_groups")).content.decode()
+    assert reverse("groups:leak_remove", args=[case.own.pk]) not in html
+    assert reverse("groups:leak_remove", args=[case.a.member.pk]) in html
