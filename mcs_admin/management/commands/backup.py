@@ -8,8 +8,9 @@ from mcs_admin.backup import BackupError, backup_create
 
 class Command(BaseCommand):
     help = (
-        "Back up the database and the uploaded files as a new generation under --out, with a "
-        "checksum per file; the oldest generations beyond --keep are removed."
+        "Back up the database (with its own tools) and the uploaded files as a new generation "
+        "under --out, sealed to BACKUP_RECIPIENT, with a signed manifest; the oldest generations "
+        "beyond --keep are removed."
     )
 
     def add_arguments(self, parser):
