@@ -5,6 +5,7 @@ With nothing set the project runs in development mode on SQLite in the checkout;
 """
 
 from datetime import timedelta
+from email.utils import getaddresses
 from pathlib import Path
 
 import environ
@@ -252,3 +253,13 @@ BACKUP_SIGNING_KEY = env(
 # The commands that own tables (restore; later the access log's partitions) connect as the
 # database's owner: DATABASE_OWNER_URL when set, else (None) as the application, DATABASE_URL.
 DATABASE_OWNER = env.db("DATABASE_OWNER_URL") if env("DATABASE_OWNER_URL", default="") else None
+# Who is mailed when a backup fails (django's mail_admins): "Name <address>, address".
+ADMINS = [(name, address) for name, address in getaddresses([env("ADMINS", default="")]) if address]
+# ADMINS receive the backups' failures only: Django's report of a server error, which it mails
+# them with DEBUG off, carries the request's form data (personal data); it goes to the log.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django": {"handlers": ["console"], "level": "INFO"}},
+}

@@ -3,11 +3,12 @@ SQLite's online backup API) and the uploaded files, sealed to a key that is not 
 with a signed manifest; a backup, the data wiped, the restore, and every table and uploaded file
 as it was, with the access log's newer rows kept and the restore recorded; whatever text is
 stored; a changed byte or a forged manifest refused before anything changes; no personal data in
-clear; generations kept and pruned."""
+clear; a failed backup mailed to ADMINS; generations kept and pruned."""
 
 import hashlib
 import io
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -19,6 +20,7 @@ from django.apps import apps
 from django.conf import settings as django_settings
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
+from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -322,6 +324,46 @@ def test_no_file_of_a_generation_holds_a_patient_or_a_secret_in_clear(tmp_path, 
 
 
 @pytest.mark.django_db
+def test_a_failed_backup_exits_non_zero_and_mails_the_administrators(tmp_path, settings):
+    settings.ADMINS = [("事務局", "office@example.jp")]
+    recipient, settings.BACKUP_RECIPIENT = settings.BACKUP_RECIPIENT, ""
+    with pytest.raises(CommandError, match="Backup failed: BACKUP_RECIPIENT is not set"):
+        call_command("backup", "--out", str(tmp_path / "b"), stdout=io.StringIO())
+    (message,) = mail.outbox
+    assert message.to == ["office@example.jp"]
+    assert "Backup failed" in message.subject and "BACKUP_RECIPIENT" in message.body
+    assert generations(tmp_path / "b") == []
+
+    # a failure of any kind: here the backups' directory is a file
+    settings.BACKUP_RECIPIENT = recipient
+    (tmp_path / "file").write_text("")
+    with pytest.raises(CommandError, match="Backup failed"):
+        call_command("backup", "--out", str(tmp_path / "file"), stdout=io.StringIO())
+    assert len(mail.outbox) == 2 and "Traceback" in mail.outbox[1].body
+
+    # the exit status of the command itself, with production settings and no recipient
+    env = {
+        **os.environ,
+        "DEBUG": "false",
+        "SECRET_KEY": "test-only-production-key-0123456789abcdefghijklmnopqrstuvwxyz",
+        "ALLOWED_HOSTS": "mcs.example.jp",
+        "ADMINS": "事務局 <office@example.jp>",
+        "EMAIL_URL": "consolemail://",
+        "BACKUP_RECIPIENT": "",
+    }
+    run = subprocess.run(
+        [sys.executable, "manage.py", "backup", "--out", str(tmp_path / "c")],
+        env=env,
+        cwd=django_settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 1
+    assert "BACKUP_RECIPIENT is not set" in run.stderr
+    assert "To: office@example.jp" in run.stdout  # the mail, on the console backend
+
+
+@pytest.mark.django_db
 def test_production_refuses_to_back_up_without_keys_or_with_the_development_pair(
     tmp_path, settings
 ):
@@ -436,3 +478,12 @@ def test_postgresql_restore_connects_as_the_owner_and_keeps_the_log_append_only(
         AccessLog.objects.update(description="changed")
     assert AccessLog.objects.filter(action="restore").count() == 1
     assert timezone.now() > AccessLog.objects.get(action="restore").at
+
+
+def test_administrators_get_no_server_error_report_with_its_form_data(settings, rf):
+    settings.ADMINS = [("事務局", "office@example.jp")]
+    request = rf.post("/", {"family_name": "秘匿"})
+    logging.getLogger("django.request").error(
+        "Internal Server Error: /", extra={"status_code": 500, "request": request}
+    )
+    assert mail.outbox == []
