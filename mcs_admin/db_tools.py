@@ -16,7 +16,7 @@ def owner_database() -> dict:
 
 def libpq_environment(database: dict) -> dict[str, str]:
     """The environment that points libpq's tools at `database`: no password on a command line."""
-    _, options = DatabaseClient.settings_to_cmd_args_env(database, [])
+    _, options = DatabaseClient.settings_to_cmd_args_env({"OPTIONS": {}, **database}, [])
     given = {
         "PGHOST": database.get("HOST"),
         "PGPORT": database.get("PORT"),

@@ -13,6 +13,7 @@ import os
 import subprocess
 import sys
 
+import environ
 import pytest
 from axes.models import AccessAttempt
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -455,6 +456,39 @@ def test_generations_are_kept_up_to_the_setting_oldest_removed_first(tmp_path, s
     assert settings.BACKUP_GENERATIONS == 7
 
 
+def test_database_owner_url_points_postgresqls_tools_at_the_owner():
+    """Named once in the settings for every command that owns tables; by default the app's."""
+
+    def shown(**given) -> str:
+        env = {key: value for key, value in os.environ.items() if key != "DATABASE_OWNER_URL"}
+        env |= {
+            "DEBUG": "false",
+            "SECRET_KEY": "test-only-production-key-0123456789abcdefghijklmnopqrstuvwxyz",
+            "DJANGO_SETTINGS_MODULE": "mcs_admin.settings",
+            "DATABASE_URL": "postgres://mcs_app:app-secret@db.example:5432/mcs",
+            **given,
+        }
+        code = (
+            "import django; django.setup(); "
+            "from mcs_admin.db_tools import libpq_environment, owner_database; "
+            "e = libpq_environment(owner_database()); "
+            "print(e['PGUSER'], e['PGPASSWORD'], e['PGHOST'], e['PGPORT'], e['PGDATABASE'])"
+        )
+        run = subprocess.run(
+            [sys.executable, "-c", code],
+            env=env,
+            cwd=django_settings.BASE_DIR,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return run.stdout.strip()
+
+    assert shown() == "mcs_app app-secret db.example 5432 mcs"
+    owner = "postgres://mcs_owner:owner-secret@db.example:5433/mcs"
+    assert shown(DATABASE_OWNER_URL=owner) == "mcs_owner owner-secret db.example 5433 mcs"
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_postgresql_restore_connects_as_the_owner_and_keeps_the_log_append_only(
@@ -464,7 +498,10 @@ def test_postgresql_restore_connects_as_the_owner_and_keeps_the_log_append_only(
     generation = backup(tmp_path / "b")
     f.FacilityFactory(name="後の事業所")
 
-    settings.DATABASE_OWNER = {**connection.settings_dict, "USER": "mcs_no_such_owner"}
+    database = connection.settings_dict
+    settings.DATABASE_OWNER = environ.Env.db_url_config(
+        f"postgres://mcs_no_such_owner@{database['HOST']}:{database['PORT']}/{database['NAME']}"
+    )  # as the settings read DATABASE_OWNER_URL
     with pytest.raises(CommandError, match='role "mcs_no_such_owner" does not exist'):
         restore(generation, keys)
     assert Facility.objects.filter(name="後の事業所").exists()

@@ -192,7 +192,7 @@ def _load_sqlite(path: Path, *, since: datetime, entry: AccessLog) -> None:
     restored = sqlite3.connect(":memory:", uri=True)  # uri: to attach the live database
     try:
         restored.deserialize(path.read_bytes())
-        restored.execute("ATTACH DATABASE ? AS live", [connection.settings_dict["NAME"]])
+        restored.execute("ATTACH DATABASE ? AS live", [str(connection.settings_dict["NAME"])])
         restored.execute(keep, [connection.ops.adapt_datetimefield_value(since)])
         restored.execute(record, [entry.username, *values.values()])
         restored.commit()
