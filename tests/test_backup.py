@@ -199,6 +199,16 @@ def test_restore_keeps_the_access_log_written_since_in_order_and_records_itself(
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_new_empty_database_after_a_loss_is_restored_by_a_login_of_the_backup(tmp_path, keys):
+    f.CenterUserFactory(username="center")
+    generation = backup(tmp_path / "b")
+    call_command("flush", interactive=False, verbosity=0)  # as after `migrate` on a new server
+    restore(generation, keys, "center")
+    entry = AccessLog.objects.get(action="restore")
+    assert entry.user == User.objects.get(username="center")
+
+
+@pytest.mark.django_db(transaction=True)
 def test_control_characters_stored_anywhere_leave_the_backup_working(tmp_path, keys):
     """Whatever text is already stored (a login name typed with control characters, kept by
     axes and the access log), the backup succeeds and restores it as it was. PostgreSQL cannot
