@@ -170,6 +170,7 @@ class AccessLog(models.Model):
         SECOND_FACTOR_RESET = "second_factor_reset", _("second factor reset")
         DISCLOSURE = "disclosure", _("disclosure of a person's data")
         USE_STOPPED = "use_stopped", _("use of a person's data stopped")
+        RESTORE = "restore", _("restore of a backup")
 
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
     user = models.ForeignKey(

@@ -5,6 +5,7 @@ With nothing set the project runs in development mode on SQLite in the checkout;
 """
 
 from datetime import timedelta
+from email.utils import getaddresses
 from pathlib import Path
 
 import environ
@@ -238,3 +239,28 @@ RETENTION = {
     "consent_after_end_years": env.int("RETENTION_CONSENT_YEARS", default=5),
 }
 BACKUP_GENERATIONS = env.int("BACKUP_GENERATIONS", default=7)
+
+# Backups (README "Backups", SECURITY.md): each generation is sealed with age to
+# BACKUP_RECIPIENT, a public key whose private half is kept off the server, and its manifest is
+# signed with BACKUP_SIGNING_KEY, the path of an Ed25519 key file (OpenSSH format) that only the
+# server holds. With DEBUG on they default to the development pair of docs/dev-backup-key/,
+# which is published: with DEBUG off there is no default, and `backup` refuses that pair.
+DEV_BACKUP_KEYS = BASE_DIR / "docs" / "dev-backup-key"
+DEV_BACKUP_RECIPIENT = "age1my8xlpc5acwmacykg0zleayev7chvnres7sea3qqftawqwyh3ddq80zh8x"
+BACKUP_RECIPIENT = env("BACKUP_RECIPIENT", default=DEV_BACKUP_RECIPIENT if DEBUG else "")
+BACKUP_SIGNING_KEY = env(
+    "BACKUP_SIGNING_KEY", default=str(DEV_BACKUP_KEYS / "backup-signing") if DEBUG else ""
+)
+# The commands that own tables (restore; later the access log's partitions) connect as the
+# database's owner: DATABASE_OWNER_URL when set, else (None) as the application, DATABASE_URL.
+DATABASE_OWNER = env.db("DATABASE_OWNER_URL") if env("DATABASE_OWNER_URL", default="") else None
+# Who is mailed when a backup fails (django's mail_admins): "Name <address>, address".
+ADMINS = [(name, address) for name, address in getaddresses([env("ADMINS", default="")]) if address]
+# ADMINS receive the backups' failures only: Django's report of a server error, which it mails
+# them with DEBUG off, carries the request's form data (personal data); it goes to the log.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django": {"handlers": ["console"], "level": "INFO"}},
+}

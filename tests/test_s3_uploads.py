@@ -118,13 +118,14 @@ def test_a_scan_missing_from_the_bucket_is_not_found(bucket, client):
 
 # transaction=True: the restore flushes the database, which PostgreSQL does only outside one
 @pytest.mark.django_db(transaction=True)
-def test_backup_and_restore_carry_the_buckets_files(bucket, tmp_path):
-    pledge = _received_pledge(build_world())
+def test_backup_and_restore_carry_the_buckets_files(bucket, tmp_path, backup_keys):
+    world = build_world()
+    pledge = _received_pledge(world)
     generation = backup_create(out=tmp_path / "backups", keep=1)
 
     bucket.delete_object(Bucket=BUCKET, Key=pledge.scanned_copy.name)
     bucket.put_object(Bucket=BUCKET, Key="pledges/after-the-backup.pdf", Body=PDF)
-    backup_restore(generation=generation)
+    backup_restore(generation=generation, key=backup_keys.identity, login=world.center.username)
 
     keys = [item["Key"] for item in bucket.list_objects_v2(Bucket=BUCKET)["Contents"]]
     assert keys == [pledge.scanned_copy.name]
