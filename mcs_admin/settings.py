@@ -1,25 +1,42 @@
 """Settings, read from the environment (django-environ).
 
-With nothing set the project runs in development mode on SQLite in the checkout;
-`DATABASE_URL=postgres://…` switches to PostgreSQL (psycopg 3).
+With nothing set the project runs in production mode (DEBUG off), which needs a SECRET_KEY of its
+own; `DEBUG=true` (the Makefile's development targets set it) runs it in development mode on
+SQLite in the checkout. `DATABASE_URL=postgres://…` switches to PostgreSQL (psycopg 3).
 """
 
 from datetime import timedelta
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env(
-    DEBUG=(bool, True),
+    DEBUG=(bool, False),
     ALLOWED_HOSTS=(list, ["127.0.0.1", "localhost"]),
 )
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env("DEBUG")
-SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key" if DEBUG else environ.Env.NOTSET)
+# Known to everyone who reads this file: development only, refused in production.
+DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-known-to-everyone-who-reads-the-code"
+SECRET_KEY = env("SECRET_KEY", default=DEVELOPMENT_SECRET_KEY if DEBUG else environ.Env.NOTSET)
+# Production refuses a key that is short, of a few characters or a known development key: the
+# rule of Django's `check --deploy` (security.W009) and this file's key, made fatal at startup.
+if not DEBUG and (
+    len(SECRET_KEY) < 50
+    or len(set(SECRET_KEY)) < 5
+    or SECRET_KEY == DEVELOPMENT_SECRET_KEY
+    or SECRET_KEY.startswith("django-insecure-")
+):
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be a secret of at least 50 characters (5 or more of them different) with"
+        " DEBUG off, never a development key: make one with"
+        " `python -c 'import secrets; print(secrets.token_urlsafe(50))'`."
+    )
 ALLOWED_HOSTS = env("ALLOWED_HOSTS")
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
