@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
+from django.middleware.csrf import rotate_token
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -63,6 +64,11 @@ class SecondFactorPage(FormView):
 
     def verified(self, device, how: str):
         otp_login(self.request, device)
+        # Both factors given: a new session key (and CSRF token), as Django's login() gives at
+        # the password, so that a key seen before this step (a fixed or stolen one) opens nothing.
+        # login() again would not do it: it keeps the key of a session that is already its own.
+        self.request.session.cycle_key()
+        rotate_token(self.request)
         access_log_record(
             user=self.request.user,
             action=AccessLog.Action.LOGIN,

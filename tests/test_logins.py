@@ -5,6 +5,8 @@ import re
 import time
 
 import pytest
+from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
@@ -90,6 +92,29 @@ def test_first_login_enrols_an_authenticator_and_shows_recovery_codes():
     assert client.get(reverse("account:verify")).status_code == 302  # verified: nothing to do
     entry = AccessLog.objects.get(action="login")
     assert entry.user == user and entry.ip_address == "127.0.0.1"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("step", ["verify", "enrol"])
+def test_the_second_factor_gives_a_new_session_key_and_the_old_one_opens_nothing(step):
+    user = f.UserFactory()
+    client = Client()
+    if step == "verify":
+        device = enrolled(user)
+    password_step(client, user.username)
+    if step == "enrol":
+        client.get(reverse("account:enrol"))
+        device = totp_device(user, confirmed=False)
+    before = client.cookies[settings.SESSION_COOKIE_NAME].value
+    client.post(reverse(f"account:{step}"), {"token": code_of(device)})
+    after = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert after != before
+    assert client.get(reverse("account:verify")).status_code == 302  # verified: nothing to do
+    assert not Session.objects.filter(session_key=before).exists()
+    old = Client()
+    old.cookies[settings.SESSION_COOKIE_NAME] = before
+    response = old.get(reverse("portal:me"))
+    assert response.status_code == 302 and response.url.startswith(reverse("portal:login"))
 
 
 @pytest.mark.django_db
