@@ -5,8 +5,12 @@ Which of them a login reaches is decided by `mcs_admin.login_flow` (the step it 
 write is a service of `mcs_admin.second_factor`.
 """
 
+import logging
+from time import monotonic, sleep
+
 import segno
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
@@ -30,6 +34,8 @@ from mcs_admin.second_factor import (
     totp_enrol_start,
 )
 from mcs_admin.services import access_log_record
+
+logger = logging.getLogger(__name__)
 
 
 class CodeForm(forms.Form):
@@ -155,10 +161,28 @@ class PasswordChange(auth_views.PasswordChangeView):
 
 
 class PasswordReset(auth_views.PasswordResetView):
+    """An address with a login and one without get the same answer in the same time: sending
+    the link takes time the other does not (ASVS 2.5.6), so every request's answer waits until
+    PASSWORD_RESET_SECONDS have passed since it came."""
+
     template_name = "account/password_reset.html"
     email_template_name = "account/password_reset_email.txt"
     subject_template_name = "account/password_reset_subject.txt"
     success_url = reverse_lazy("account:password_reset_done")
+
+    def post(self, request, *args, **kwargs):
+        started = monotonic()
+        response = super().post(request, *args, **kwargs)
+        left = started + settings.PASSWORD_RESET_SECONDS - monotonic()
+        if left < 0:
+            logger.warning(
+                "A password reset took %.1f s, more than PASSWORD_RESET_SECONDS (%s): its time "
+                "can tell whether the address has a login; raise the setting.",
+                settings.PASSWORD_RESET_SECONDS - left,
+                settings.PASSWORD_RESET_SECONDS,
+            )
+        sleep(max(left, 0))
+        return response
 
 
 class PasswordResetDone(auth_views.PasswordResetDoneView):

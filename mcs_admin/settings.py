@@ -217,6 +217,9 @@ SESSION_MAX_HOURS = env.int("SESSION_MAX_HOURS", default=12)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 PASSWORD_RESET_TIMEOUT = 60 * 60  # an e-mailed reset link works for one hour
+# Every answer to a reset request takes this long, whether a mail was sent or not (longer than
+# sending one takes; mcs_admin.account_views.PasswordReset).
+PASSWORD_RESET_SECONDS = env.float("PASSWORD_RESET_SECONDS", default=2.0)
 
 # Production (DEBUG off) is served over TLS only, behind a reverse proxy that sets
 # X-Forwarded-Proto (SECURE_PROXY_SSL_HEADER).

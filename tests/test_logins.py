@@ -223,7 +223,8 @@ def test_a_staff_member_with_a_login_gets_no_second(center_user):
 
 
 @pytest.mark.django_db
-def test_a_forgotten_password_is_reset_by_an_emailed_link():
+def test_a_forgotten_password_is_reset_by_an_emailed_link(settings):
+    settings.PASSWORD_RESET_SECONDS = 0  # its time: the next test
     user = f.UserFactory(email="hanako@example.jp")
     enrolled(user)
     client = Client()
@@ -243,6 +244,55 @@ def test_a_forgotten_password_is_reset_by_an_emailed_link():
     # an unknown address tells nothing and sends nothing
     client.post(reverse("account:password_reset"), {"email": "nobody@example.jp"})
     assert len(mail.outbox) == 1
+
+
+class FakeClock:
+    """`monotonic` and `sleep` of mcs_admin.account_views: time passes only as a test says."""
+
+    def __init__(self):
+        self.now = 1000.0
+
+    def monotonic(self):
+        return self.now
+
+    def sleep(self, seconds):
+        assert seconds >= 0
+        self.now += seconds
+
+
+@pytest.mark.django_db
+def test_a_reset_request_takes_the_same_time_for_a_known_and_an_unknown_address(
+    settings, monkeypatch, caplog
+):
+    from django.contrib.auth.forms import PasswordResetForm
+
+    from mcs_admin import account_views
+
+    settings.PASSWORD_RESET_SECONDS = 2.0
+    clock = FakeClock()
+    monkeypatch.setattr(account_views, "monotonic", clock.monotonic)
+    monkeypatch.setattr(account_views, "sleep", clock.sleep)
+    sending = {"seconds": 0.3}  # what sending the mail costs, the unknown address's saving
+    send_mail = PasswordResetForm.send_mail
+
+    def slow_send_mail(self, *args, **kwargs):
+        clock.now += sending["seconds"]
+        return send_mail(self, *args, **kwargs)
+
+    monkeypatch.setattr(PasswordResetForm, "send_mail", slow_send_mail)
+    f.UserFactory(email="hanako@example.jp")
+    took = {}
+    for address in ["hanako@example.jp", "nobody@example.jp"]:
+        started = clock.now
+        response = Client().post(reverse("account:password_reset"), {"email": address})
+        assert response.url == reverse("account:password_reset_done")  # the same answer
+        took[address] = clock.now - started
+    assert len(mail.outbox) == 1  # the known address's mail, sent on the same path
+    assert took == {"hanako@example.jp": 2.0, "nobody@example.jp": 2.0}
+    # sending slower than the setting: nothing to pad, and the log says to raise it
+    sending["seconds"] = 3.0
+    Client().post(reverse("account:password_reset"), {"email": "hanako@example.jp"})
+    assert "raise the setting" in caplog.text
 
 
 @pytest.mark.django_db
