@@ -13,6 +13,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.middleware.csrf import rotate_token
 from django.shortcuts import redirect, render
@@ -34,11 +35,12 @@ from mcs_admin.second_factor import (
     totp_enrol_start,
 )
 from mcs_admin.services import access_log_record
+from mcs_admin.text_rules import NoControlCharacters
 
 logger = logging.getLogger(__name__)
 
 
-class CodeForm(forms.Form):
+class CodeForm(NoControlCharacters, forms.Form):
     token = forms.CharField(
         label=gettext_lazy("Code"),
         max_length=20,
@@ -160,11 +162,16 @@ class PasswordChange(auth_views.PasswordChangeView):
         return response
 
 
+class ResetForm(NoControlCharacters, PasswordResetForm):
+    pass
+
+
 class PasswordReset(auth_views.PasswordResetView):
     """An address with a login and one without get the same answer in the same time: sending
     the link takes time the other does not (ASVS 2.5.6), so every request's answer waits until
     PASSWORD_RESET_SECONDS have passed since it came."""
 
+    form_class = ResetForm
     template_name = "account/password_reset.html"
     email_template_name = "account/password_reset_email.txt"
     subject_template_name = "account/password_reset_subject.txt"
