@@ -203,6 +203,9 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOCKOUT_MINUTES", default=30))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "mcs_admin.login_flow.locked_out"
 AXES_CLIENT_IP_CALLABLE = "mcs_admin.client_ip.client_ip"
+# What axes records of a failed login, with control characters made visible (issue 16).
+AXES_HANDLER = "mcs_admin.login_flow.AxesHandler"
+AXES_USERNAME_CALLABLE = "mcs_admin.login_flow.axes_username"
 AXES_DISABLE_ACCESS_LOG = True  # logins go to the project's own access log
 AXES_ENABLE_ADMIN = False  # attempts expire by themselves after the cool-off
 # Behind a reverse proxy, the request header that carries the client's address, as Django

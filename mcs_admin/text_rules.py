@@ -18,6 +18,9 @@ Where the one validator applies, and why there:
   the note of an identity check) is refused beside its field before it reaches a service,
   django-axes or the access log. Password fields are left alone: a password is only hashed,
   never stored or shown, and a rule on its characters would be a composition rule.
+- What django-axes and the access log keep of a request beyond its form (headers, other
+  parameters: evidence of an attack) is written with its control characters made `visible`,
+  never refused: evidence is kept.
 
 tests/test_text_rules.py walks every model's text fields and every form of the project.
 """
@@ -43,6 +46,13 @@ def control_characters(value: str, *, multiline: bool) -> list[str]:
     """The characters of `value` the rule refuses, each once, in order of appearance."""
     pattern = _CONTROL_BUT_LINES if multiline else _CONTROL
     return list(dict.fromkeys(pattern.findall(value)))
+
+
+def visible(value: str, *, multiline: bool = False) -> str:
+    """`value` with each refused character written out (`\\x01`): for records that keep what an
+    attacker sent rather than refuse it."""
+    pattern = _CONTROL_BUT_LINES if multiline else _CONTROL
+    return pattern.sub(lambda match: f"\\x{ord(match[0]):02x}", value)
 
 
 @deconstructible

@@ -1,6 +1,7 @@
 """Control characters never reach the database (issue 16, mcs_admin/text_rules.py): every text
 field of every model refuses them, every form of the project refuses them beside the field, the
-login refuses them before django-axes or the access log see the name."""
+login refuses them before django-axes or the access log see the name, and what those two keep
+of an attacker's request shows them written out."""
 
 import csv
 import importlib
@@ -24,6 +25,7 @@ from mcs_admin.text_rules import (
     ControlCharacterValidator,
     NoControlCharacters,
     project_app_configs,
+    visible,
 )
 from tests import factories as f
 from tests.every_path import admin_change
@@ -157,6 +159,15 @@ def attempts():
     return AccessAttempt.objects.all()
 
 
+def text_columns(rows) -> list[str]:
+    return [
+        str(getattr(row, field.attname))
+        for row in rows
+        for field in type(row)._meta.fields
+        if isinstance(field, models.CharField | models.TextField)
+    ]
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", ["x\x01y", "x\x00y"])
 def test_a_login_name_with_a_control_character_is_refused_before_axes_and_the_log(name):
@@ -166,6 +177,25 @@ def test_a_login_name_with_a_control_character_is_refused_before_axes_and_the_lo
     assert REFUSED in response.content.decode()
     assert not attempts().exists()
     assert not AccessLog.objects.exists()
+
+
+@pytest.mark.django_db
+def test_what_axes_and_the_log_keep_of_a_hostile_request_shows_its_control_characters():
+    client = Client(HTTP_USER_AGENT="evil\x01agent", HTTP_ACCEPT="text/html\x02")
+    response = client.post(
+        reverse("portal:login") + "?next=/%03",
+        {"username": "someone", "password": "wrong-password-1", "extra\x04": "value\x05"},
+    )
+    assert response.status_code == 200  # a wrong password, as any other
+    attempt = attempts().get()
+    assert attempt.username == "someone" and attempt.user_agent == "evil\\x01agent"
+    assert "next=/\\x03" in attempt.get_data and "extra\\x04=value\\x05" in attempt.post_data
+    assert attempt.http_accept == "text/html\\x02"
+    kept = text_columns([attempt, *AccessLog.objects.all()])
+    assert not any(visible(text, multiline=True) != text for text in kept)
+    # a caller of the log that got one through: written out, never refused
+    entry = services.access_log_record(user=None, action="login_failed", username="a\x06b")
+    assert entry.username == "a\\x06b"
 
 
 @pytest.mark.django_db
