@@ -215,6 +215,24 @@ def test_a_self_service_form_refuses_them_beside_the_field():
 
 
 @pytest.mark.django_db
+def test_a_search_box_with_one_answers_with_the_message_not_an_error():
+    world = build_world()
+    client = Client()
+    client.force_login(world.a.admin)
+    group = world.a.group.pk
+    client_center = Client()
+    client_center.force_login(world.center)
+    for who, url in [
+        (client_center, reverse("portal:facilities")),
+        (client, reverse("groups:group_invite", kwargs={"group": group})),
+        (client, reverse("groups:group_transfer", kwargs={"group": group})),
+    ]:
+        response = who.get(url, {"q": "佐藤\x00"})  # PostgreSQL cannot compare U+0000 at all
+        assert response.status_code == 200, url
+        assert REFUSED in response.content.decode(), url
+
+
+@pytest.mark.django_db
 def test_an_admin_form_refuses_them_beside_the_field(center_client):
     facility = f.FacilityFactory(address="三郷市1-2")
     answer = admin_change(center_client, facility, address="三郷市\x1b1-2")
