@@ -7,12 +7,13 @@ reads the data later (a backup's XML, a CSV, a PDF, a terminal).
 
 Where the one validator applies, and why there:
 
-- Every CharField and TextField of every model of the project's apps (`apply_to_models`, when
-  the apps are ready), so that `full_clean()` refuses such text on every path that writes a
-  model: the admin's and the self-service pages' model forms, the spreadsheet imports (their
-  resources call it for each row) and the services (which call it before each save). Given at
-  startup, not as `validators=[...]` in each field's declaration: that would be a migration of
-  every text field, and a new field could forget it.
+- Every CharField and TextField of every model (`apply_to_models`, when the apps are ready):
+  the project's, and Django's and the packages' that the admin edits too (a role group's name),
+  so that `full_clean()` refuses such text on every path that writes a model: the admin's and
+  the self-service pages' model forms, the spreadsheet imports (their resources call it for
+  each row) and the services (which call it before each save). Given at startup, not as
+  `validators=[...]` in each field's declaration: that would be a migration of every text
+  field, and a new field could forget it.
 - Every form of the project is a `NoControlCharacters` form, which gives the same validator to
   each of its text fields, so that text of a form that is no model's (the login name, a reason,
   the note of an identity check) is refused beside its field before it reaches a service,
@@ -89,12 +90,11 @@ def project_app_configs():
 
 
 def apply_to_models() -> None:
-    """Give the validator to every text field of the project's models (McsAdminConfig.ready)."""
-    for config in project_app_configs():
-        for model in config.get_models():
-            for field in model._meta.fields:
-                if isinstance(field, models.CharField | models.TextField):
-                    _give(field, multiline=isinstance(field, models.TextField))
+    """Give the validator to every text field of every model (McsAdminConfig.ready)."""
+    for model in apps.get_models():
+        for field in model._meta.fields:
+            if isinstance(field, models.CharField | models.TextField):
+                _give(field, multiline=isinstance(field, models.TextField))
 
 
 class NoControlCharacters:
