@@ -10,6 +10,11 @@ SYSTEM_PACKAGES := fonts-ipaexfont libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-
 
 .PHONY: setup system-packages messages extract-messages run test lint security screenshots
 
+# DEBUG is off unless the environment turns it on (mcs_admin/settings.py); these targets are for
+# development and CI and run with it on (the development SECRET_KEY, SQLite by default) unless
+# the environment says otherwise. `make security` checks production settings (DEPLOY_ENV).
+setup messages extract-messages run test lint screenshots: export DEBUG ?= true
+
 setup: system-packages $(VENV)/.installed messages
 
 system-packages:

@@ -10,9 +10,10 @@ from devices.services import (
     INCIDENT_ACTION_FIELDS,
 )
 from facilities.forms import DateInput
+from mcs_admin.text_rules import NoControlCharacters
 
 
-class DeviceForm(forms.ModelForm):
+class DeviceForm(NoControlCharacters, forms.ModelForm):
     class Meta:
         model = Device
         fields = DEVICE_FIELDS
@@ -27,7 +28,7 @@ class DeviceForm(forms.ModelForm):
         self.fields["assigned_to"].error_messages["invalid_choice"] = ASSIGNEE_REFUSED
 
 
-class CarryOutForm(forms.ModelForm):
+class CarryOutForm(NoControlCharacters, forms.ModelForm):
     class Meta:
         model = CarryOutNotice
         fields = ["content", "medium", "purpose", "starts_on", "ends_on", "device"]
@@ -44,7 +45,7 @@ class CarryOutForm(forms.ModelForm):
         self.fields["device"].error_messages["invalid_choice"] = DEVICE_REFUSED
 
 
-class IncidentForm(forms.ModelForm):
+class IncidentForm(NoControlCharacters, forms.ModelForm):
     occurred_at = forms.DateTimeField(
         label=_("occurred at"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
@@ -62,7 +63,7 @@ class IncidentForm(forms.ModelForm):
         self.fields["device"].error_messages["invalid_choice"] = DEVICE_REFUSED
 
 
-class IncidentActionsForm(forms.ModelForm):
+class IncidentActionsForm(NoControlCharacters, forms.ModelForm):
     class Meta:
         model = Incident
         fields = INCIDENT_ACTION_FIELDS

@@ -13,6 +13,7 @@ from facilities import services
 from facilities.forms import DateInput
 from facilities.models import Facility, IdRequest
 from mcs_admin.admin_actions import ReasonForm
+from mcs_admin.text_rules import NoControlCharacters
 
 
 class AdminPage:
@@ -88,7 +89,7 @@ class IdRequestHandleView(AdminPage, TemplateView):
         return redirect("admin:facilities_idrequest_handle", pk=pk)
 
 
-class RoundForm(forms.Form):
+class RoundForm(NoControlCharacters, forms.Form):
     due_on = forms.DateField(label=_("due on"), widget=DateInput())
     facility = forms.ModelChoiceField(
         label=_("facility"),

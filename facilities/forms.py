@@ -3,26 +3,27 @@ from django.utils.translation import gettext_lazy as _
 
 from facilities.models import IdRequest, Leave, McsAccount, StaffMember
 from facilities.services import STAFF_FIELDS
+from mcs_admin.text_rules import NoControlCharacters
 
 
 class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class StaffForm(forms.ModelForm):
+class StaffForm(NoControlCharacters, forms.ModelForm):
     class Meta:
         model = StaffMember
         fields = STAFF_FIELDS
         widgets = {"joined_on": DateInput(), "address": forms.TextInput(attrs={"size": 60})}
 
 
-class LeftOnForm(forms.Form):
+class LeftOnForm(NoControlCharacters, forms.Form):
     """The center marks someone as left (the admin's action)."""
 
     left_on = forms.DateField(label=_("left the facility on"), widget=DateInput())
 
 
-class LeaveForm(forms.Form):
+class LeaveForm(NoControlCharacters, forms.Form):
     reason = forms.ChoiceField(
         label=_("reason"), choices=Leave.Reason.choices, widget=forms.RadioSelect
     )
@@ -34,7 +35,7 @@ class LeaveForm(forms.Form):
     )
 
 
-class RestrictForm(forms.Form):
+class RestrictForm(NoControlCharacters, forms.Form):
     status = forms.ChoiceField(
         label=_("measure"),
         choices=[
@@ -46,7 +47,7 @@ class RestrictForm(forms.Form):
     reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class IdRequestForm(forms.Form):
+class IdRequestForm(NoControlCharacters, forms.Form):
     kind = forms.ChoiceField(label=_("request"), choices=IdRequest.Kind.choices)
     details = forms.CharField(
         label=_("details"),
@@ -56,5 +57,5 @@ class IdRequestForm(forms.Form):
     )
 
 
-class PasswordChangedForm(forms.Form):
+class PasswordChangedForm(NoControlCharacters, forms.Form):
     changed_on = forms.DateField(label=_("MCS password changed on"), widget=DateInput())

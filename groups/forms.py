@@ -6,9 +6,10 @@ from consents.services import NOT_AN_OBTAINER
 from facilities.forms import DateInput
 from facilities.models import Facility, StaffMember
 from groups.models import CareGroup, Membership
+from mcs_admin.text_rules import NoControlCharacters
 
 
-class GroupForm(forms.Form):
+class GroupForm(NoControlCharacters, forms.Form):
     kind = forms.ChoiceField(
         label=_("kind"), choices=CareGroup.Kind.choices, widget=forms.RadioSelect
     )
@@ -49,7 +50,7 @@ class GroupForm(forms.Form):
         }
 
 
-class ConsentForm(forms.ModelForm):
+class ConsentForm(NoControlCharacters, forms.ModelForm):
     class Meta:
         model = PatientConsent
         fields = [
@@ -73,7 +74,7 @@ class ConsentForm(forms.ModelForm):
         self.fields["obtained_by"].error_messages["invalid_choice"] = NOT_AN_OBTAINER
 
 
-class InviteForm(forms.Form):
+class InviteForm(NoControlCharacters, forms.Form):
     staff_member = forms.ModelChoiceField(
         label=_("staff member"), queryset=StaffMember.objects.none()
     )
@@ -86,15 +87,15 @@ class InviteForm(forms.Form):
         )
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(NoControlCharacters, forms.Form):
     reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class RoleForm(forms.Form):
+class RoleForm(NoControlCharacters, forms.Form):
     role = forms.ChoiceField(label=_("role"), choices=Membership.Role.choices)
 
 
-class TransferForm(forms.Form):
+class TransferForm(NoControlCharacters, forms.Form):
     to_facility = forms.ModelChoiceField(label=_("to facility"), queryset=Facility.objects.none())
     reason = forms.CharField(
         label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False
@@ -108,12 +109,12 @@ class TransferForm(forms.Form):
         )
 
 
-class ConsentWithdrawForm(forms.Form):
+class ConsentWithdrawForm(NoControlCharacters, forms.Form):
     withdrawn_on = forms.DateField(label=_("withdrawn on"), widget=DateInput())
     reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class DesignationForm(forms.Form):
+class DesignationForm(NoControlCharacters, forms.Form):
     staff_member = forms.ModelChoiceField(
         label=_("designated person"), queryset=StaffMember.objects.none()
     )

@@ -18,7 +18,14 @@ from groups.forms import ConsentForm, GroupForm, InviteForm, ReasonForm, RoleFor
 from groups.models import OPEN_MEMBERSHIP, CareGroup, Membership, OwnershipTransfer
 from groups.selectors import groups_managed_by, id_holders, invitable_staff, memberships_for
 from mcs_admin.choices import Profession
-from mcs_admin.pages import ActionPage, ListPage, PageMixin, PrintPage, ServiceFormPage
+from mcs_admin.pages import (
+    ActionPage,
+    ListPage,
+    PageMixin,
+    PrintPage,
+    ServiceFormPage,
+    search_term,
+)
 from mcs_admin.pdf import print_response
 
 PATIENT_SEARCH = [
@@ -170,7 +177,7 @@ class GroupInvite(GroupPage, ServiceFormPage):
     def get_form_kwargs(self):
         candidates = invitable_staff(self.group).order_by("facility__name_kana", "family_name_kana")
         if self.request.method == "GET":
-            term = self.request.GET.get("q", "").strip()
+            term = search_term(self.request)
             if term:
                 candidates = candidates.filter(
                     Q(family_name__icontains=term)

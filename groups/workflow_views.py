@@ -27,7 +27,7 @@ from groups.selectors import (
     with_consent_check,
 )
 from groups.views import GroupPage
-from mcs_admin.pages import ActionPage, ListPage, ServiceFormPage
+from mcs_admin.pages import ActionPage, ListPage, ServiceFormPage, search_term
 
 
 class GroupReview(GroupPage, TemplateView):
@@ -103,7 +103,7 @@ class GroupTransfer(GroupPage, ServiceFormPage):
             .order_by("name_kana")
         )
         if self.request.method == "GET":
-            term = self.request.GET.get("q", "").strip()
+            term = search_term(self.request)
             if term:
                 candidates = candidates.filter(
                     Q(name__icontains=term) | Q(name_kana__icontains=term)

@@ -18,6 +18,7 @@ from mcs_admin import spreadsheets
 from mcs_admin.access_audit import people_seen
 from mcs_admin.models import AccessLog
 from mcs_admin.services import access_log_record
+from mcs_admin.text_rules import NoControlCharacters
 
 COLUMNS = [
     "at",
@@ -31,7 +32,7 @@ COLUMNS = [
 ]
 
 
-class ReportForm(forms.Form):
+class ReportForm(NoControlCharacters, forms.Form):
     username = forms.CharField(
         label=gettext_lazy("login name"),
         required=False,

@@ -5,11 +5,17 @@ Which of them a login reaches is decided by `mcs_admin.login_flow` (the step it 
 write is a service of `mcs_admin.second_factor`.
 """
 
+import logging
+from time import monotonic, sleep
+
 import segno
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import ValidationError
+from django.middleware.csrf import rotate_token
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -29,9 +35,12 @@ from mcs_admin.second_factor import (
     totp_enrol_start,
 )
 from mcs_admin.services import access_log_record
+from mcs_admin.text_rules import NoControlCharacters
+
+logger = logging.getLogger(__name__)
 
 
-class CodeForm(forms.Form):
+class CodeForm(NoControlCharacters, forms.Form):
     token = forms.CharField(
         label=gettext_lazy("Code"),
         max_length=20,
@@ -63,6 +72,11 @@ class SecondFactorPage(FormView):
 
     def verified(self, device, how: str):
         otp_login(self.request, device)
+        # Both factors given: a new session key (and CSRF token), as Django's login() gives at
+        # the password, so that a key seen before this step (a fixed or stolen one) opens nothing.
+        # login() again would not do it: it keeps the key of a session that is already its own.
+        self.request.session.cycle_key()
+        rotate_token(self.request)
         access_log_record(
             user=self.request.user,
             action=AccessLog.Action.LOGIN,
@@ -148,11 +162,34 @@ class PasswordChange(auth_views.PasswordChangeView):
         return response
 
 
+class ResetForm(NoControlCharacters, PasswordResetForm):
+    pass
+
+
 class PasswordReset(auth_views.PasswordResetView):
+    """An address with a login and one without get the same answer in the same time: sending
+    the link takes time the other does not (ASVS 2.5.6), so every request's answer waits until
+    PASSWORD_RESET_SECONDS have passed since it came."""
+
+    form_class = ResetForm
     template_name = "account/password_reset.html"
     email_template_name = "account/password_reset_email.txt"
     subject_template_name = "account/password_reset_subject.txt"
     success_url = reverse_lazy("account:password_reset_done")
+
+    def post(self, request, *args, **kwargs):
+        started = monotonic()
+        response = super().post(request, *args, **kwargs)
+        left = started + settings.PASSWORD_RESET_SECONDS - monotonic()
+        if left < 0:
+            logger.warning(
+                "A password reset took %.1f s, more than PASSWORD_RESET_SECONDS (%s): its time "
+                "can tell whether the address has a login; raise the setting.",
+                settings.PASSWORD_RESET_SECONDS - left,
+                settings.PASSWORD_RESET_SECONDS,
+            )
+        sleep(max(left, 0))
+        return response
 
 
 class PasswordResetDone(auth_views.PasswordResetDoneView):

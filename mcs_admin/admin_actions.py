@@ -12,8 +12,10 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from mcs_admin.text_rules import NoControlCharacters
 
-class ReasonForm(forms.Form):
+
+class ReasonForm(NoControlCharacters, forms.Form):
     reason = forms.CharField(label=gettext_lazy("reason"), widget=forms.Textarea(attrs={"rows": 3}))
 
 

@@ -19,11 +19,12 @@ from groups.models import CareGroup, Patient
 from mcs_admin.disclosure import disclosure_export, person_use_stop
 from mcs_admin.pages import show_validation_error
 from mcs_admin.roles import is_center
+from mcs_admin.text_rules import NoControlCharacters
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class PersonForm(forms.Form):
+class PersonForm(NoControlCharacters, forms.Form):
     def __init__(self, *args, site: admin.AdminSite, **kwargs):
         super().__init__(*args, **kwargs)
         # the admin's search: any field pointing to the model names the autocomplete
@@ -50,7 +51,7 @@ class PersonForm(forms.Form):
         return self.cleaned_data.get("staff_member") or self.cleaned_data.get("patient")
 
 
-class StopForm(forms.Form):
+class StopForm(NoControlCharacters, forms.Form):
     reason = forms.CharField(
         label=gettext_lazy("reason for stopping the use"),
         max_length=300,

@@ -19,9 +19,10 @@ from mcs_admin.logins import login_create_for_staff
 from mcs_admin.pages import show_validation_error
 from mcs_admin.roles import is_center
 from mcs_admin.second_factor import second_factor_reset
+from mcs_admin.text_rules import NoControlCharacters
 
 
-class CreateForStaffForm(forms.Form):
+class CreateForStaffForm(NoControlCharacters, forms.Form):
     username = forms.CharField(label=gettext_lazy("login name"), max_length=150)
 
     def __init__(self, *args, admin_site, **kwargs):
@@ -38,7 +39,7 @@ class CreateForStaffForm(forms.Form):
         }
 
 
-class SecondFactorResetForm(forms.Form):
+class SecondFactorResetForm(NoControlCharacters, forms.Form):
     identity_check = forms.CharField(
         label=gettext_lazy("How the person's identity was checked"),
         max_length=300,

@@ -8,11 +8,13 @@ SESSION_MAX_HOURS ends, whatever its activity, and so does a login stopped since
 
 from urllib.parse import urlencode
 
+from axes.handlers.database import AxesDatabaseHandler
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
+from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext as _
@@ -22,6 +24,7 @@ from mcs_admin.roles import STOPPED, may_log_in
 from mcs_admin.second_factor import is_enrolled
 from mcs_admin.services import access_log_record
 from mcs_admin.sessions import session_started, session_too_old
+from mcs_admin.text_rules import visible
 
 ENROL, VERIFY, NEW_PASSWORD = "account:enrol", "account:verify", "account:password_change"
 # Pages any login reaches whatever step it is at.
@@ -96,3 +99,37 @@ def locked_out(request, original_response=None, credentials=None):
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     context = {"failure_limit": settings.AXES_FAILURE_LIMIT, "cooloff_minutes": minutes}
     return render(request, "portal/locked_out.html", context, status=429)
+
+
+def axes_username(request, credentials=None):
+    """The login name django-axes locks and records (AXES_USERNAME_CALLABLE): the login form
+    refuses control characters before it authenticates; this keeps any other caller's visible."""
+    username = (credentials or {}).get("username")
+    if username is None and request is not None:
+        username = request.POST.get("username")
+    return None if username is None else visible(str(username))
+
+
+def _visible_query(query: QueryDict) -> QueryDict:
+    shown = QueryDict(mutable=True)
+    for key, values in query.lists():
+        shown.setlist(visible(key), [visible(value) for value in values])
+    return shown
+
+
+class AxesHandler(AxesDatabaseHandler):
+    """django-axes' database handler (AXES_HANDLER). A failed login's record keeps what came
+    with the request beyond the login form (user agent, Accept header, path, every parameter),
+    evidence of an attack, with its control characters made visible (mcs_admin/text_rules.py)."""
+
+    def user_login_failed(self, sender, credentials: dict, request=None, **kwargs):
+        if request is None:
+            return super().user_login_failed(sender, credentials, request, **kwargs)
+        for name in ("axes_user_agent", "axes_http_accept", "axes_path_info"):
+            setattr(request, name, visible(getattr(request, name)))
+        query, data = request.GET, request.POST
+        request.GET, request.POST = _visible_query(query), _visible_query(data)
+        try:
+            return super().user_login_failed(sender, credentials, request, **kwargs)
+        finally:
+            request.GET, request.POST = query, data

@@ -13,6 +13,7 @@ from django.views import View
 from django.views.generic import FormView, ListView
 
 from mcs_admin.roles import is_center
+from mcs_admin.text_rules import ControlCharacterValidator
 
 
 class PageMixin:
@@ -26,6 +27,18 @@ class PageMixin:
         return context
 
 
+def search_term(request) -> str:
+    """The search box's text (`?q=`), trimmed. One with a control character (PostgreSQL
+    cannot even compare U+0000) counts as no search, and the page says why, as a form would."""
+    term = request.GET.get("q", "").strip()
+    try:
+        ControlCharacterValidator()(term)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return ""
+    return term
+
+
 class ListPage(PageMixin, ListView):
     """A list with a search box (`?q=`) over `search_fields` and 25 rows a page."""
 
@@ -34,7 +47,7 @@ class ListPage(PageMixin, ListView):
 
     def get_queryset(self):
         queryset = self.rows()
-        term = self.request.GET.get("q", "").strip()
+        term = search_term(self.request)
         if term and self.search_fields:
             condition = Q()
             for field in self.search_fields:

@@ -22,10 +22,11 @@ from mcs_admin.documents import (
     may_view_scanned_copy,
     numbered_document_models,
 )
+from mcs_admin.text_rules import NoControlCharacters
 from mcs_admin.uploads import validate_scanned_copy
 
 
-class LookupForm(forms.Form):
+class LookupForm(NoControlCharacters, forms.Form):
     number = forms.CharField(
         label=gettext_lazy("document number"),
         max_length=40,
@@ -34,7 +35,7 @@ class LookupForm(forms.Form):
     )
 
 
-class ReceiveForm(forms.Form):
+class ReceiveForm(NoControlCharacters, forms.Form):
     number = forms.CharField(widget=forms.HiddenInput)
     received_on = forms.DateField(
         label=gettext_lazy("received on"),

@@ -8,6 +8,7 @@ from mcs_admin import spreadsheets
 from mcs_admin.client_ip import client_ip
 from mcs_admin.models import AccessLog, User
 from mcs_admin.sheet_resources import ImportReport, SheetResource
+from mcs_admin.text_rules import visible
 
 
 def access_log_record(
@@ -27,11 +28,12 @@ def access_log_record(
         target_type = targets[0]._meta.label
     return AccessLog.objects.create(
         user=user if user is not None and user.is_authenticated else None,
-        username=username or (user.get_username() if user is not None else ""),
+        # evidence is kept, never refused: a control character that reached here is shown
+        username=visible(str(username or (user.get_username() if user is not None else ""))),
         action=action,
         target_type=target_type,
         target_ids=[obj.pk for obj in targets],
-        description=description,
+        description=visible(str(description), multiline=True),
         row_count=row_count,
         ip_address=client_ip(request) if request is not None else None,
     )

@@ -1,7 +1,8 @@
 """Settings, read from the environment (django-environ).
 
-With nothing set the project runs in development mode on SQLite in the checkout;
-`DATABASE_URL=postgres://…` switches to PostgreSQL (psycopg 3).
+With nothing set the project runs in production mode (DEBUG off), which needs a SECRET_KEY of its
+own; `DEBUG=true` (the Makefile's development targets set it) runs it in development mode on
+SQLite in the checkout. `DATABASE_URL=postgres://…` switches to PostgreSQL (psycopg 3).
 """
 
 from datetime import timedelta
@@ -9,18 +10,34 @@ from email.utils import getaddresses
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env(
-    DEBUG=(bool, True),
+    DEBUG=(bool, False),
     ALLOWED_HOSTS=(list, ["127.0.0.1", "localhost"]),
 )
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env("DEBUG")
-SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key" if DEBUG else environ.Env.NOTSET)
+# Known to everyone who reads this file: development only, refused in production.
+DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-known-to-everyone-who-reads-the-code"
+SECRET_KEY = env("SECRET_KEY", default=DEVELOPMENT_SECRET_KEY if DEBUG else environ.Env.NOTSET)
+# Production refuses a key that is short, of a few characters or a known development key: the
+# rule of Django's `check --deploy` (security.W009) and this file's key, made fatal at startup.
+if not DEBUG and (
+    len(SECRET_KEY) < 50
+    or len(set(SECRET_KEY)) < 5
+    or SECRET_KEY == DEVELOPMENT_SECRET_KEY
+    or SECRET_KEY.startswith("django-insecure-")
+):
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be a secret of at least 50 characters (5 or more of them different) with"
+        " DEBUG off, never a development key: make one with"
+        " `python -c 'import secrets; print(secrets.token_urlsafe(50))'`."
+    )
 ALLOWED_HOSTS = env("ALLOWED_HOSTS")
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
@@ -64,6 +81,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "mcs_admin.cache_control.NoStoreMiddleware",  # outside the others: their answers too
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -187,6 +205,9 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOCKOUT_MINUTES", default=30))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "mcs_admin.login_flow.locked_out"
 AXES_CLIENT_IP_CALLABLE = "mcs_admin.client_ip.client_ip"
+# What axes records of a failed login, with control characters made visible (issue 16).
+AXES_HANDLER = "mcs_admin.login_flow.AxesHandler"
+AXES_USERNAME_CALLABLE = "mcs_admin.login_flow.axes_username"
 AXES_DISABLE_ACCESS_LOG = True  # logins go to the project's own access log
 AXES_ENABLE_ADMIN = False  # attempts expire by themselves after the cool-off
 # Behind a reverse proxy, the request header that carries the client's address, as Django
@@ -201,6 +222,9 @@ SESSION_MAX_HOURS = env.int("SESSION_MAX_HOURS", default=12)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 PASSWORD_RESET_TIMEOUT = 60 * 60  # an e-mailed reset link works for one hour
+# Every answer to a reset request takes this long, whether a mail was sent or not (longer than
+# sending one takes; mcs_admin.account_views.PasswordReset).
+PASSWORD_RESET_SECONDS = env.float("PASSWORD_RESET_SECONDS", default=2.0)
 
 # Production (DEBUG off) is served over TLS only, behind a reverse proxy that sets
 # X-Forwarded-Proto (SECURE_PROXY_SSL_HEADER).

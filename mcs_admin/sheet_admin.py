@@ -28,11 +28,12 @@ from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ConfirmImportForm, ExportForm, ImportForm
 
 from mcs_admin import services, spreadsheets
+from mcs_admin.text_rules import NoControlCharacters
 
 _SIGNING_SALT = "mcs_admin.sheet_admin.upload"
 
 
-class UploadForm(ImportForm):
+class UploadForm(NoControlCharacters, ImportForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["import_file"].label = gettext_lazy("CSV or Excel file")
@@ -47,7 +48,7 @@ class UploadForm(ImportForm):
         return upload
 
 
-class FileFormatForm(ExportForm):
+class FileFormatForm(NoControlCharacters, ExportForm):
     """The export's choice of file, in words a clerk knows; CSV unless told otherwise."""
 
     def __init__(self, formats, resources, **kwargs):
@@ -60,7 +61,7 @@ class FileFormatForm(ExportForm):
         field.initial = "0"
 
 
-class SignedConfirmForm(ConfirmImportForm):
+class SignedConfirmForm(NoControlCharacters, ConfirmImportForm):
     """The stored upload's name travels signed: a confirm step reads only what it stored."""
 
     def clean_import_file_name(self):

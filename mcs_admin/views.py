@@ -17,12 +17,13 @@ from facilities.services import account_record_password_change, open_account
 from mcs_admin.pages import ListPage, PrintPage, ServiceFormPage
 from mcs_admin.pdf import print_response
 from mcs_admin.roles import STOPPED, is_center, may_log_in
+from mcs_admin.text_rules import NoControlCharacters
 from pledges.models import StaffPledge
 from pledges.pdf import FACILITY_PLEDGE_FORM, STAFF_PLEDGE_FORM
 from pledges.selectors import staff_pledges_for_person
 
 
-class LoginForm(AuthenticationForm):
+class LoginForm(NoControlCharacters, AuthenticationForm):
     def confirm_login_allowed(self, user):
         super().confirm_login_allowed(user)
         if not may_log_in(user):

@@ -2,15 +2,16 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from facilities.forms import DateInput
+from mcs_admin.text_rules import NoControlCharacters
 from pledges.models import StaffPledge, TrainingSession
 from pledges.services import NOT_OF_THE_FACILITY
 
 
-class ManagerForm(forms.Form):
+class ManagerForm(NoControlCharacters, forms.Form):
     manager_name = forms.CharField(label=_("name of the new manager"), max_length=60)
 
 
-class ExemptionForm(forms.Form):
+class ExemptionForm(NoControlCharacters, forms.Form):
     """第9条 なお書き: the earlier pledge that makes form 3 unnecessary."""
 
     exemption_note = StaffPledge._meta.get_field("exemption_note").formfield(
@@ -24,7 +25,7 @@ class ExemptionForm(forms.Form):
     )
 
 
-class TrainingSessionForm(forms.ModelForm):
+class TrainingSessionForm(NoControlCharacters, forms.ModelForm):
     """A session the facility held, and which of its staff attended."""
 
     class Meta:

@@ -5,6 +5,8 @@ import re
 import time
 
 import pytest
+from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
@@ -90,6 +92,29 @@ def test_first_login_enrols_an_authenticator_and_shows_recovery_codes():
     assert client.get(reverse("account:verify")).status_code == 302  # verified: nothing to do
     entry = AccessLog.objects.get(action="login")
     assert entry.user == user and entry.ip_address == "127.0.0.1"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("step", ["verify", "enrol"])
+def test_the_second_factor_gives_a_new_session_key_and_the_old_one_opens_nothing(step):
+    user = f.UserFactory()
+    client = Client()
+    if step == "verify":
+        device = enrolled(user)
+    password_step(client, user.username)
+    if step == "enrol":
+        client.get(reverse("account:enrol"))
+        device = totp_device(user, confirmed=False)
+    before = client.cookies[settings.SESSION_COOKIE_NAME].value
+    client.post(reverse(f"account:{step}"), {"token": code_of(device)})
+    after = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert after != before
+    assert client.get(reverse("account:verify")).status_code == 302  # verified: nothing to do
+    assert not Session.objects.filter(session_key=before).exists()
+    old = Client()
+    old.cookies[settings.SESSION_COOKIE_NAME] = before
+    response = old.get(reverse("portal:me"))
+    assert response.status_code == 302 and response.url.startswith(reverse("portal:login"))
 
 
 @pytest.mark.django_db
@@ -198,7 +223,8 @@ def test_a_staff_member_with_a_login_gets_no_second(center_user):
 
 
 @pytest.mark.django_db
-def test_a_forgotten_password_is_reset_by_an_emailed_link():
+def test_a_forgotten_password_is_reset_by_an_emailed_link(settings):
+    settings.PASSWORD_RESET_SECONDS = 0  # its time: the next test
     user = f.UserFactory(email="hanako@example.jp")
     enrolled(user)
     client = Client()
@@ -218,6 +244,55 @@ def test_a_forgotten_password_is_reset_by_an_emailed_link():
     # an unknown address tells nothing and sends nothing
     client.post(reverse("account:password_reset"), {"email": "nobody@example.jp"})
     assert len(mail.outbox) == 1
+
+
+class FakeClock:
+    """`monotonic` and `sleep` of mcs_admin.account_views: time passes only as a test says."""
+
+    def __init__(self):
+        self.now = 1000.0
+
+    def monotonic(self):
+        return self.now
+
+    def sleep(self, seconds):
+        assert seconds >= 0
+        self.now += seconds
+
+
+@pytest.mark.django_db
+def test_a_reset_request_takes_the_same_time_for_a_known_and_an_unknown_address(
+    settings, monkeypatch, caplog
+):
+    from django.contrib.auth.forms import PasswordResetForm
+
+    from mcs_admin import account_views
+
+    settings.PASSWORD_RESET_SECONDS = 2.0
+    clock = FakeClock()
+    monkeypatch.setattr(account_views, "monotonic", clock.monotonic)
+    monkeypatch.setattr(account_views, "sleep", clock.sleep)
+    sending = {"seconds": 0.3}  # what sending the mail costs, the unknown address's saving
+    send_mail = PasswordResetForm.send_mail
+
+    def slow_send_mail(self, *args, **kwargs):
+        clock.now += sending["seconds"]
+        return send_mail(self, *args, **kwargs)
+
+    monkeypatch.setattr(PasswordResetForm, "send_mail", slow_send_mail)
+    f.UserFactory(email="hanako@example.jp")
+    took = {}
+    for address in ["hanako@example.jp", "nobody@example.jp"]:
+        started = clock.now
+        response = Client().post(reverse("account:password_reset"), {"email": address})
+        assert response.url == reverse("account:password_reset_done")  # the same answer
+        took[address] = clock.now - started
+    assert len(mail.outbox) == 1  # the known address's mail, sent on the same path
+    assert took == {"hanako@example.jp": 2.0, "nobody@example.jp": 2.0}
+    # sending slower than the setting: nothing to pad, and the log says to raise it
+    sending["seconds"] = 3.0
+    Client().post(reverse("account:password_reset"), {"email": "hanako@example.jp"})
+    assert "raise the setting" in caplog.text
 
 
 @pytest.mark.django_db

@@ -1,5 +1,6 @@
 """Production settings (issue 8): `check --deploy` without a warning, and the headers a page
-carries: HSTS, CSP, no framing, no sniffing, secure cookies."""
+carries: HSTS, CSP, no framing, no sniffing, secure cookies. Production is the default (issue 16):
+DEBUG is off unless the environment turns it on, and a weak SECRET_KEY stops it at startup."""
 
 import os
 import subprocess
@@ -49,6 +50,51 @@ def test_production_cookies_are_secure_and_https_is_enforced():
         "s.SECURE_HSTS_SECONDS >= 31536000, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.DEBUG)"
     )
     assert shown == "True True True True True False"
+
+
+def test_debug_is_off_unless_the_environment_turns_it_on():
+    env = {k: v for k, v in os.environ.items() if k != "DEBUG"}  # pytest runs with DEBUG=true
+    env["SECRET_KEY"] = PRODUCTION["SECRET_KEY"]
+    code = (
+        "import environ; environ.Env.read_env = lambda *args, **kwargs: None; "  # nor a .env
+        "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**env, "DJANGO_SETTINGS_MODULE": "mcs_admin.settings"},
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "x",
+        "a-secret-of-49-characters-0123456789abcdefghijklm",  # one short of 50
+        "abcd" * 20,  # long enough, of four characters
+        settings.DEVELOPMENT_SECRET_KEY,  # long enough, but in the code for all to read
+        "django-insecure-" + "k3y" * 20,  # startproject's
+    ],
+)
+def test_production_refuses_to_start_with_a_short_or_known_secret_key(key):
+    run = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        env={**os.environ, **PRODUCTION, "SECRET_KEY": key},
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode != 0
+    assert "SECRET_KEY must be a secret of at least 50 characters" in run.stderr
+
+
+def test_the_development_key_would_pass_for_its_length_alone():
+    key = settings.DEVELOPMENT_SECRET_KEY
+    assert len(key) >= 50 and len(set(key)) >= 5  # so it is refused for being known
 
 
 def test_production_refuses_to_start_without_a_secret_key():
