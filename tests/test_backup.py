@@ -35,6 +35,7 @@ from mcs_admin.backup.database import FILES
 from mcs_admin.documents import document_receive
 from mcs_admin.models import AccessLog, User
 from mcs_admin.services import access_log_record
+from mcs_admin.text_rules import visible
 from tests import factories as f
 from tests.world import build_world
 
@@ -178,7 +179,7 @@ def test_restore_keeps_the_access_log_written_since_in_order_and_records_itself(
     assert rows[: len(kept_before)] == kept_before  # not doubled, though inside the margin
     assert [row[:3] for row in rows[len(kept_before) :]] == [
         ("admin-a", "print", admin_a),
-        ("x\x01y", "login_failed", None),
+        (visible("x\x01y"), "login_failed", None),  # as the log keeps it
         ("user-b", "view", user_b),
         ("center", "restore", center),
     ]
@@ -191,7 +192,7 @@ def test_restore_keeps_the_access_log_written_since_in_order_and_records_itself(
     restore(generation, keys, "center")
     assert [row[:2] for row in log_rows()[len(kept_before) :]] == [
         ("admin-a", "print"),
-        ("x\x01y", "login_failed"),
+        (visible("x\x01y"), "login_failed"),
         ("user-b", "view"),
         ("center", "restore"),
         ("center", "restore"),
@@ -226,7 +227,8 @@ def test_control_characters_stored_anywhere_leave_the_backup_working(tmp_path, k
             post_data=f"username={name}",
             failures_since_start=1,
         )
-        access_log_record(user=None, action="login_failed", username=name, description=name)
+        # as a row written before control characters were made visible
+        f.AccessLogFactory(user=None, action="login_failed", username=name, description=name)
     stored = sorted(AccessAttempt.objects.values_list("username", "post_data"))
     generation = backup(tmp_path / "b")
 
