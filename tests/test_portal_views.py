@@ -121,3 +121,19 @@ def test_the_admin_refuses_a_facility_login_without_a_redirect_loop(client, worl
     response = client.get("/admin/", follow=True)
     assert response.status_code == 403
     assert len(response.redirect_chain) == 1
+
+
+def _training_cell(page: str, person) -> str:
+    """The person's row of the staff list, found by the link to their page."""
+    row = page[page.index(reverse("facility:staff_detail", args=[person.facility_id, person.pk])) :]
+    return row[: row.index("</tr>")]
+
+
+def test_the_staff_list_tells_never_trained_from_overdue(client, world):
+    never = world.a.staff
+    late = id_holder(world.a.facility, family_name="研修遅")
+    f.TrainingSessionFactory(held_on=f.TODAY.replace(year=f.TODAY.year - 2)).attendees.add(late)
+    client.force_login(world.a.admin)
+    page = client.get(reverse("facility:staff_list", args=[world.a.facility.pk])).content.decode()
+    assert "未受講" in _training_cell(page, never) and "期限切れ" not in _training_cell(page, never)
+    assert "期限切れ" in _training_cell(page, late) and "未受講" not in _training_cell(page, late)
