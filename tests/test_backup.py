@@ -37,6 +37,7 @@ from mcs_admin.models import AccessLog, User
 from mcs_admin.services import access_log_record
 from mcs_admin.text_rules import visible
 from tests import factories as f
+from tests.production import PRODUCTION, settings_shown
 from tests.world import build_world
 
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -357,9 +358,7 @@ def test_a_failed_backup_exits_non_zero_and_mails_the_administrators(tmp_path, s
     # the exit status of the command itself, with production settings and no recipient
     env = {
         **os.environ,
-        "DEBUG": "false",
-        "SECRET_KEY": "test-only-production-key-0123456789abcdefghijklmnopqrstuvwxyz",
-        "ALLOWED_HOSTS": "mcs.example.jp",
+        **PRODUCTION,
         "ADMINS": "事務局 <office@example.jp>",
         "EMAIL_URL": "consolemail://",
         "BACKUP_RECIPIENT": "",
@@ -427,29 +426,12 @@ def test_the_development_key_pair_works_with_debug_on(tmp_path, settings):
 
 def test_the_keys_default_to_the_development_pair_only_with_debug_on():
     def shown(debug: str) -> str:
-        env = {
-            key: value
-            for key, value in os.environ.items()
-            if key not in ("BACKUP_RECIPIENT", "BACKUP_SIGNING_KEY")
-        }
-        env |= {
-            "DEBUG": debug,
-            "SECRET_KEY": "test-only-production-key-0123456789abcdefghijklmnopqrstuvwxyz",
-            "DJANGO_SETTINGS_MODULE": "mcs_admin.settings",
-        }
-        code = (
-            "import django; django.setup(); from django.conf import settings as s; "
-            "print(s.BACKUP_RECIPIENT == s.DEV_BACKUP_RECIPIENT, bool(s.BACKUP_SIGNING_KEY))"
+        return settings_shown(
+            "from django.conf import settings as s; "
+            "print(s.BACKUP_RECIPIENT == s.DEV_BACKUP_RECIPIENT, bool(s.BACKUP_SIGNING_KEY))",
+            without=("BACKUP_RECIPIENT", "BACKUP_SIGNING_KEY"),
+            DEBUG=debug,
         )
-        run = subprocess.run(
-            [sys.executable, "-c", code],
-            env=env,
-            cwd=django_settings.BASE_DIR,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        return run.stdout.strip()
 
     assert shown("true") == "True True"
     assert shown("false") == "False False"
@@ -472,29 +454,14 @@ def test_database_owner_url_points_postgresqls_tools_at_the_owner():
     """Named once in the settings for every command that owns tables; by default the app's."""
 
     def shown(**given) -> str:
-        env = {key: value for key, value in os.environ.items() if key != "DATABASE_OWNER_URL"}
-        env |= {
-            "DEBUG": "false",
-            "SECRET_KEY": "test-only-production-key-0123456789abcdefghijklmnopqrstuvwxyz",
-            "DJANGO_SETTINGS_MODULE": "mcs_admin.settings",
-            "DATABASE_URL": "postgres://mcs_app:app-secret@db.example:5432/mcs",
-            **given,
-        }
-        code = (
-            "import django; django.setup(); "
+        return settings_shown(
             "from mcs_admin.db_tools import libpq_environment, owner_database; "
             "e = libpq_environment(owner_database()); "
-            "print(e['PGUSER'], e['PGPASSWORD'], e['PGHOST'], e['PGPORT'], e['PGDATABASE'])"
+            "print(e['PGUSER'], e['PGPASSWORD'], e['PGHOST'], e['PGPORT'], e['PGDATABASE'])",
+            without=("DATABASE_OWNER_URL",),
+            DATABASE_URL="postgres://mcs_app:app-secret@db.example:5432/mcs",
+            **given,
         )
-        run = subprocess.run(
-            [sys.executable, "-c", code],
-            env=env,
-            cwd=django_settings.BASE_DIR,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        return run.stdout.strip()
 
     assert shown() == "mcs_app app-secret db.example 5432 mcs"
     owner = "postgres://mcs_owner:owner-secret@db.example:5433/mcs"

@@ -11,24 +11,7 @@ from django.conf import settings
 from django.test import override_settings
 from django.urls import reverse
 
-PRODUCTION = {
-    "DEBUG": "false",
-    "SECRET_KEY": "test-only-production-key-0123456789abcdefghijklmnopqrstuvwxyz",
-    "ALLOWED_HOSTS": "mcs.example.jp",
-}
-
-
-def production(code: str) -> str:
-    env = {**os.environ, **PRODUCTION}
-    run = subprocess.run(
-        [sys.executable, "-c", f"import django; django.setup(); {code}"],
-        env={**env, "DJANGO_SETTINGS_MODULE": "mcs_admin.settings"},
-        cwd=settings.BASE_DIR,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return run.stdout.strip()
+from tests.production import PRODUCTION, settings_shown
 
 
 def test_check_deploy_gives_no_warning_with_production_settings():
@@ -44,7 +27,7 @@ def test_check_deploy_gives_no_warning_with_production_settings():
 
 
 def test_production_cookies_are_secure_and_https_is_enforced():
-    shown = production(
+    shown = settings_shown(
         "from django.conf import settings as s; "
         "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT, "
         "s.SECURE_HSTS_SECONDS >= 31536000, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.DEBUG)"
