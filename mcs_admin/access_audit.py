@@ -1,159 +1,59 @@
 """Views of personal data in the access log, and what the log answers after a suspected leak.
 
-`AccessLogMiddleware` records every page that shows patients (patient groups, consents) or
-staff: the self-service pages of PAGES and the admin's pages of PERSONAL_MODELS, with the
-records on the page. Prints, exports and imports are recorded where they happen
-(`mcs_admin.pdf`, `mcs_admin.services`). `people_seen` turns a slice of the log into the
-patients and staff whose records were viewed, printed or exported (個人情報保護法: what a
-report of a leak must state).
+`AccessLogMiddleware` records every successful GET of a page that declares it shows patients
+or staff (`mcs_admin.policy`), with the ids of the records its declaration finds on the
+page. Prints, exports and imports are recorded by the services that make them
+(`mcs_admin.pdf`, `mcs_admin.services`, `facilities.roster`). `people_seen` turns a slice of the
+log into the patients and staff whose records were viewed, printed or exported (個人情報保護法:
+what a report of a leak must state).
 """
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.db.models import QuerySet
 
 from mcs_admin.models import AccessLog
+from mcs_admin.policy import declaration
 from mcs_admin.services import access_log_record
-
-GROUP, STAFF = "care_groups.CareGroup", "facilities.StaffMember"
-
-
-def _groups(rows: Iterable) -> list:
-    return [row if row._meta.label == GROUP else row.group for row in rows]
-
-
-def _staff(rows: Iterable, attribute: str | None = None) -> list:
-    return [getattr(row, attribute) if attribute else row for row in rows]
-
-
-def _dashboard(request, context):
-    sections = context["sections"]
-    return {
-        GROUP: _groups([*sections["approvals"]["rows"], *sections["reviews_due"]["rows"]]),
-        STAFF: [
-            *_staff(sections["approvals"]["rows"], "staff_member"),
-            *_staff(sections["requests"]["rows"], "staff_member"),
-            *_staff(sections["without_pledge"]["rows"]),
-            *_staff(sections["passwords"]["rows"], "staff_member"),
-        ],
-    }
-
-
-def _this_group(request, context):
-    return {GROUP: [request.group]}
-
-
-def _designations(request, context):
-    group = context["group"]
-    physician = [group.attending_physician] if group.attending_physician_id else []
-    return {GROUP: [group], STAFF: [*_staff(context["designations"], "staff_member"), *physician]}
-
-
-# Self-service pages that show patients or staff: URL name → the records a page shows.
-PAGES: dict[str, Callable] = {
-    "groups:group_detail": _this_group,
-    "groups:group_invite": _this_group,
-    "groups:group_consent": _this_group,
-    "groups:group_archive": _this_group,
-    "groups:group_list": lambda request, context: {GROUP: _groups(context["object_list"])},
-    "groups:my_groups": lambda request, context: {GROUP: _groups(context["object_list"])},
-    "groups:transfers": lambda request, context: {GROUP: _groups(context["object_list"])},
-    "groups:designations": _designations,
-    "groups:attended_designations": _designations,
-    "facility:staff_list": lambda request, context: {STAFF: _staff(context["object_list"])},
-    "facility:staff_detail": lambda request, context: {
-        STAFF: [context["person"]],
-        GROUP: _groups(context["memberships"]),
-    },
-    "facility:dashboard": _dashboard,
-}
-
-# Admin pages of these models are recorded: their lists, records and histories.
-PERSONAL_MODELS = [
-    "care_groups.Patient",
-    GROUP,
-    "care_groups.Membership",
-    "consents.PatientConsent",
-    STAFF,
-    "facilities.McsAccount",
-]
-
-
-def _admin_url_names() -> dict[str, tuple[str, str]]:
-    names = {}
-    for label in PERSONAL_MODELS:
-        opts = apps.get_model(label)._meta
-        for view in ("changelist", "change", "history"):
-            names[f"{opts.app_label}_{opts.model_name}_{view}"] = (label, view)
-    return names
-
-
-def _admin_targets(request, response, label: str, view: str) -> dict:
-    if view == "changelist":
-        changelist = (getattr(response, "context_data", None) or {}).get("cl")
-        return {label: list(changelist.result_list)} if changelist else {}
-    object_id = request.resolver_match.kwargs.get("object_id", "")
-    model = apps.get_model(label)
-    try:
-        pk = model._meta.pk.to_python(object_id)
-    except Exception:  # a malformed id: the admin answers it, nothing was shown
-        return {}
-    return {label: [model(pk=pk)]}
+from mcs_admin.shown import PATIENT, PEOPLE_OF, STAFF
 
 
 class AccessLogMiddleware:
-    """Records the personal data a successful GET showed."""
+    """Records the personal data a successful GET showed, as its URL declares."""
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.admin_names = None
 
     def __call__(self, request):
         response = self.get_response(request)
         match = request.resolver_match
         if request.method == "GET" and response.status_code == 200 and match is not None:
-            self.record(request, response, match)
+            page = declaration(match)
+            if page is not None and page.records is not None:
+                self.record(request, page.records(request, response))
         return response
 
-    def record(self, request, response, match):
-        """After the page rendered: its context's querysets are evaluated, no query more."""
-        if match.namespace == "admin":
-            if self.admin_names is None:
-                self.admin_names = _admin_url_names()
-            found = self.admin_names.get(match.url_name)
-            targets = found and _admin_targets(request, response, *found)
-        else:
-            extract = PAGES.get(match.view_name)
-            targets = extract and extract(request, getattr(response, "context_data", None))
-        for label, records in (targets or {}).items():
-            unique = list({record.pk: record for record in records}.values())
-            if unique:
-                access_log_record(
-                    user=request.user,
-                    action=AccessLog.Action.VIEW,
-                    targets=unique,
-                    target_type=label,
-                    description=request.get_full_path()[:300],
-                    request=request,
-                )
+    def record(self, request, records):
+        """After the page rendered: the records come from what it loaded."""
+        by_kind: dict[str, dict] = defaultdict(dict)
+        for record in records:
+            label = record._meta.label
+            if label in PEOPLE_OF:
+                by_kind[label].setdefault(record.pk, record)
+        for label, unique in by_kind.items():
+            access_log_record(
+                user=request.user,
+                action=AccessLog.Action.VIEW,
+                targets=unique.values(),
+                target_type=label,
+                description=request.get_full_path()[:300],
+                request=request,
+            )
 
 
 # --- what a slice of the log says about people --------------------------------------------
-
-# kind of record → (path to its patient, path to its staff member), for `values_list`
-PEOPLE_OF: dict[str, tuple[str | None, str | None]] = {
-    "care_groups.Patient": ("pk", None),
-    GROUP: ("patient", None),
-    "care_groups.Membership": ("group__patient", "staff_member"),
-    "consents.PatientConsent": ("group__patient", None),
-    STAFF: (None, "pk"),
-    "facilities.McsAccount": (None, "staff_member"),
-    "pledges.StaffPledge": (None, "staff_member"),
-    "devices.Device": (None, "assigned_to"),
-}
 
 
 @dataclass
@@ -195,7 +95,7 @@ def people_seen(entries: QuerySet[AccessLog]) -> PeopleSeen:
             patients |= set(rows.values_list(patient_path, flat=True))
         if staff_path:
             staff |= set(rows.values_list(staff_path, flat=True))
-    patient_model = apps.get_model("care_groups.Patient")
+    patient_model = apps.get_model(PATIENT)
     staff_model = apps.get_model(STAFF)
     return PeopleSeen(
         entries=count,

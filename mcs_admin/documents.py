@@ -26,6 +26,21 @@ def numbered_document_models() -> list[type[NumberedDocument]]:
     return [model for model in apps.get_models() if issubclass(model, NumberedDocument)]
 
 
+def document_with_scan(name: str) -> NumberedDocument | None:
+    """The record whose scanned copy is stored under `name`, or None."""
+    for model in numbered_document_models():
+        record = model._default_manager.filter(scanned_copy=name).first()
+        if record is not None:
+            return record
+    return None
+
+
+def scanned_document(request, response) -> list[NumberedDocument]:
+    """What a download of a scanned copy showed, for the access log (`mcs_admin.policy`)."""
+    record = document_with_scan(request.resolver_match.kwargs["name"])
+    return [record] if record is not None else []
+
+
 def document_get(*, number: str, for_update: bool = False) -> NumberedDocument | None:
     """The record a typed or scanned number belongs to, or None."""
     number = normalize.document_number(number)

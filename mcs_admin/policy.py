@@ -1,133 +1,298 @@
-"""Who may open which self-service page (DESIGN §4), declared in one table.
+"""Who may open which page and whose records it shows (DESIGN §4, §6), declared per URL.
 
-Every URL of the self-service namespaces is listed in ACCESS with the rule it needs; the
-middleware refuses any URL that is not (deny by default). What a login may see inside a page
+Every URL is declared: the self-service pages, the downloads and the login's steps in ACCESS,
+the admin's in ADMIN_PAGES and through its models (`declaration`). A declaration drives both
+the access check (`AccessMiddleware`, which refuses a URL that declares nothing) and the
+access log (`mcs_admin.access_audit.AccessLogMiddleware`, which records the records a page
+declared it shows). What a login may see inside a page
 comes from each app's selectors: an object outside them answers 404, as if it did not exist;
 a page the login's role has no use for answers 403. Support-center staff may read any
 facility's and group's pages (to help on the telephone) but write only through the admin.
 """
 
-from enum import Enum
+from dataclasses import dataclass
+from enum import Enum, Flag, auto
 
+from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
+from django.urls import ResolverMatch
 
+from facilities.models import IdRequest
 from facilities.selectors import facilities_for, own_staff_member
 from groups.selectors import groups_managed_by
+from mcs_admin.documents import scanned_document
+from mcs_admin.models import User
 from mcs_admin.roles import is_center
+from mcs_admin.shown import (
+    PEOPLE_OF,
+    Records,
+    admin_records,
+    autocomplete_results,
+    form_choices,
+    in_context,
+    joined,
+    printed,
+)
 
 SELF_SERVICE_NAMESPACES = {"portal", "facility", "groups", "devices", "pledges"}
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
 class Access(Enum):
-    PUBLIC = "public"  # the login page
+    PUBLIC = "public"  # the login page, a password reset (its token is the view's to check)
     ANY = "any"  # any login: home, logout
     CENTER = "center"  # support-center staff only
     FACILITY = "facility"  # the MCS administrators of the facility in the URL; the center reads
     GROUP = "group"  # those who run the group in the URL for its owner; the center reads
     USER = "user"  # an ID holder's own pages
+    ADMIN = "admin"  # the admin site's own check: center staff with the model's permission
 
+
+class Shows(Flag):
+    """Whose records a page shows: what the access log keeps of a view (DESIGN §6)."""
+
+    NOTHING = 0
+    PATIENTS = auto()
+    STAFF = auto()
+
+
+PEOPLE = Shows.PATIENTS | Shows.STAFF
+
+
+@dataclass(frozen=True)
+class Page:
+    """One URL's declaration: who may open it, whose records it shows and where on the page
+    the log finds them."""
+
+    access: Access
+    shows: Shows = Shows.NOTHING
+    records: Records | None = None
+
+    def __post_init__(self):
+        if (self.shows is Shows.NOTHING) != (self.records is None):
+            raise ValueError("A page that shows people says where they are, and only then.")
+
+
+# where the records are on pages of a kind
+LISTED = in_context("object_list")
+SUBJECT = in_context("subject")
+THE_GROUP = in_context("group")
+DESIGNATIONS = joined(THE_GROUP, in_context("designations"), form_choices("staff_member"))
+STAFF_RECORD = in_context(
+    "person",
+    "accounts",
+    "pledges",
+    "requests",
+    "memberships",
+    "devices",
+    "trainings",
+    "appointments",
+)
 
 ACCESS = {
-    "portal:login": Access.PUBLIC,
-    "portal:logout": Access.ANY,
-    "portal:home": Access.ANY,
-    "portal:facilities": Access.CENTER,
-    "portal:me": Access.USER,
-    "portal:my_pledge": Access.USER,
-    "portal:roster": Access.CENTER,
-    "portal:roster_download": Access.CENTER,
-    "portal:blank_form": Access.ANY,
-    "facility:dashboard": Access.FACILITY,
-    "facility:staff_list": Access.FACILITY,
-    "facility:staff_add": Access.FACILITY,
-    "facility:staff_detail": Access.FACILITY,
-    "facility:staff_edit": Access.FACILITY,
-    "facility:staff_leave": Access.FACILITY,
-    "facility:staff_request": Access.FACILITY,
-    "facility:staff_restrict": Access.FACILITY,
-    "facility:staff_reinstate": Access.FACILITY,
-    "facility:id_requests": Access.FACILITY,
-    "facility:id_request_step": Access.FACILITY,
-    "facility:id_notice": Access.FACILITY,
-    "facility:application_print": Access.FACILITY,
-    "facility:roster_review": Access.FACILITY,
-    "facility:roster_entry_confirm": Access.FACILITY,
-    "facility:leaves": Access.FACILITY,
-    "facility:leave_item_close": Access.FACILITY,
-    "facility:leave_reminder": Access.FACILITY,
-    "pledges:pledges": Access.FACILITY,
-    "pledges:training": Access.FACILITY,
-    "pledges:facility_pledge_print": Access.FACILITY,
-    "pledges:staff_pledge_print": Access.FACILITY,
-    "pledges:staff_pledge_prepare": Access.FACILITY,
-    "pledges:manager_change": Access.FACILITY,
-    "pledges:staff_pledge_exempt": Access.FACILITY,
-    "pledges:training_add": Access.FACILITY,
-    "devices:device_list": Access.FACILITY,
-    "devices:device_add": Access.FACILITY,
-    "devices:device_edit": Access.FACILITY,
-    "devices:device_retire": Access.FACILITY,
-    "devices:device_recover": Access.FACILITY,
-    "devices:carry_out_list": Access.FACILITY,
-    "devices:carry_out_acknowledge": Access.FACILITY,
-    "devices:incident_list": Access.FACILITY,
-    "devices:incident_detail": Access.FACILITY,
-    "devices:my_devices": Access.USER,
-    "devices:my_carry_outs": Access.USER,
-    "devices:carry_out_file": Access.USER,
-    "devices:incident_report": Access.USER,
-    "groups:group_list": Access.FACILITY,
-    "groups:group_add": Access.FACILITY,
-    "groups:staff_invitations": Access.FACILITY,
-    "groups:invitation_approve": Access.FACILITY,
-    "groups:invitation_cancel": Access.FACILITY,
-    "groups:group_detail": Access.GROUP,
-    "groups:group_invite": Access.GROUP,
-    "groups:group_consent": Access.GROUP,
-    "groups:consent_print": Access.GROUP,
-    "groups:member_remove": Access.GROUP,
-    "groups:member_role": Access.GROUP,
-    "groups:group_archive": Access.GROUP,
-    "groups:my_invitations": Access.USER,
-    "groups:invitation_accept": Access.USER,
-    "groups:invitation_decline": Access.USER,
-    "groups:my_groups": Access.USER,
-    "groups:group_review": Access.GROUP,
-    "groups:review_decide": Access.GROUP,
-    "groups:review_complete": Access.GROUP,
-    "groups:group_transfer": Access.GROUP,
-    "groups:transfer_cancel": Access.GROUP,
-    "groups:group_reopen": Access.GROUP,
-    "groups:consent_withdraw": Access.GROUP,
-    "groups:transfers": Access.FACILITY,
-    "groups:transfer_approve": Access.FACILITY,
-    "groups:transfer_refuse": Access.FACILITY,
-    "groups:my_group_leave": Access.USER,
-    "groups:attended_groups": Access.USER,
-    "groups:leak_remove": Access.USER,
-    "groups:designations": Access.GROUP,
-    "groups:designation_end": Access.GROUP,
-    "groups:attended_designations": Access.USER,
-    "groups:attended_designation_end": Access.USER,
-    "devices:carry_out_return": Access.FACILITY,
-    "devices:my_carry_out_return": Access.USER,
-    "devices:incident_actions": Access.FACILITY,
-    "devices:incident_close": Access.FACILITY,
-    "portal:compliance": Access.CENTER,
+    "portal:login": Page(Access.PUBLIC),
+    "portal:logout": Page(Access.ANY),
+    "portal:home": Page(Access.ANY),
+    "portal:facilities": Page(Access.CENTER),
+    "portal:me": Page(Access.USER, Shows.STAFF, in_context("person", "account")),
+    "portal:my_pledge": Page(Access.USER, Shows.STAFF, printed),
+    "portal:roster": Page(Access.CENTER, Shows.STAFF, in_context("object_list.holders")),
+    "portal:roster_download": Page(Access.CENTER, Shows.STAFF, printed),
+    "portal:blank_form": Page(Access.ANY),
+    "facility:dashboard": Page(Access.FACILITY, PEOPLE, in_context("sections.*.rows")),
+    "facility:staff_list": Page(Access.FACILITY, Shows.STAFF, LISTED),
+    "facility:staff_add": Page(Access.FACILITY),
+    "facility:staff_detail": Page(Access.FACILITY, PEOPLE, STAFF_RECORD),
+    "facility:staff_edit": Page(Access.FACILITY, Shows.STAFF, SUBJECT),
+    "facility:staff_leave": Page(Access.FACILITY, Shows.STAFF, SUBJECT),
+    "facility:staff_request": Page(Access.FACILITY, Shows.STAFF, SUBJECT),
+    "facility:staff_restrict": Page(Access.FACILITY, Shows.STAFF, SUBJECT),
+    "facility:staff_reinstate": Page(Access.FACILITY),
+    "facility:id_requests": Page(Access.FACILITY, Shows.STAFF, LISTED),
+    "facility:id_request_step": Page(Access.FACILITY),
+    "facility:id_notice": Page(Access.FACILITY, Shows.STAFF, printed),
+    "facility:application_print": Page(Access.FACILITY, Shows.STAFF, printed),
+    "facility:roster_review": Page(Access.FACILITY, Shows.STAFF, in_context("entries")),
+    "facility:roster_entry_confirm": Page(Access.FACILITY),
+    "facility:leaves": Page(Access.FACILITY, Shows.STAFF, LISTED),
+    "facility:leave_item_close": Page(Access.FACILITY),
+    "facility:leave_reminder": Page(Access.FACILITY, Shows.STAFF, in_context("leave")),
+    "pledges:pledges": Page(Access.FACILITY, Shows.STAFF, LISTED),
+    "pledges:training": Page(Access.FACILITY, Shows.STAFF, in_context("sessions")),
+    "pledges:facility_pledge_print": Page(Access.FACILITY),
+    "pledges:staff_pledge_print": Page(Access.FACILITY, Shows.STAFF, printed),
+    "pledges:staff_pledge_prepare": Page(Access.FACILITY),
+    "pledges:manager_change": Page(Access.FACILITY),
+    "pledges:staff_pledge_exempt": Page(Access.FACILITY, Shows.STAFF, SUBJECT),
+    "pledges:training_add": Page(Access.FACILITY, Shows.STAFF, form_choices("attendees")),
+    "devices:device_list": Page(Access.FACILITY, Shows.STAFF, LISTED),
+    "devices:device_add": Page(Access.FACILITY, Shows.STAFF, form_choices("assigned_to")),
+    "devices:device_edit": Page(Access.FACILITY, Shows.STAFF, form_choices("assigned_to")),
+    "devices:device_retire": Page(Access.FACILITY),
+    "devices:device_recover": Page(Access.FACILITY),
+    "devices:carry_out_list": Page(Access.FACILITY, Shows.STAFF, LISTED),
+    "devices:carry_out_acknowledge": Page(Access.FACILITY),
+    "devices:incident_list": Page(Access.FACILITY, Shows.STAFF, LISTED),
+    "devices:incident_detail": Page(Access.FACILITY, Shows.STAFF, in_context("incident")),
+    "devices:my_devices": Page(Access.USER, Shows.STAFF, LISTED),
+    "devices:my_carry_outs": Page(Access.USER, Shows.STAFF, LISTED),
+    "devices:carry_out_file": Page(Access.USER),
+    "devices:incident_report": Page(Access.USER),
+    "groups:group_list": Page(Access.FACILITY, PEOPLE, LISTED),
+    "groups:group_add": Page(Access.FACILITY, Shows.STAFF, form_choices("attending_physician")),
+    "groups:staff_invitations": Page(Access.FACILITY, PEOPLE, LISTED),
+    "groups:invitation_approve": Page(Access.FACILITY),
+    "groups:invitation_cancel": Page(Access.FACILITY),
+    "groups:group_detail": Page(
+        Access.GROUP, PEOPLE, joined(THE_GROUP, in_context("memberships", "consents"))
+    ),
+    "groups:group_invite": Page(
+        Access.GROUP, PEOPLE, joined(THE_GROUP, form_choices("staff_member"))
+    ),
+    "groups:group_consent": Page(
+        Access.GROUP, PEOPLE, joined(THE_GROUP, form_choices("obtained_by"))
+    ),
+    "groups:consent_print": Page(Access.GROUP, Shows.PATIENTS, printed),
+    "groups:member_remove": Page(Access.GROUP),
+    "groups:member_role": Page(Access.GROUP),
+    "groups:group_archive": Page(Access.GROUP, PEOPLE, THE_GROUP),
+    "groups:my_invitations": Page(Access.USER, PEOPLE, LISTED),
+    "groups:invitation_accept": Page(Access.USER),
+    "groups:invitation_decline": Page(Access.USER),
+    "groups:my_groups": Page(Access.USER, PEOPLE, LISTED),
+    "groups:group_review": Page(
+        Access.GROUP, PEOPLE, joined(THE_GROUP, in_context("pending", "decided"))
+    ),
+    "groups:review_decide": Page(Access.GROUP),
+    "groups:review_complete": Page(Access.GROUP),
+    "groups:group_transfer": Page(Access.GROUP, PEOPLE, THE_GROUP),
+    "groups:transfer_cancel": Page(Access.GROUP),
+    "groups:group_reopen": Page(Access.GROUP, PEOPLE, THE_GROUP),
+    "groups:consent_withdraw": Page(Access.GROUP, PEOPLE, joined(THE_GROUP, in_context("leaving"))),
+    "groups:transfers": Page(Access.FACILITY, Shows.PATIENTS, LISTED),
+    "groups:transfer_approve": Page(Access.FACILITY),
+    "groups:transfer_refuse": Page(Access.FACILITY),
+    "groups:my_group_leave": Page(Access.USER),
+    "groups:attended_groups": Page(
+        Access.USER, PEOPLE, in_context("object_list", "object_list.open_members")
+    ),
+    "groups:leak_remove": Page(Access.USER),
+    "groups:designations": Page(Access.GROUP, PEOPLE, DESIGNATIONS),
+    "groups:designation_end": Page(Access.GROUP),
+    "groups:attended_designations": Page(Access.USER, PEOPLE, DESIGNATIONS),
+    "groups:attended_designation_end": Page(Access.USER),
+    "devices:carry_out_return": Page(Access.FACILITY),
+    "devices:my_carry_out_return": Page(Access.USER),
+    "devices:incident_actions": Page(Access.FACILITY, Shows.STAFF, in_context("form.instance")),
+    "devices:incident_close": Page(Access.FACILITY),
+    "portal:compliance": Page(Access.CENTER),
+    "healthz": Page(Access.PUBLIC),
+    "scanned-copy": Page(Access.ANY, PEOPLE, scanned_document),
+    "account:verify": Page(Access.ANY),
+    "account:enrol": Page(Access.ANY),
+    "account:password_change": Page(Access.ANY),
+    "account:password_reset": Page(Access.PUBLIC),
+    "account:password_reset_done": Page(Access.PUBLIC),
+    "account:password_reset_confirm": Page(Access.PUBLIC),
+    "account:password_reset_complete": Page(Access.PUBLIC),
 }
 
+# The admin's pages beyond the lists, records, histories and deletions of its models (those
+# are declared by `PEOPLE_OF`, below): the admin site checks who may open them.
+ADMIN = Page(Access.ADMIN)
+ADMIN_PAGES = {
+    "admin:index": ADMIN,
+    "admin:app_list": ADMIN,
+    "admin:login": ADMIN,
+    "admin:logout": ADMIN,
+    "admin:password_change": ADMIN,
+    "admin:password_change_done": ADMIN,
+    "admin:auth_user_password_change": Page(Access.ADMIN, Shows.STAFF, admin_records(User, "id")),
+    "admin:jsi18n": ADMIN,
+    "admin:view_on_site": ADMIN,
+    "admin:autocomplete": Page(Access.ADMIN, PEOPLE, autocomplete_results),
+    "admin:receive_documents": Page(Access.ADMIN, PEOPLE, in_context("record")),
+    "admin:disclosure": Page(Access.ADMIN, PEOPLE, in_context("person")),
+    "admin:mcs_admin_user_create_for_staff": ADMIN,
+    "admin:mcs_admin_user_reset_second_factor": Page(
+        Access.ADMIN, Shows.STAFF, admin_records(User)
+    ),
+    "admin:mcs_admin_accesslog_export": Page(Access.ADMIN, Shows.STAFF, printed),
+    "admin:mcs_admin_accesslog_report": Page(
+        Access.ADMIN, PEOPLE, in_context("seen.patients", "seen.staff")
+    ),
+    "admin:facilities_facility_withdraw": Page(Access.ADMIN, PEOPLE, in_context("items.*")),
+    "admin:facilities_usageapplication_print_blank": ADMIN,
+    "admin:facilities_usageapplication_print": Page(Access.ADMIN, Shows.STAFF, printed),
+    "admin:facilities_idrequest_handle": Page(
+        Access.ADMIN, Shows.STAFF, admin_records(IdRequest, "pk")
+    ),
+    "admin:facilities_rosterreview_open_round": ADMIN,
+    "admin:pledges_facilitypledge_print_blank": ADMIN,
+    "admin:pledges_facilitypledge_print": ADMIN,
+    "admin:pledges_staffpledge_print_blank": ADMIN,
+    "admin:pledges_staffpledge_print": Page(Access.ADMIN, Shows.STAFF, printed),
+    "admin:consents_patientconsent_print_blank": ADMIN,
+    "admin:consents_patientconsent_print": Page(Access.ADMIN, Shows.PATIENTS, printed),
+    **{
+        f"admin:{model}_{view}": ADMIN
+        for model in ("facilities_facility", "facilities_staffmember", "devices_device")
+        for view in ("import", "process_import", "export")  # exports: `spreadsheet_export`
+    },
+}
+MODEL_PAGES = ("changelist", "change", "history", "simple_history", "delete")
 
-def check_access(request, url_name: str, kwargs: dict):
+
+def _shows(models) -> Shows:
+    shows = Shows.NOTHING
+    for model in models:
+        patient, staff = PEOPLE_OF.get(model._meta.label, (None, None))
+        shows |= (Shows.PATIENTS if patient else Shows.NOTHING) | (
+            Shows.STAFF if staff else Shows.NOTHING
+        )
+    return shows
+
+
+def _model_pages() -> dict[str, Page]:
+    """Each admin model's list, record, history and deletion page: whose records it shows
+    follows from the kinds of record on it, the model's own and its inlines'."""
+    pages = {}
+    for model, model_admin in admin.site._registry.items():
+        opts = model._meta
+        shows = _shows([model, *(inline.model for inline in model_admin.inlines)])
+        records = admin_records(model) if shows else None
+        for view in MODEL_PAGES:
+            pages[f"admin:{opts.app_label}_{opts.model_name}_{view}"] = Page(
+                Access.ADMIN, shows, records
+            )
+        pages[f"admin:{opts.app_label}_{opts.model_name}_add"] = ADMIN
+    return pages
+
+
+_admin_model_pages: dict[str, Page] = {}
+
+
+def declaration(match: ResolverMatch) -> Page | None:
+    """The page a resolved URL declares, or None for a URL that declares none."""
+    if match.namespace == "admin":
+        if match.url_name is None:  # the admin's redirects to its own pages
+            return ADMIN
+        if not _admin_model_pages:
+            _admin_model_pages.update(_model_pages())
+        return ADMIN_PAGES.get(match.view_name) or _admin_model_pages.get(match.view_name)
+    return ACCESS.get(match.view_name)
+
+
+def check_access(request, page: Page | None, kwargs: dict):
     """None to go on, or the response that stops the request. Sets `request.facility` or
     `request.group` to the object of the URL, found through the login's selectors."""
-    rule = ACCESS.get(url_name)
-    if rule is None:
+    if page is None:
         raise PermissionDenied("This page declares no access rule.")
+    rule = page.access
     user = request.user
-    if rule is Access.PUBLIC:
+    if rule in (Access.PUBLIC, Access.ADMIN):
         return None
     if not user.is_authenticated:
         return redirect_to_login(request.get_full_path())
@@ -154,7 +319,7 @@ def check_access(request, url_name: str, kwargs: dict):
 
 
 class AccessMiddleware:
-    """Applies ACCESS to every self-service URL before its view runs."""
+    """Applies each URL's declaration before its view runs; a URL with none is refused."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -163,7 +328,4 @@ class AccessMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        match = request.resolver_match
-        if match.namespace not in SELF_SERVICE_NAMESPACES:
-            return None
-        return check_access(request, f"{match.namespace}:{match.url_name}", view_kwargs)
+        return check_access(request, declaration(request.resolver_match), view_kwargs)

@@ -19,6 +19,7 @@ from mcs_admin.documents import (
     PREPARED,
     document_get,
     document_receive,
+    document_with_scan,
     may_view_scanned_copy,
     numbered_document_models,
 )
@@ -125,13 +126,8 @@ def receive_view(request, site: admin.AdminSite):
 @login_required
 def scanned_copy(request, name: str):
     """A scanned copy as an attachment, for who may see it; for anyone else it does not exist."""
-    for model in numbered_document_models():
-        record = model._default_manager.filter(scanned_copy=name).first()
-        if record is not None:
-            break
-    else:
-        raise Http404
-    if not may_view_scanned_copy(request.user, record):
+    record = document_with_scan(name)
+    if record is None or not may_view_scanned_copy(request.user, record):
         raise Http404
     try:
         file = record.scanned_copy.open("rb")

@@ -133,7 +133,7 @@ def self_service_url_names():
 def test_every_self_service_url_is_in_the_table_and_declares_its_access():
     urls = self_service_url_names()
     assert urls == set(MATRIX), "add each new page to MATRIX (and to policy.ACCESS)"
-    assert set(ACCESS) == urls
+    assert urls <= set(ACCESS)
 
 
 def history_rows():

@@ -1,0 +1,156 @@
+"""What a page showed: the records the access log notes for it, and the people they hold.
+
+Each URL's entry in the access policy (`mcs_admin.policy`) names a `Records` function, built
+here, that finds the records on the rendered page: in its template context, in the URL's
+object, in its form's choices, in the admin's list and inlines. They read what the page
+already loaded: a foreign key gives its id without a query.
+"""
+
+import json
+from collections.abc import Callable, Iterable, Mapping
+
+from django.apps import apps
+from django.core.paginator import Page
+from django.db.models import ForeignKey, Model, QuerySet
+from django.forms import ModelChoiceField
+from django.http import HttpRequest, HttpResponse
+
+Records = Callable[[HttpRequest, HttpResponse], Iterable[Model]]
+
+PATIENT, GROUP, STAFF = "care_groups.Patient", "care_groups.CareGroup", "facilities.StaffMember"
+
+# kind of record → (path to its patient, path to its staff member), for `values_list`: the
+# people a record of that kind shows. A kind missing here holds no patient or staff member.
+PEOPLE_OF: dict[str, tuple[str | None, str | None]] = {
+    PATIENT: ("pk", None),
+    GROUP: ("patient", "attending_physician"),
+    "care_groups.Membership": ("group__patient", "staff_member"),
+    "care_groups.MembershipReview": ("group__patient", None),
+    "care_groups.MembershipReviewEntry": ("review__group__patient", "membership__staff_member"),
+    "care_groups.OwnershipTransfer": ("group__patient", None),
+    "consents.PatientConsent": ("group__patient", "obtained_by"),
+    "consents.ConsentDesignation": ("group__patient", "staff_member"),
+    STAFF: (None, "pk"),
+    "facilities.McsAccount": (None, "staff_member"),
+    "facilities.IdRequest": (None, "staff_member"),
+    "facilities.RosterReviewEntry": (None, "account__staff_member"),
+    "facilities.AdministratorAppointment": (None, "staff_member"),
+    "facilities.Leave": (None, "staff_member"),
+    "facilities.LeaveItem": (None, "leave__staff_member"),
+    "pledges.StaffPledge": (None, "staff_member"),
+    "pledges.TrainingSession": (None, "attendees"),
+    "devices.Device": (None, "assigned_to"),
+    "devices.CarryOutNotice": (None, "staff_member"),
+    "devices.Incident": (None, "reported_by"),
+    "mcs_admin.User": (None, "staff_member"),
+    "mcs_admin.AccessLog": (None, "user__staff_member"),
+    "facilities.FacilityUserObjectPermission": (None, "user__staff_member"),
+    "care_groups.CareGroupUserObjectPermission": ("content_object__patient", "user__staff_member"),
+}
+
+
+def holds_people(model: type[Model]) -> bool:
+    return model._meta.label in PEOPLE_OF
+
+
+def _foreign_key(record: Model, name: str) -> ForeignKey | None:
+    try:
+        field = record._meta.get_field(name)
+    except Exception:  # a property or a reverse relation: read it as an attribute
+        return None
+    return field if isinstance(field, ForeignKey) else None
+
+
+def _follow(value, path: list[str]) -> Iterable[Model]:
+    """The records at `path` below `value`: dictionary keys (`*` for every value), attributes,
+    foreign keys, and every item of a list, query set or page on the way."""
+    if value is None:
+        return
+    if isinstance(value, Mapping):
+        if path:
+            values = value.values() if path[0] == "*" else [value.get(path[0])]
+            for item in values:
+                yield from _follow(item, path[1:])
+    elif isinstance(value, Model):
+        if not path:
+            yield value
+            return
+        field = _foreign_key(value, path[0])
+        if field is not None and len(path) == 1:
+            pk = getattr(value, field.attname)
+            if pk is not None:
+                yield field.related_model(pk=pk)
+            return
+        yield from _follow(getattr(value, path[0], None), path[1:])
+    elif isinstance(value, QuerySet | list | tuple | Page):
+        for item in value:
+            yield from _follow(item, path)
+    elif path:
+        yield from _follow(getattr(value, path[0], None), path[1:])
+
+
+def in_context(*paths: str) -> Records:
+    """The records under these template-context paths, such as `object_list` or
+    `memberships.staff_member` (each membership's staff member)."""
+
+    def records(request, response):
+        context = getattr(response, "context_data", None) or {}
+        for path in paths:
+            yield from _follow(context, path.split("."))
+
+    return records
+
+
+def form_choices(*names: str) -> Records:
+    """The records a page's form offers in these fields (the names in a select or a list of
+    checkboxes are shown as surely as a list's)."""
+
+    def records(request, response):
+        form = (getattr(response, "context_data", None) or {}).get("form")
+        for name in names:
+            field = form.fields.get(name) if form is not None else None
+            if isinstance(field, ModelChoiceField):
+                yield from field.queryset
+
+    return records
+
+
+def joined(*parts: Records) -> Records:
+    def records(request, response):
+        for part in parts:
+            yield from part(request, response)
+
+    return records
+
+
+def printed(request, response) -> Iterable[Model]:
+    """A print or an export: the service that renders it records the ids it lets out
+    (`mcs_admin.pdf.print_form`, `facilities.roster`, `facilities.pdf.id_notice_pdf`), for
+    every path that prints, the admin's actions too."""
+    return ()
+
+
+def admin_records(model: type[Model], key: str = "object_id") -> Records:
+    """An admin page of `model`: the rows of its list, or the record in its URL (a change,
+    history or deletion page) and the rows of its inlines."""
+
+    def records(request, response):
+        context = getattr(response, "context_data", None) or {}
+        changelist = context.get("cl")
+        if changelist is not None:
+            yield from changelist.result_list
+        object_id = request.resolver_match.kwargs.get(key)
+        if object_id is not None:
+            yield model(pk=model._meta.pk.to_python(object_id))
+        for inline in context.get("inline_admin_formsets", ()):
+            yield from (form.instance for form in inline.formset.forms if form.instance.pk)
+
+    return records
+
+
+def autocomplete_results(request, response) -> Iterable[Model]:
+    """The admin's search-as-you-type answers: the names of the field's related records."""
+    source = apps.get_model(request.GET["app_label"], request.GET["model_name"])
+    related = source._meta.get_field(request.GET["field_name"]).related_model
+    for row in json.loads(response.content)["results"]:
+        yield related(pk=related._meta.pk.to_python(row["id"]))
