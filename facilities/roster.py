@@ -46,29 +46,36 @@ HEADERS = [
 
 
 def roster_rows(facilities: QuerySet[Facility]):
+    """(the holder's open MCS ID, its row) for every holder."""
     for facility in roster_facilities(facilities):
         for person in facility.holders:
             account = person.open_accounts[0]
-            yield [
-                facility.name,
-                facility.get_category_display(),
-                "○" if person.open_appointments else "",
-                person.full_name,
-                person.get_profession_display(),
-                account.login_id,
-                account.get_status_display(),
-                account.issued_on,
-                account.password_changed_on,
-            ]
+            yield (
+                account,
+                [
+                    facility.name,
+                    facility.get_category_display(),
+                    "○" if person.open_appointments else "",
+                    person.full_name,
+                    person.get_profession_display(),
+                    account.login_id,
+                    account.get_status_display(),
+                    account.issued_on,
+                    account.password_changed_on,
+                ],
+            )
 
 
 def roster_csv(facilities: QuerySet[Facility], *, user: User | None, request=None) -> bytes:
     dataset = tablib.Dataset(headers=HEADERS)
-    for row in roster_rows(facilities):
+    accounts = []
+    for account, row in roster_rows(facilities):
+        accounts.append(account)
         dataset.append(["" if value is None else value for value in row])
     access_log_record(
         user=user,
         action=AccessLog.Action.EXPORT,
+        targets=accounts,
         target_type="facilities.McsAccount",
         description=_("Roster of MCS administrators and ID holders (CSV)"),
         row_count=len(dataset),
@@ -91,6 +98,7 @@ def roster_pdf(facilities: QuerySet[Facility], *, user: User | None, request=Non
     access_log_record(
         user=user,
         action=AccessLog.Action.PRINT,
+        targets=[person.open_accounts[0] for f in listed for person in f.holders],
         target_type="facilities.McsAccount",
         description=_("Roster of MCS administrators and ID holders (PDF)"),
         row_count=sum(len(f.holders) for f in listed),
