@@ -43,7 +43,9 @@ def _dashboard(request, context):
 
 
 def _this_group(request, context):
-    return {GROUP: [request.group]}
+    # the group's page lists its members: their rows name the staff whose records were shown
+    members = (context or {}).get("memberships", [])
+    return {GROUP: [request.group], "care_groups.Membership": members}
 
 
 def _designations(request, context):
