@@ -165,10 +165,10 @@ def test_the_report_page_answers_for_a_login_and_a_window(center_client, world):
         },
     )
     assert response.status_code == 200
-    assert response.context["seen"].people == 1
+    assert len(response.context["report"].lines) == 1
     assert str(world.a.group.patient) in response.content.decode()
     bad = center_client.get(url, {"start": "2026-05-01T00:00", "end": "2026-04-01T00:00"})
-    assert bad.context["seen"] is None and bad.context["form"].errors
+    assert bad.context["report"] is None and bad.context["form"].errors
 
 
 def test_logins_and_logouts_are_in_the_log(client, world):
