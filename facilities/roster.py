@@ -45,38 +45,38 @@ HEADERS = [
 ]
 
 
-def roster_rows(facilities: list[Facility]):
-    for facility in facilities:
+def roster_rows(facilities: QuerySet[Facility]):
+    """(the holder's open MCS ID, its row) for every holder."""
+    for facility in roster_facilities(facilities):
         for person in facility.holders:
             account = person.open_accounts[0]
-            yield [
-                facility.name,
-                facility.get_category_display(),
-                "○" if person.open_appointments else "",
-                person.full_name,
-                person.get_profession_display(),
-                account.login_id,
-                account.get_status_display(),
-                account.issued_on,
-                account.password_changed_on,
-            ]
-
-
-def _holders(facilities: list[Facility]) -> list[StaffMember]:
-    """Everyone a roster lists: the ids its print or export lets out, for the access log."""
-    return [person for facility in facilities for person in facility.holders]
+            yield (
+                account,
+                [
+                    facility.name,
+                    facility.get_category_display(),
+                    "○" if person.open_appointments else "",
+                    person.full_name,
+                    person.get_profession_display(),
+                    account.login_id,
+                    account.get_status_display(),
+                    account.issued_on,
+                    account.password_changed_on,
+                ],
+            )
 
 
 def roster_csv(facilities: QuerySet[Facility], *, user: User | None, request=None) -> bytes:
-    listed = list(roster_facilities(facilities))
     dataset = tablib.Dataset(headers=HEADERS)
-    for row in roster_rows(listed):
+    accounts = []
+    for account, row in roster_rows(facilities):
+        accounts.append(account)
         dataset.append(["" if value is None else value for value in row])
     access_log_record(
         user=user,
         action=AccessLog.Action.EXPORT,
-        targets=_holders(listed),
-        target_type=StaffMember._meta.label,
+        targets=accounts,
+        target_type="facilities.McsAccount",
         description=_("Roster of MCS administrators and ID holders (CSV)"),
         row_count=len(dataset),
         request=request,
@@ -95,14 +95,13 @@ def roster_pdf(facilities: QuerySet[Facility], *, user: User | None, request=Non
             "documents": [{}],  # pdf/base.html renders its sheets once per document
         },
     )
-    holders = _holders(listed)
     access_log_record(
         user=user,
         action=AccessLog.Action.PRINT,
-        targets=holders,
-        target_type=StaffMember._meta.label,
+        targets=[person.open_accounts[0] for f in listed for person in f.holders],
+        target_type="facilities.McsAccount",
         description=_("Roster of MCS administrators and ID holders (PDF)"),
-        row_count=len(holders),
+        row_count=sum(len(f.holders) for f in listed),
         request=request,
     )
     return pdf

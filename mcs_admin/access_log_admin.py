@@ -15,7 +15,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from mcs_admin import spreadsheets
-from mcs_admin.access_audit import people_seen
+from mcs_admin.leak_report import (
+    LeakReport,
+    columns,
+    leak_report,
+    record,
+    report_csv,
+    report_pdf,
+)
 from mcs_admin.models import AccessLog, User
 from mcs_admin.services import access_log_record
 from mcs_admin.text_rules import NoControlCharacters
@@ -32,7 +39,12 @@ COLUMNS = [
 ]
 
 
+DOWNLOADS = {"csv": (report_csv, "text/csv"), "pdf": (report_pdf, "application/pdf")}
+
+
 class ReportForm(NoControlCharacters, forms.Form):
+    """A login (whose use may have leaked), a window, or both; a login alone reads its whole log."""
+
     username = forms.CharField(
         label=gettext_lazy("login name"),
         required=False,
@@ -40,25 +52,35 @@ class ReportForm(NoControlCharacters, forms.Form):
     )
     start = forms.DateTimeField(
         label=gettext_lazy("from"),
+        required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
     end = forms.DateTimeField(
         label=gettext_lazy("until"),
+        required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
 
     def clean(self):
         data = super().clean()
+        if self.errors:
+            return data
+        if not data.get("username") and not (data.get("start") and data.get("end")):
+            raise forms.ValidationError(_("Enter a login name, a window, or both."))
         if data.get("start") and data.get("end") and data["start"] >= data["end"]:
             raise forms.ValidationError(_("The end of the window must come after its start."))
         return data
 
-    def entries(self):
+    def report(self) -> LeakReport:
         data = self.cleaned_data
-        entries = AccessLog.objects.filter(at__gte=data["start"], at__lt=data["end"])
-        if data["username"]:
-            entries = entries.filter(username=data["username"].strip())
-        return entries
+        username, start = data["username"].strip(), data["start"]
+        end = data["end"] or timezone.now()
+        entries = AccessLog.objects.filter(at__lt=end)
+        if start:
+            entries = entries.filter(at__gte=start)
+        if username:
+            entries = entries.filter(username=username)
+        return leak_report(entries, username=username, start=start, end=end)
 
 
 class AccessLogAdmin(admin.ModelAdmin):
@@ -137,8 +159,7 @@ class AccessLogAdmin(admin.ModelAdmin):
         return response
 
     def report_view(self, request):
-        """For a login and a time window: which patients' and staff's records were viewed,
-        printed or exported, and how many people that is."""
+        """The leak report: shown, or downloaded as CSV or PDF; each recorded in the log."""
         if not self.has_view_permission(request):
             raise PermissionDenied
         now = timezone.localtime()
@@ -146,20 +167,28 @@ class AccessLogAdmin(admin.ModelAdmin):
             request.GET or None,
             initial={"start": now - datetime.timedelta(days=7), "end": now},
         )
-        seen = people_seen(form.entries()) if form.is_valid() else None
-        if seen is not None:
-            access_log_record(
-                user=request.user,
-                action=AccessLog.Action.VIEW,
-                target_type=AccessLog._meta.label,
-                description=("report " + request.GET.urlencode())[:300],
-                request=request,
+        report = form.report() if form.is_valid() else None
+        download = request.GET.get("download")
+        if report is not None and download in DOWNLOADS:
+            write, content_type = DOWNLOADS[download]
+            response = HttpResponse(
+                write(report, user=request.user, request=request), content_type=content_type
             )
+            stamp = timezone.localtime(report.made_at).strftime("%Y%m%d-%H%M")
+            name = f"leak-report-{stamp}.{download}"
+            response["Content-Disposition"] = f'attachment; filename="{name}"'
+            return response
+        if report is not None:
+            record(report, action=AccessLog.Action.VIEW, user=request.user, request=request)
+        query = request.GET.copy()
+        query.pop("download", None)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": _("Who saw whose records"),
             "form": form,
-            "seen": seen,
+            "report": report,
+            "columns": columns(),
+            "query": query.urlencode(),
         }
         return TemplateResponse(request, "admin/mcs_admin/accesslog/report.html", context)

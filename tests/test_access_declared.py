@@ -4,7 +4,7 @@ patient or a staff member leaves an access-log row with them (issue 17, point 1)
 The check reads what a person would: each page is opened as a login it is for, its text (the
 HTML, the PDF's text, the CSV) is searched for the name of every patient and staff member in
 the database, and each name found must be among the people the log rows of that request name
-(`people_seen`, the leak report's reading). A page that shows a name and declares nothing
+(`leak_report`, the report the authorities get). A page that shows a name and declares nothing
 fails, whatever its kind: self-service, admin, download or token page.
 """
 
@@ -17,13 +17,14 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import ResolverMatch
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from guardian.shortcuts import assign_perm
 
 from facilities.models import StaffMember
 from groups.models import Patient
-from mcs_admin.access_audit import people_seen
+from mcs_admin.leak_report import leak_report
 from mcs_admin.models import AccessLog
 from mcs_admin.pdf import render_form
 from mcs_admin.policy import PEOPLE, Access, Page, Shows, check_access, declaration
@@ -124,10 +125,10 @@ def opened(client, user, url):
     before = AccessLog.objects.order_by("pk").last()
     response = client.get(url)
     rows = AccessLog.objects.filter(pk__gt=before.pk if before else 0)
-    seen = people_seen(rows)
+    seen = leak_report(rows, username="", start=None, end=timezone.now())
     logged = {
-        "patients": set(seen.patients.values_list("pk", flat=True)),
-        "staff": set(seen.staff.values_list("pk", flat=True)),
+        "patients": {line.person.pk for line in seen.patients},
+        "staff": {line.person.pk for line in seen.staff},
     }
     return response, logged
 

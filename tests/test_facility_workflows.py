@@ -24,6 +24,7 @@ from facilities.pdf import id_notice_pdf
 from facilities.roster import roster_csv
 from groups.models import CareGroup, Membership
 from mcs_admin.documents import document_receive
+from mcs_admin.models import AccessLog
 from pledges.services import facility_manager_change, staff_pledge_prepare
 from tests import factories as f
 from tests.world import build_world, id_holder
@@ -306,6 +307,11 @@ def test_the_roster_lists_administrators_and_id_holders(world):
     user_line = next(line for line in lines if world.a.user.staff_member.full_name in line)
     assert ",○," not in user_line
     assert world.a.user.staff_member.mcs_accounts.get().login_id in user_line
+    # the export is recorded with every ID it lists, one per line after the header
+    export = AccessLog.objects.get(action="export", target_type="facilities.McsAccount")
+    exported = McsAccount.objects.filter(pk__in=export.target_ids)
+    assert len(export.target_ids) == export.row_count == len(lines) - 1 == exported.count()
+    assert all(account.login_id in data for account in exported)
 
 
 def test_scenario_from_application_to_a_completed_leave(world, application, client):

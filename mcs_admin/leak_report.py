@@ -1,0 +1,367 @@
+"""The leak report (個人情報保護法 26条, 漏えい等報告): for a login whose use may have leaked
+and/or a time window, the patients and staff whose records were viewed, printed or exported,
+person by person, with the totals the report to the 個人情報保護委員会 asks for (本人の数, of which
+要配慮個人情報, the data items, the period, the logins and addresses). Shown in the admin, exported
+as CSV and printed as PDF; each of these is itself recorded in the access log.
+
+Records are mapped to people through `mcs_admin.shown.PEOPLE_OF`, the declaration every page's
+log rows follow.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import tablib
+from django.apps import apps
+from django.db.models import Prefetch, QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from mcs_admin.models import AccessLog, AssociationProfile, User
+from mcs_admin.pdf import render_pdf
+from mcs_admin.services import access_log_record
+from mcs_admin.shown import PATIENT, PEOPLE_OF, STAFF
+from mcs_admin.spreadsheets import write_csv
+
+SHOWN = [AccessLog.Action.VIEW, AccessLog.Action.PRINT, AccessLog.Action.EXPORT]
+ONE_REQUEST = datetime.timedelta(seconds=1)
+
+# The data items (the report form's 個人データの項目), in the order the report lists them.
+NAME = gettext_lazy("full name")
+KANA = gettext_lazy("full name (kana)")
+ADDRESS = gettext_lazy("address")
+GROUP = gettext_lazy("patient group")
+OWNER = gettext_lazy("owning facility")
+CONSENT = gettext_lazy("patient consent (form 4)")
+FACILITY = gettext_lazy("facility")
+PROFESSION = gettext_lazy("profession")
+GENDER = gettext_lazy("gender")
+EMAIL = gettext_lazy("e-mail")
+MCS_ID = gettext_lazy("MCS login id")
+MCS_PASSWORD = gettext_lazy("MCS password last changed on")
+MEMBERSHIP = gettext_lazy("membership")
+PLEDGE = gettext_lazy("staff pledge (form 3)")
+DEVICE = gettext_lazy("device")
+ITEMS = [NAME, KANA, ADDRESS, GROUP, OWNER, CONSENT, FACILITY, PROFESSION, GENDER, EMAIL]
+ITEMS += [MCS_ID, MCS_PASSWORD, MEMBERSHIP, PLEDGE, DEVICE]
+
+# kind of record → the items it shows of its patient, and of its staff member. A kind not
+# named here reads as the name and its model's name.
+RECORD_ITEMS: dict[str, tuple[tuple, tuple]] = {
+    PATIENT: ((NAME, KANA, ADDRESS), ()),
+    "care_groups.CareGroup": ((NAME, GROUP, OWNER), (NAME, GROUP)),  # its physician
+    "care_groups.Membership": ((NAME, GROUP), (NAME, FACILITY, MEMBERSHIP)),
+    "consents.PatientConsent": ((NAME, GROUP, CONSENT), ()),
+    STAFF: ((), (NAME, KANA, ADDRESS, FACILITY, PROFESSION, GENDER, EMAIL)),
+    "facilities.McsAccount": ((), (NAME, FACILITY, PROFESSION, MCS_ID, MCS_PASSWORD)),
+    "pledges.StaffPledge": ((), (NAME, PLEDGE)),
+    "devices.Device": ((), (NAME, DEVICE)),
+}
+
+
+def _items(label: str, patient: bool) -> tuple:
+    if label in RECORD_ITEMS:
+        return RECORD_ITEMS[label][0 if patient else 1]
+    return (NAME, apps.get_model(label)._meta.verbose_name)
+
+
+def _in_order(items) -> list[str]:
+    """The items once each, in the order of ITEMS, others after."""
+    known = [str(item) for item in ITEMS]
+    given = set(items)
+    return [*dict.fromkeys(item for item in known if item in given), *sorted(given - set(known))]
+
+
+@dataclass
+class Tally:
+    """What the log says of one person."""
+
+    events: dict = field(default_factory=lambda: defaultdict(set))  # action → event numbers
+    first: datetime.datetime | None = None
+    last: datetime.datetime | None = None
+    logins: set = field(default_factory=set)
+    items: set = field(default_factory=set)
+
+    def add(self, event: int, action: str, at, username: str, items: tuple) -> None:
+        self.events[action].add(event)
+        self.first = at if self.first is None else min(self.first, at)
+        self.last = at if self.last is None else max(self.last, at)
+        self.logins.add(username)
+        self.items.update(str(item) for item in items)
+
+
+@dataclass
+class Line:
+    """One person of the report."""
+
+    person: object  # a Patient or a StaffMember
+    sensitive: bool  # a patient: health data, 要配慮個人情報
+    facilities: list[str]
+    tally: Tally
+
+    @property
+    def kind(self) -> str:
+        if self.sensitive:
+            return _("patient (special care-required personal information)")
+        return _("staff member")
+
+    def count(self, action: str) -> int:
+        return len(self.tally.events.get(action, ()))
+
+    @property
+    def viewed(self) -> int:
+        return self.count(AccessLog.Action.VIEW)
+
+    @property
+    def printed(self) -> int:
+        return self.count(AccessLog.Action.PRINT)
+
+    @property
+    def exported(self) -> int:
+        return self.count(AccessLog.Action.EXPORT)
+
+    @property
+    def logins(self) -> list[str]:
+        return sorted(self.tally.logins)
+
+    @property
+    def items(self) -> list[str]:
+        return _in_order(self.tally.items)
+
+
+@dataclass
+class LeakReport:
+    username: str
+    start: datetime.datetime | None
+    end: datetime.datetime
+    made_at: datetime.datetime
+    lines: list[Line]
+    entries_by_action: dict
+    first: datetime.datetime | None
+    last: datetime.datetime | None
+    logins: list[str]
+    ip_addresses: list[str]
+
+    @property
+    def patients(self) -> list[Line]:
+        return [line for line in self.lines if line.sensitive]
+
+    @property
+    def staff(self) -> list[Line]:
+        return [line for line in self.lines if not line.sensitive]
+
+    @property
+    def entries(self) -> int:
+        return sum(self.entries_by_action.values())
+
+    @property
+    def actions_shown(self) -> list[tuple[str, int]]:
+        return [(action.label, self.entries_by_action.get(action, 0)) for action in SHOWN]
+
+    def items_of(self, lines: list[Line]) -> list[str]:
+        return _in_order(item for line in lines for item in line.tally.items)
+
+    @property
+    def patient_items(self) -> list[str]:
+        return self.items_of(self.patients)
+
+    @property
+    def staff_items(self) -> list[str]:
+        return self.items_of(self.staff)
+
+    @property
+    def made_on(self) -> datetime.date:
+        return timezone.localdate(self.made_at)
+
+    @property
+    def window(self) -> str:
+        start = local_time(self.start) if self.start else _("the start of the log")
+        return _("%(start)s to %(end)s") % {"start": start, "end": local_time(self.end)}
+
+    @property
+    def login_shown(self) -> str:
+        return self.username or _("every login")
+
+
+def local_time(at: datetime.datetime | None) -> str:
+    return date_format(timezone.localtime(at), "Y年n月j日 H:i") if at else ""
+
+
+def _people_of_records(ids: dict[str, set]) -> dict[tuple[str, object], tuple]:
+    """(kind of record, id) → (patient id, staff id): one query per kind of record."""
+    people = {}
+    for label, pks in ids.items():
+        paths = PEOPLE_OF[label]
+        rows = apps.get_model(label)._default_manager.filter(pk__in=pks)
+        found = rows.values_list("pk", *[path or "pk" for path in paths])
+        for pk, patient, staff in found:
+            people[label, pk] = (patient if paths[0] else None, staff if paths[1] else None)
+    return people
+
+
+def leak_report(entries: QuerySet[AccessLog], *, username: str, start, end) -> LeakReport:
+    """The people the entries viewed, printed or exported, in a fixed number of queries."""
+    log = list(
+        entries.filter(action__in=SHOWN)
+        .order_by("at", "pk")
+        .values_list(
+            "target_type", "target_ids", "action", "at", "username", "ip_address", "description"
+        )
+    )
+    ids = defaultdict(set)
+    for target_type, target_ids, *_rest in log:
+        if target_type in PEOPLE_OF:
+            ids[target_type].update(target_ids)
+    people_of = _people_of_records(ids)
+
+    tallies = defaultdict(Tally)  # (is a patient, id) → Tally
+    by_action, logins, addresses, times = defaultdict(int), set(), set(), []
+    event, previous, kinds = 0, (None, None), set()
+    for target_type, target_ids, action, at, name, ip_address, description in log:
+        # one page writes one entry per kind of record it shows, back to back: one event
+        request = (action, name, ip_address, description)
+        if request != previous[0] or at - previous[1] > ONE_REQUEST or target_type in kinds:
+            event, kinds = event + 1, set()
+        previous = (request, at)
+        kinds.add(target_type)
+        touched = {}  # one count per entry and person, however many of their records it holds
+        for pk in target_ids:
+            patient, staff = people_of.get((target_type, pk), (None, None))
+            if patient is not None:
+                touched[True, patient] = _items(target_type, patient=True)
+            if staff is not None:
+                touched[False, staff] = _items(target_type, patient=False)
+        if not touched:
+            continue
+        for key, items in touched.items():
+            tallies[key].add(event, action, at, name, items)
+        by_action[action] += 1
+        logins.add(name)
+        addresses.add(ip_address or "")
+        times.append(at)
+
+    return LeakReport(
+        username=username,
+        start=start,
+        end=end,
+        made_at=timezone.now(),
+        lines=_lines(tallies),
+        entries_by_action=dict(by_action),
+        first=times[0] if times else None,
+        last=times[-1] if times else None,
+        logins=sorted(logins),
+        ip_addresses=sorted(addresses - {""}),
+    )
+
+
+def _lines(tallies: dict) -> list[Line]:
+    patient_model, staff_model = apps.get_model(PATIENT), apps.get_model(STAFF)
+    groups = Prefetch(
+        "groups",
+        queryset=apps.get_model("care_groups.CareGroup")
+        .objects.select_related("owner")
+        .order_by("pk"),
+    )
+    patients = patient_model.objects.filter(
+        pk__in=[pk for sensitive, pk in tallies if sensitive]
+    ).prefetch_related(groups)
+    staff = staff_model.objects.filter(
+        pk__in=[pk for sensitive, pk in tallies if not sensitive]
+    ).select_related("facility")
+    lines = [
+        Line(
+            person=patient,
+            sensitive=True,
+            facilities=list(dict.fromkeys(group.owner.name for group in patient.groups.all())),
+            tally=tallies[True, patient.pk],
+        )
+        for patient in patients
+    ]
+    lines += [
+        Line(
+            person=member,
+            sensitive=False,
+            facilities=[member.facility.name],
+            tally=tallies[False, member.pk],
+        )
+        for member in staff
+    ]
+    return lines
+
+
+# --- out of the system: the page, the CSV and the PDF, each recorded ----------------------
+
+
+def record(report: LeakReport, *, action: str, user: User, request: HttpRequest | None) -> None:
+    """The report shows people too: one entry per kind of person it lists."""
+    description = _("Leak report: %(login)s, %(window)s") % {
+        "login": report.login_shown,
+        "window": report.window,
+    }
+    kinds = [(PATIENT, report.patients), (STAFF, report.staff)]
+    listed = [(label, lines) for label, lines in kinds if lines]
+    for label, lines in listed or [(AccessLog._meta.label, [])]:
+        access_log_record(
+            user=user,
+            action=action,
+            targets=[line.person for line in lines],
+            target_type=label,
+            description=description[:300],
+            row_count=len(lines),
+            request=request,
+        )
+
+
+def columns() -> list[str]:
+    return [
+        _("kind"),
+        _("full name"),
+        _("facility"),
+        _("viewed"),
+        _("printed"),
+        _("exported"),
+        _("first seen"),
+        _("last seen"),
+        _("logins"),
+        _("data items"),
+    ]
+
+
+def report_csv(report: LeakReport, *, user: User, request: HttpRequest | None = None) -> bytes:
+    dataset = tablib.Dataset(headers=columns())
+    for line in report.lines:
+        dataset.append(
+            [
+                line.kind,
+                line.person.full_name,
+                "、".join(line.facilities),
+                line.viewed,
+                line.printed,
+                line.exported,
+                local_time(line.tally.first),
+                local_time(line.tally.last),
+                "、".join(line.logins),
+                "・".join(line.items),
+            ]
+        )
+    data = write_csv(dataset)
+    record(report, action=AccessLog.Action.EXPORT, user=user, request=request)
+    return data
+
+
+def report_pdf(report: LeakReport, *, user: User, request: HttpRequest | None = None) -> bytes:
+    pdf = render_pdf(
+        "pdf/leak_report.html",
+        {
+            "profile": AssociationProfile.objects.filter(pk=1).first(),
+            "report": report,
+            "columns": columns(),
+            "documents": [{}],  # pdf/base.html renders its sheets once per document
+        },
+    )
+    record(report, action=AccessLog.Action.PRINT, user=user, request=request)
+    return pdf
