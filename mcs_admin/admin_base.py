@@ -18,6 +18,7 @@ from mcs_admin.admin_actions import service_action
 from mcs_admin.concurrency import FIELD as VERSION
 from mcs_admin.concurrency import versioned_form
 from mcs_admin.documents import document_receive_today
+from mcs_admin.history_display import ReadableHistory
 from mcs_admin.paginators import EstimatedCountPaginator
 from mcs_admin.pdf import print_response
 
@@ -65,6 +66,9 @@ class HistoryAdmin(SimpleHistoryAdmin):
     list_per_page = 50
     show_full_result_count = False  # no second COUNT(*) over a prefecture's table per page
     paginator = EstimatedCountPaginator
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ReadableHistory(self.model, historical_record)
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -44,8 +44,12 @@ class User(AbstractUser):
         value = f"{self.password}:{self.session_epoch}"
         return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()
 
+    def get_full_name(self):
+        """姓 名, as Japanese names are written (Django's default is 名 姓)."""
+        return f"{self.last_name} {self.first_name}".strip()
+
     def __str__(self):
-        name = f"{self.last_name} {self.first_name}".strip()
+        name = self.get_full_name()
         return f"{name} ({self.username})" if name else self.username
 
 

@@ -10,7 +10,7 @@ from consents.models import ConsentDesignation, PatientConsent
 from devices.models import CarryOutNotice, Device, Incident
 from facilities import models as facilities
 from groups import models as groups
-from mcs_admin.demo import center_permissions
+from mcs_admin.demo import SUPPORT_CENTER_GROUP, center_permissions
 from mcs_admin.models import AccessLog, AssociationProfile, DocumentNumber, SentReminder, User
 from pledges.models import FacilityPledge, StaffPledge, TrainingSession
 
@@ -34,7 +34,7 @@ class CenterUserFactory(UserFactory):
 
     @factory.post_generation
     def center_role(user, create, extracted, **kwargs):
-        group, _ = Group.objects.get_or_create(name="support center")
+        group, _ = Group.objects.get_or_create(name=SUPPORT_CENTER_GROUP)
         group.permissions.set(center_permissions())
         user.groups.add(group)
 

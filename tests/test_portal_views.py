@@ -1,5 +1,7 @@
 """What the self-service pages show and do, beyond who may open them."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -137,3 +139,11 @@ def test_the_staff_list_tells_never_trained_from_overdue(client, world):
     page = client.get(reverse("facility:staff_list", args=[world.a.facility.pk])).content.decode()
     assert "未受講" in _training_cell(page, never) and "期限切れ" not in _training_cell(page, never)
     assert "期限切れ" in _training_cell(page, late) and "未受講" not in _training_cell(page, late)
+
+
+def test_a_center_login_is_named_family_name_first(center_client, center_user):
+    """姓 名, as everywhere else (Django's own order is 名 姓)."""
+    response = center_client.get(reverse("portal:facilities"))
+    shown = re.search(r'data-testid="display-name">(.*?)<', response.content.decode())[1]
+    assert shown == f"{center_user.last_name} {center_user.first_name}"
+    assert center_user.last_name != center_user.first_name
