@@ -1,5 +1,6 @@
 """The admin's history in words a clerk reads: field labels, choice labels, dates as the
-screens show them, はい/いいえ, and — for nothing, never `None`, a raw value or a cut-off text."""
+screens show them, はい/いいえ, and — for nothing, never `None`, a raw value or a text cut in
+the middle ("[16017 chars]"); a long list names its first items and counts the rest."""
 
 import dataclasses
 import datetime
@@ -13,6 +14,7 @@ from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper, ObjDiffDisplay
 
 EMPTY = "—"
+LISTED = 10  # items of a list shown by name; the rest counted
 
 
 def readable(field, value) -> str:
@@ -22,7 +24,10 @@ def readable(field, value) -> str:
     if value is None or value == "" or value == []:
         return EMPTY
     if isinstance(value, list):
-        return "、".join(readable(None, item) for item in value)
+        named = "、".join(readable(None, item) for item in value[:LISTED])
+        if len(value) <= LISTED:
+            return named
+        return _("%(items)s and %(count)d more") % {"items": named, "count": len(value) - LISTED}
     if field is not None and field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, bool):
@@ -35,7 +40,7 @@ def readable(field, value) -> str:
 
 
 class WholeValues(ObjDiffDisplay):
-    """A history keeps what was there: no value is cut to "[16017 chars]"."""
+    """A history shows what was there: no value is cut to "[16017 chars]"."""
 
     def common_shorten_repr(self, *args):
         return tuple(str(arg) for arg in args)

@@ -36,6 +36,11 @@ class McsAdminSite(admin.AdminSite):
         app_list = super().get_app_list(request, app_label)
         for app in app_list:
             app["models"].sort(key=lambda m: model_order.index(m["object_name"]))
+            if app["app_label"] == "auth":  # beside the patient groups: say which groups
+                app["name"] = _("Roles of the center's logins")
+                for model in app["models"]:
+                    if model["object_name"] == "Group":
+                        model["name"] = _("Role groups")
         return sorted(app_list, key=lambda app: app_order.index(app["app_label"]))
 
     def get_urls(self):

@@ -216,3 +216,12 @@ def test_history_is_read_only_in_the_admin(center_client):
 
     listing = center_client.get(admin_url(type(facility), "history", facility.pk)).content.decode()
     assert "元の名前" in listing and "変更後の名前" in listing  # what changed, old → new
+
+
+def test_the_index_names_each_kind_of_record_once_and_no_dead_panel(center_client):
+    page = center_client.get(reverse("admin:index"))
+    names = [model["name"] for app in page.context["app_list"] for model in app["models"]]
+    assert len(names) == len(set(names)), "two entries read alike"
+    assert "役割グループ" in names and "グループ" in names
+    content = page.content.decode()
+    assert "最近行った操作" not in content and "利用不可" not in content
