@@ -4,6 +4,7 @@ report after a suspected leak."""
 
 import csv
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -196,3 +197,18 @@ def test_who_obtains_a_consent_and_the_moves_are_recorded_as_the_records_they_sh
     client.get(reverse("groups:transfers", args=[world.a.facility.pk]))
     listed = views(target_type="care_groups.OwnershipTransfer").latest("pk").target_ids
     assert world.a.transfer_in.pk in listed
+
+
+def test_the_log_names_kinds_of_record_as_the_admin_does(center_client, world):
+    access_log_record(user=world.a.admin, action="view", targets=[world.a.staff])
+    page = center_client.get(reverse("admin:mcs_admin_accesslog_changelist"))
+    content = page.content.decode()
+    text = re.sub(r"<[^>]+>", "", content)  # what a person reads, not the links' addresses
+    assert "facilities.StaffMember" not in text and "RETENTION_" not in text
+    kinds = dict(page.context["cl"].filter_specs[1].lookup_choices)
+    assert kinds["facilities.StaffMember"] == "職員"
+    assert '<td class="field-kind_of_record">職員</td>' in content
+    filtered = center_client.get(
+        reverse("admin:mcs_admin_accesslog_changelist"), {"target_type": "facilities.StaffMember"}
+    )
+    assert [e.target_type for e in filtered.context["cl"].result_list] == ["facilities.StaffMember"]
