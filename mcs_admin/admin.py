@@ -5,7 +5,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from mcs_admin.access_log_admin import AccessLogAdmin
-from mcs_admin.admin_base import HistoryAdmin
+from mcs_admin.admin_base import HistoryAdmin, ReadablePermissions
 from mcs_admin.login_admin import LoginAdmin
 from mcs_admin.models import AccessLog, AssociationProfile, DocumentNumber, SentReminder, User
 
@@ -17,7 +17,7 @@ admin.site.unregister(Group)
 
 
 @admin.register(Group)
-class RoleGroupAdmin(GroupAdmin, HistoryAdmin):
+class RoleGroupAdmin(ReadablePermissions, GroupAdmin, HistoryAdmin):
     pass
 
 

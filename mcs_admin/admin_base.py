@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.admin.widgets import AutocompleteSelect
+from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
@@ -21,6 +22,7 @@ from mcs_admin.documents import document_receive_today
 from mcs_admin.history_display import ReadableHistory
 from mcs_admin.paginators import EstimatedCountPaginator
 from mcs_admin.pdf import print_response
+from mcs_admin.roles import CENTER_APPS, permission_label
 
 if TYPE_CHECKING:
     from mcs_admin.pdf import PrintedForm
@@ -53,6 +55,17 @@ def refusing_form(form_class: type[forms.ModelForm], error: ValidationError):
             return cleaned_data
 
     return RefusingForm
+
+
+class ReadablePermissions:
+    """A login's or a role's permissions: the center's apps only, by the admin's own names."""
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.related_model is Permission:
+            field.queryset = field.queryset.filter(content_type__app_label__in=CENTER_APPS)
+            field.label_from_instance = permission_label
+        return field
 
 
 class HistoryAdmin(SimpleHistoryAdmin):

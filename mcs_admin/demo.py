@@ -30,11 +30,11 @@ from groups.models import CareGroup, Membership, MembershipReview, OwnershipTran
 from groups.services import reviews_schedule_missing, sync_manager_permission
 from mcs_admin import demo_data
 from mcs_admin.models import AssociationProfile, User
+from mcs_admin.roles import CENTER_APPS
 from mcs_admin.second_factor import demo_enrol
 from pledges.models import FacilityPledge, StaffPledge, TrainingSession
 
 SUPPORT_CENTER_GROUP = "サポートセンター職員"  # a role group as the center names it
-CENTER_APPS = ["mcs_admin", "facilities", "pledges", "care_groups", "consents", "devices", "auth"]
 EXEMPTION_NOTE = "入職時の守秘義務誓約書（人事保管）"
 RESTRICTION_REASON = "患者情報を目的外に閲覧したため利用を制限"
 

@@ -5,6 +5,7 @@ the middle ("[16017 chars]"); a long list names its first items and counts the r
 import dataclasses
 import datetime
 
+from django.contrib.auth.models import Permission
 from django.db.models import ManyToManyField
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -12,6 +13,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper, ObjDiffDisplay
+
+from mcs_admin.roles import permission_label
 
 EMPTY = "—"
 LISTED = 10  # items of a list shown by name; the rest counted
@@ -52,9 +55,10 @@ class ReadableHistory(HistoricalRecordContextHelper):
         if not isinstance(field, ManyToManyField):
             return super().format_delta_change(change)
         # a list of hundreds (a role's permissions) reads as what was taken out and put in
+        name = permission_label if field.related_model is Permission else str
         old, new = (
             {
-                str(item)
+                name(item)
                 for item in super(ReadableHistory, self).prepare_delta_change_value(change, value)
             }
             for value in (change.old, change.new)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from facilities.models import McsAccount, StaffMember
-from mcs_admin.admin_base import HistoryAdmin
+from mcs_admin.admin_base import HistoryAdmin, ReadablePermissions
 from mcs_admin.logins import login_create_for_staff
 from mcs_admin.pages import show_validation_error
 from mcs_admin.roles import is_center
@@ -51,7 +51,7 @@ class SecondFactorResetForm(NoControlCharacters, forms.Form):
     )
 
 
-class LoginAdmin(UserAdmin, HistoryAdmin):
+class LoginAdmin(ReadablePermissions, UserAdmin, HistoryAdmin):
     list_display = ["username", "last_name", "first_name", "email", "is_staff", "is_active"]
     list_filter = ["is_staff", "is_active", "groups"]
     change_form_template = "admin/mcs_admin/user/change_form.html"

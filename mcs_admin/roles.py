@@ -1,12 +1,35 @@
 """The roles of DESIGN §4, and whether a facility's login may still be used."""
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+# the apps whose records the support center keeps, and its role groups' permissions are of
+CENTER_APPS = ["mcs_admin", "facilities", "pledges", "care_groups", "consents", "devices", "auth"]
+ACTIONS = {
+    "add": _("permission to add"),
+    "change": _("permission to change"),
+    "delete": _("permission to delete"),
+    "view": _("permission to view"),
+}
 
 STOPPED = _(
     "This login can no longer be used: its staff member has left, its facility's use of MCS is "
     "suspended or its use is restricted. Ask your facility's MCS administrator or the support "
     "center."
 )
+
+
+def permission_label(permission) -> str:
+    """A permission as the admin names its records: 事業所・ID | 職員 | 追加, never "Can add …"."""
+    model = permission.content_type.model_class()
+    if model is None:
+        return gettext(permission.name)
+    action, _sep, model_name = permission.codename.partition("_")
+    what = ACTIONS[action] if action in ACTIONS and model_name == model._meta.model_name else None
+    app = model._meta.app_config.verbose_name
+    return " | ".join(
+        str(part) for part in (app, model._meta.verbose_name, what or gettext(permission.name))
+    )
 
 
 def is_center(user) -> bool:

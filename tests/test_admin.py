@@ -225,3 +225,15 @@ def test_the_index_names_each_kind_of_record_once_and_no_dead_panel(center_clien
     assert "役割グループ" in names and "グループ" in names
     content = page.content.decode()
     assert "最近行った操作" not in content and "利用不可" not in content
+
+
+def test_a_roles_permissions_read_as_the_admin_names_its_records(center_client):
+    from django.contrib.auth.models import Group
+
+    role = Group.objects.create(name="受付")
+    page = center_client.get(reverse("admin:auth_group_change", args=[role.pk]))
+    field = page.context["adminform"].form.fields["permissions"]
+    labels = [field.label_from_instance(p) for p in field.queryset]
+    assert "事業所・ID | 職員 | 追加" in labels
+    assert labels and not [label for label in labels if "Can " in label or "axes" in label.lower()]
+    assert not field.queryset.filter(content_type__app_label__in=["axes", "otp_totp"]).exists()
