@@ -19,8 +19,8 @@ from mcs_admin.admin_base import (
     HistoryAdmin,
     HistoryInline,
     ListedInline,
+    ObjectPermissionAdmin,
     PrintableAdmin,
-    ReadOnlyAdmin,
     Refused,
 )
 from mcs_admin.sheet_admin import SpreadsheetAdminMixin
@@ -487,15 +487,13 @@ class ProfessionSynonymAdmin(HistoryAdmin):
 
 
 @admin.register(models.FacilityUserObjectPermission)
-class FacilityUserObjectPermissionAdmin(ReadOnlyAdmin):
-    list_display = ["user", "permission", "content_object"]
+class FacilityUserObjectPermissionAdmin(ObjectPermissionAdmin):
     list_select_related = ["user", "permission__content_type", "content_object"]
     search_fields = ["user__username", "content_object__name"]
 
 
 @admin.register(models.FacilityGroupObjectPermission)
-class FacilityGroupObjectPermissionAdmin(ReadOnlyAdmin):
-    list_display = ["group", "permission", "content_object"]
+class FacilityGroupObjectPermissionAdmin(ObjectPermissionAdmin):
     list_select_related = ["group", "permission__content_type", "content_object"]
     search_fields = ["group__name", "content_object__name"]
 

@@ -10,7 +10,7 @@ from mcs_admin.admin_base import (
     AutocompleteFilter,
     HistoryAdmin,
     ListedInline,
-    ReadOnlyAdmin,
+    ObjectPermissionAdmin,
 )
 
 PATIENT_SEARCH = ["family_name", "given_name", "family_name_kana", "given_name_kana"]
@@ -218,14 +218,12 @@ class OwnershipTransferAdmin(HistoryAdmin):
 
 
 @admin.register(models.CareGroupUserObjectPermission)
-class CareGroupUserObjectPermissionAdmin(ReadOnlyAdmin):
-    list_display = ["user", "permission", "content_object"]
+class CareGroupUserObjectPermissionAdmin(ObjectPermissionAdmin):
     list_select_related = ["user", "permission__content_type", "content_object__patient"]
     search_fields = ["user__username", "=content_object__id"]
 
 
 @admin.register(models.CareGroupGroupObjectPermission)
-class CareGroupGroupObjectPermissionAdmin(ReadOnlyAdmin):
-    list_display = ["group", "permission", "content_object"]
+class CareGroupGroupObjectPermissionAdmin(ObjectPermissionAdmin):
     list_select_related = ["group", "permission__content_type", "content_object__patient"]
     search_fields = ["group__name", "=content_object__id"]

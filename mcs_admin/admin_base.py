@@ -218,6 +218,24 @@ class ReadOnlyAdmin(HistoryAdmin):
         return False
 
 
+class ObjectPermissionAdmin(ReadOnlyAdmin):
+    """django-guardian's grants, written by the services: its columns in the admin's words."""
+
+    list_display = ["holder", "what", "record"]
+
+    @admin.display(description=_("login or role group"))
+    def holder(self, grant):
+        return grant.user if hasattr(grant, "user") else grant.group
+
+    @admin.display(description=_("permission"))
+    def what(self, grant):
+        return permission_label(grant.permission)
+
+    @admin.display(description=_("record"))
+    def record(self, grant):
+        return grant.content_object
+
+
 class AutocompleteFilter(admin.RelatedFieldListFilter):
     """A related-object filter that searches instead of listing every choice.
 

@@ -237,3 +237,17 @@ def test_a_roles_permissions_read_as_the_admin_names_its_records(center_client):
     assert "事業所・ID | 職員 | 追加" in labels
     assert labels and not [label for label in labels if "Can " in label or "axes" in label.lower()]
     assert not field.queryset.filter(content_type__app_label__in=["axes", "otp_totp"]).exists()
+
+
+def test_the_permission_grants_read_in_the_admins_words(center_client):
+    from guardian.shortcuts import assign_perm
+
+    from tests.factories import UserFactory
+
+    facility = FacilityFactory()
+    assign_perm("facilities.administer_facility", UserFactory(), facility)
+    page = center_client.get(reverse("admin:facilities_facilityuserobjectpermission_changelist"))
+    headers = [str(column["text"]) for column in page.context["result_headers"]]
+    assert headers == ["ログインアカウント・役割グループ", "権限", "記録"]
+    text = page.content.decode()
+    assert "事業所・ID | 事業所 | " in text and "Can administer" not in text
