@@ -24,6 +24,7 @@ from mcs_admin.admin_base import (
     Refused,
 )
 from mcs_admin.sheet_admin import SpreadsheetAdminMixin
+from pledges.selectors import pledge_on_record
 from pledges.services import facility_manager_change
 
 STAFF_SEARCH = [
@@ -293,7 +294,16 @@ class McsAccountAdmin(HistoryAdmin):
 class IdRequestAdmin(HistoryAdmin):
     """The center's queue of ID requests, oldest first, each handled on its own page."""
 
-    list_display = ["requested_at", "age", "facility", "staff_member", "kind", "status", "handle"]
+    list_display = [
+        "requested_at",
+        "age",
+        "facility",
+        "staff_member",
+        "kind",
+        "pledge",
+        "status",
+        "handle",
+    ]
     list_select_related = ["facility", "staff_member"]
     list_filter = ["status", "kind", ("facility", AutocompleteFilter)]
     search_fields = [f"staff_member__{field}" for field in STAFF_SEARCH] + ["facility__name"]
@@ -326,6 +336,16 @@ class IdRequestAdmin(HistoryAdmin):
         "holder_deleted_by",
     ]
     change_fields = []  # handled on its own page (処理する), through the services
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(pledge_on_record=pledge_on_record())
+
+    @admin.display(description=_("pledge (form 3)"), boolean=True)
+    def pledge(self, id_request):
+        """An issue waits for it (第9条): the center sees it before opening the request."""
+        if id_request.kind != models.IdRequest.Kind.ISSUE:
+            return None
+        return id_request.pledge_on_record
 
     def get_readonly_fields(self, request, obj=None):
         # the request's facility and ID follow from the staff member

@@ -45,6 +45,7 @@ class IdRequestHandleView(AdminPage, TemplateView):
         context = super().get_context_data(**kwargs)
         context["object"] = request
         context["title"] = _("Handle the ID request")
+        context["pledge_on_record"] = services.has_pledge(request.staff_member)
         context["reusable_on"] = (
             services.login_id_reusable_on(request.staff_member.email)
             if request.kind == IdRequest.Kind.ISSUE and request.staff_member.email

@@ -330,10 +330,22 @@ class LeaveReminder(FacilityPage, DetailView):
         return leaves_for(self.request.user).filter(staff_member__facility=self.facility)
 
 
+NO_PLEDGE_YET = _(
+    "No staff pledge (form 3) or exemption is on record for this person yet: the support "
+    "center issues an ID only once there is one (第9条). Prepare the pledge on the pledges page."
+)
+
+
 class StaffRequest(StaffFormPage):
     form_class = IdRequestForm
     title = _("Ask the support center about the MCS ID")
     success_message = _("The request was sent to the support center.")
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if not services.has_pledge(self.person):  # said before the click, not after
+            form.fields["kind"].help_text = NO_PLEDGE_YET
+        return form
 
     def perform(self, form):
         services.id_request_create(

@@ -1,4 +1,4 @@
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from facilities.selectors import facilities_for
 from mcs_admin.models import User
@@ -6,6 +6,11 @@ from pledges.models import FacilityPledge, StaffPledge, TrainingSession
 
 # 第9条: a staff pledge is on record once the signed form 3 is back, or as an exemption
 ON_RECORD = Q(status="received") | Q(basis="exemption")
+
+
+def pledge_on_record(staff_member: str = "staff_member") -> Exists:
+    """For a query whose rows point at a staff member: whose pledge is on record (第9条)."""
+    return Exists(StaffPledge.objects.filter(ON_RECORD, staff_member=OuterRef(staff_member)))
 
 
 def facility_pledges_for(user: User) -> QuerySet[FacilityPledge]:

@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
@@ -367,3 +368,33 @@ def test_scenario_from_application_to_a_completed_leave(world, application, clie
     assert pending.count() == before_requests
     assert UsageApplication.objects.get(pk=application.pk).status == "approved"
     assert RosterReviewEntry.objects.get(pk=leaver_entry.pk).confirmed_by == center
+
+
+def test_the_pledge_status_is_shown_before_an_id_is_asked_for_and_handled(client):
+    """An issue request for someone without a pledge is refused at the center (第9条): the
+    facility's request page, the center's list and its handling page say so beforehand."""
+    world = build_world()
+    facility = world.a.facility
+    newcomer = f.StaffMemberFactory(facility=facility)
+    admin = world.a.admin
+    client.force_login(admin)
+    page = client.get(reverse("facility:staff_request", args=[facility.pk, newcomer.pk]))
+    assert "誓約書（様式3）も免除の記録もまだありません" in page.content.decode()
+
+    request = IdRequest.objects.create(
+        facility=facility, staff_member=newcomer, kind="issue", requested_by=admin
+    )
+    client.force_login(world.center)
+    listed = client.get(reverse("admin:facilities_idrequest_changelist"))
+    row = next(r for r in listed.context["cl"].result_list if r.pk == request.pk)
+    assert row.pledge_on_record is False
+    handle = client.get(reverse("admin:facilities_idrequest_handle", args=[request.pk]))
+    content = handle.content.decode()
+    assert 'data-testid="pledge">記録なし<' in content and "第9条" in content
+
+    f.StaffPledgeFactory(staff_member=newcomer, status="received", received_on=f.TODAY)
+    handle = client.get(reverse("admin:facilities_idrequest_handle", args=[request.pk]))
+    assert 'data-testid="pledge">記録あり<' in handle.content.decode()
+    client.force_login(admin)
+    page = client.get(reverse("facility:staff_request", args=[facility.pk, newcomer.pk]))
+    assert "免除の記録もまだありません" not in page.content.decode()
