@@ -15,6 +15,8 @@ class McsAdminSite(admin.AdminSite):
 
     site_header = site_title = _("MCS administration office")
     index_title = _("Registry")
+    # the index is one click away (the header); the lists need the width for their actions
+    enable_nav_sidebar = False
 
     def has_permission(self, request):
         """Staff who passed both factors (the middleware already keeps others to those steps)."""

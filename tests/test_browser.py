@@ -216,3 +216,18 @@ def test_error_pages_are_japanese_in_the_sites_layout(page, settings):
         shot(page, name)
     page.get_by_role("link", name="トップページへ").click()
     expect(page.get_by_role("heading", name=heading)).to_have_count(0)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("width", [1280, 1024])
+def test_the_id_requests_action_is_in_sight_beside_the_filters(page, width):
+    page.set_viewport_size({"width": width, "height": 800})
+    log_in(page, "center")
+    page.goto("/admin/facilities/idrequest/")
+    action = page.get_by_role("link", name="処理する").first
+    expect(action).to_be_visible()
+    box = action.bounding_box()
+    filters = page.locator("#changelist-filter").bounding_box()
+    assert box["x"] + box["width"] <= filters["x"], "the action runs under the filter panel"
+    assert box["y"] + box["height"] <= 800, "the action is below the first screen"
+    shot(page, f"admin-id-requests-{width}")
