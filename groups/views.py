@@ -273,7 +273,9 @@ class MyInvitations(UserPage, ListPage):
                 status=Membership.Status.INVITED,
                 group__status=CareGroup.Status.ACTIVE,
             )
-            .select_related("group__owner", "group__patient", "invited_by")
+            .select_related(
+                "group__owner", "group__attending_physician", "invited_by__staff_member"
+            )
         )
 
 

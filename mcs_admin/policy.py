@@ -158,7 +158,13 @@ ACCESS = {
     "groups:member_remove": Page(Access.GROUP),
     "groups:member_role": Page(Access.GROUP),
     "groups:group_archive": Page(Access.GROUP, PEOPLE, THE_GROUP),
-    "groups:my_invitations": Page(Access.USER, PEOPLE, LISTED),
+    "groups:my_invitations": Page(
+        Access.USER,
+        PEOPLE,
+        in_context(
+            "object_list", "object_list.group.attending_physician", "object_list.invited_by"
+        ),
+    ),
     "groups:invitation_accept": Page(Access.USER),
     "groups:invitation_decline": Page(Access.USER),
     "groups:my_groups": Page(Access.USER, PEOPLE, LISTED),

@@ -147,3 +147,21 @@ def test_a_center_login_is_named_family_name_first(center_client, center_user):
     shown = re.search(r'data-testid="display-name">(.*?)<', response.content.decode())[1]
     assert shown == f"{center_user.last_name} {center_user.first_name}"
     assert center_user.last_name != center_user.first_name
+
+
+def test_an_invitee_judges_the_group_by_its_facility_physician_and_inviter_not_its_patient(
+    client,
+):
+    """留意事項 (3): the invited person decides whether joining is appropriate; 第6条: the
+    patient's name waits for the approval."""
+    world = build_world()
+    invitation = world.a.user_invitation  # user-a invited to B's group by user-b
+    Membership.objects.filter(pk=invitation.pk).update(invited_by=world.b.user)
+    invitation.refresh_from_db()
+    client.force_login(world.a.user)
+    page = client.get(reverse("groups:my_invitations")).content.decode()
+    group = invitation.group
+    assert group.owner.name in page
+    assert group.attending_physician.full_name in page
+    assert world.b.user.staff_member.full_name in page
+    assert group.patient.full_name not in page
