@@ -232,6 +232,7 @@ class MyCarryOutReturn(UserPage, ActionPage):
 
 
 class CarryOutFile(UserPage, ServiceFormPage):
+    submit_label = _("File the notice")
     form_class = CarryOutForm
     title = _("File a carry-out notice")
     success_message = _("The notice was sent to your MCS administrator.")
@@ -256,6 +257,7 @@ class CarryOutFile(UserPage, ServiceFormPage):
 
 
 class IncidentReport(UserPage, ServiceFormPage):
+    submit_label = _("Report the incident")
     form_class = IncidentForm
     template_name = "devices/incident_report.html"
     title = _("Report a lost device or an incident")

@@ -186,6 +186,8 @@ class StaffEdit(StaffFormPage):
 class StaffLeave(StaffFormPage):
     """Left the facility, or no longer in charge: opens the leaver's checklist."""
 
+    submit_label = _("Record the leaving")
+
     form_class = LeaveForm
     title = _("Mark as left or no longer in charge")
     success_message = _("The leaver's checklist was opened.")
@@ -203,6 +205,8 @@ class StaffLeave(StaffFormPage):
 
 class StaffRestrict(StaffFormPage):
     """留意事項 (2): restrict or ban a user of the facility for misuse."""
+
+    submit_label = _("Restrict the use")
 
     form_class = RestrictForm
     title = _("Restrict or ban the MCS ID")
@@ -337,6 +341,7 @@ NO_PLEDGE_YET = _(
 
 
 class StaffRequest(StaffFormPage):
+    submit_label = _("Send the request")
     form_class = IdRequestForm
     title = _("Ask the support center about the MCS ID")
     success_message = _("The request was sent to the support center.")

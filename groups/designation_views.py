@@ -19,6 +19,8 @@ from mcs_admin.pages import ActionPage, ServiceFormPage
 class Designations(ServiceFormPage):
     """The group's obtainers of the consent and a form to designate one more."""
 
+    submit_label = _("Designate")
+
     form_class = DesignationForm
     template_name = "groups/designations.html"
     title = _("Who obtains the patient's consent")

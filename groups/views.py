@@ -58,6 +58,7 @@ class GroupList(FacilityPage, ListPage):
 
 
 class GroupAdd(FacilityPage, ServiceFormPage):
+    submit_label = _("Create the group")
     form_class = GroupForm
     title = _("Create a group")
     success_message = _("The group was created.")
@@ -168,6 +169,8 @@ class GroupDetail(GroupPage, TemplateView):
 class GroupInvite(GroupPage, ServiceFormPage):
     """Search the ID holders of every participating facility, then invite one."""
 
+    submit_label = _("Invite")
+
     form_class = InviteForm
     template_name = "groups/group_invite.html"
     title = _("Invite a member")
@@ -252,6 +255,7 @@ class MemberRole(GroupMemberAction):
 
 
 class GroupArchive(GroupPage, ServiceFormPage):
+    submit_label = _("Archive the group")
     form_class = ReasonForm
     title = _("Archive the group")
     success_message = _("The group was archived.")

@@ -90,6 +90,8 @@ class ReviewComplete(ReviewAction):
 class GroupTransfer(GroupPage, ServiceFormPage):
     """The owner asks another facility to take the group over; search, then choose."""
 
+    submit_label = _("Ask for the move")
+
     form_class = TransferForm
     template_name = "groups/group_transfer.html"
     title = _("Move the group to another facility")
@@ -139,6 +141,7 @@ class TransferCancel(GroupPage, ActionPage):
 
 
 class GroupReopen(GroupPage, ServiceFormPage):
+    submit_label = _("Reopen the group")
     form_class = ReasonForm
     title = _("Reopen the group")
     success_message = _("The group was reopened.")
@@ -151,6 +154,8 @@ class GroupReopen(GroupPage, ServiceFormPage):
 
 class ConsentWithdraw(GroupPage, ServiceFormPage):
     """The patient or family withdraws the consent; the page says what follows."""
+
+    submit_label = _("Record the withdrawal")
 
     form_class = ConsentWithdrawForm
     template_name = "groups/consent_withdraw.html"

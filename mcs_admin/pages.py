@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpResponseRedirect
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import FormView, ListView
 
@@ -80,6 +81,7 @@ class ServiceFormPage(PageMixin, FormView):
     template_name = "portal/form.html"
     success_message = ""
     title = ""
+    submit_label = _("Save")  # a page that does more than save says what, as a verb
 
     def perform(self, form):
         raise NotImplementedError
@@ -97,6 +99,7 @@ class ServiceFormPage(PageMixin, FormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["title"] = self.title
+        context["submit_label"] = self.submit_label
         return context
 
 

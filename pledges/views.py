@@ -99,6 +99,8 @@ class StaffPledgePrepare(FacilityPage, ActionPage):
 class StaffPledgeExempt(FacilityPage, ServiceFormPage):
     """第9条 なお書き: whoever already signed a confidentiality pledge needs no form 3."""
 
+    submit_label = _("Record the exemption")
+
     form_class = ExemptionForm
     title = _("Record an exemption from form 3")
     success_message = _("The exemption was recorded.")
@@ -121,6 +123,8 @@ class StaffPledgeExempt(FacilityPage, ServiceFormPage):
 
 class TrainingAdd(FacilityPage, ServiceFormPage):
     """第9条: a session the facility held for its staff, with who attended."""
+
+    submit_label = _("Add the session")
 
     form_class = TrainingSessionForm
     title = _("Record a training session")

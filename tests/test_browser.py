@@ -97,7 +97,7 @@ def test_an_administrator_and_a_user_do_a_days_work(page):
     page.get_by_label("名", exact=True).fill("一郎")
     page.get_by_label("姓（フリガナ）").fill("ｹﾜﾀﾞ")
     page.get_by_label("主治医").select_option(index=1)
-    page.get_by_role("button", name="保存").click()
+    page.get_by_role("button", name="グループを作成する").click()
     expect(page.get_by_text("グループを作成しました。")).to_be_visible()
     group = CareGroup.objects.get(patient__given_name="一郎")
     assert group.patient.family_name_kana == "ケワダ"
@@ -117,7 +117,7 @@ def test_an_administrator_and_a_user_do_a_days_work(page):
     user_a = User.objects.get(username="user-a").staff_member
     page.get_by_role("link", name="メンバーを招待").click()
     page.get_by_label("職員").select_option(str(user_a.pk))
-    page.get_by_role("button", name="保存").click()
+    page.get_by_role("button", name="招待する").click()
     expect(page.get_by_text("招待しました。")).to_be_visible()
     shot(page, "admin-group-detail")
     log_out(page)
@@ -187,7 +187,7 @@ def test_the_physician_designates_who_obtains_a_consent_and_a_move_warns_of_it(p
     already = group.consent_designations.get().staff_member
     expect(page.get_by_role("cell", name=str(already), exact=True)).to_be_visible()
     page.get_by_label("指示された取得者").select_option(index=1)
-    page.get_by_role("button", name="保存").click()
+    page.get_by_role("button", name="指名する").click()
     expect(page.get_by_text("取得者の指示を記録しました。")).to_be_visible()
     added = group.consent_designations.exclude(staff_member=already).get()
     assert added.designated_by == admin_a and added.history.get().history_user == admin_a

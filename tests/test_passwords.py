@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.test import override_settings
+from django.urls import reverse
 
 from mcs_admin.models import User
 
@@ -42,3 +43,9 @@ def test_passwords_are_stored_as_argon2_hashes():
     user = User(username="x")
     user.set_password("tsukimi-dango-2026")
     assert user.password.startswith("argon2$")
+
+
+@pytest.mark.django_db
+def test_the_reset_page_says_what_its_button_does(client):
+    page = client.get(reverse("account:password_reset")).content.decode()
+    assert '<button type="submit">メールを送る</button>' in page and ">保存<" not in page
