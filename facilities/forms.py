@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from facilities.models import IdRequest, Leave, McsAccount, StaffMember
@@ -31,8 +32,16 @@ class LeaveForm(NoControlCharacters, forms.Form):
         label=_("left the facility on"),
         widget=DateInput(),
         required=False,
+        initial=timezone.localdate,
         help_text=_("For a person who left the facility."),
     )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("reason") == Leave.Reason.LEFT and not data.get("left_on"):
+            # the day is the person's, not the day someone got round to recording it
+            self.add_error("left_on", _("Enter the day the person left."))
+        return data
 
 
 class RestrictForm(NoControlCharacters, forms.Form):

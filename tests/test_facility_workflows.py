@@ -398,3 +398,20 @@ def test_the_pledge_status_is_shown_before_an_id_is_asked_for_and_handled(client
     client.force_login(admin)
     page = client.get(reverse("facility:staff_request", args=[facility.pk, newcomer.pk]))
     assert "免除の記録もまだありません" not in page.content.decode()
+
+
+def test_a_leaving_is_recorded_with_the_day_the_person_left_never_a_silent_today(client):
+    world = build_world()
+    client.force_login(world.a.admin)
+    url = reverse("facility:staff_leave", args=[world.a.facility.pk, world.a.staff.pk])
+    page = client.get(url)
+    assert page.context["form"]["left_on"].value() == timezone.localdate()  # shown, not assumed
+    refused = client.post(url, {"reason": "left", "left_on": ""})
+    assert refused.status_code == 200
+    assert "退職日を入力してください。" in refused.content.decode()
+    world.a.staff.refresh_from_db()
+    assert world.a.staff.left_on is None and not world.a.staff.leaves.exists()
+    day = timezone.localdate() - datetime.timedelta(days=3)
+    client.post(url, {"reason": "left", "left_on": day.isoformat()})
+    world.a.staff.refresh_from_db()
+    assert world.a.staff.left_on == day
