@@ -53,5 +53,6 @@ urlpatterns = [
         views.MyCarryOutReturn.as_view(),
         name="my_carry_out_return",
     ),
+    path("me/incidents/", views.MyIncidents.as_view(), name="my_incidents"),
     path("me/incidents/add/", views.IncidentReport.as_view(), name="incident_report"),
 ]

@@ -217,6 +217,20 @@ class MyCarryOuts(UserPage, ListPage):
         )
 
 
+class MyIncidents(UserPage, ListPage):
+    """The incidents the login reported, and how far the facility has taken each."""
+
+    template_name = "devices/my_incidents.html"
+
+    def rows(self):
+        return (
+            incidents_for(self.request.user)
+            .filter(reported_by=self.person)
+            .select_related("device", "facility")
+            .order_by("-reported_at")
+        )
+
+
 class MyCarryOutReturn(UserPage, ActionPage):
     success_message = _("The return was recorded and the notice closed.")
 
@@ -280,4 +294,4 @@ class IncidentReport(UserPage, ServiceFormPage):
         return response
 
     def get_success_url(self):
-        return reverse("devices:my_devices")
+        return reverse("devices:my_incidents")

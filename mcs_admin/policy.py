@@ -140,6 +140,7 @@ ACCESS = {
     "devices:my_carry_outs": Page(Access.USER, Shows.STAFF, LISTED),
     "devices:carry_out_file": Page(Access.USER),
     "devices:incident_report": Page(Access.USER),
+    "devices:my_incidents": Page(Access.USER, Shows.STAFF, LISTED),
     "groups:group_list": Page(Access.FACILITY, PEOPLE, LISTED),
     "groups:group_add": Page(Access.FACILITY, Shows.STAFF, form_choices("attending_physician")),
     "groups:staff_invitations": Page(Access.FACILITY, PEOPLE, LISTED),

@@ -67,6 +67,7 @@ MATRIX = {
     "devices:my_carry_outs": (USER, None, 200, 405),
     "devices:carry_out_file": (USER, None, 200, 200),
     "devices:incident_report": (USER, None, 200, 200),
+    "devices:my_incidents": (USER, None, 200, 405),
     "groups:group_list": (FACILITY, None, 200, 405),
     "groups:group_add": (FACILITY, None, 200, 200),
     "groups:staff_invitations": (FACILITY, None, 200, 405),

@@ -115,7 +115,12 @@ def test_a_user_reports_a_lost_device_and_gets_the_first_steps(client, world):
     assert "リモートワイプ" in page
     a.device.refresh_from_db()
     assert a.device.status == "lost"
-    assert a.device.incidents.get().reported_by == a.user.staff_member
+    incident = a.device.incidents.get()
+    assert incident.reported_by == a.user.staff_member
+    # afterwards the reporter finds the report, and how far the facility has taken it
+    assert response.redirect_chain[-1][0] == reverse("devices:my_incidents")
+    assert f'data-testid="incident-status-{incident.pk}">{incident.get_status_display()}' in page
+    assert "訪問先で紛失" in page
 
 
 def test_the_admin_refuses_a_facility_login_without_a_redirect_loop(client, world):
