@@ -170,3 +170,16 @@ def test_an_invitee_judges_the_group_by_its_facility_physician_and_inviter_not_i
     assert group.attending_physician.full_name in page
     assert world.b.user.staff_member.full_name in page
     assert group.patient.full_name not in page
+
+
+def test_my_groups_says_taking_part_not_member_twice(client):
+    world = build_world()
+    member = world.a.member  # an approved member of A's group, from B
+    user = f.UserFactory(username="member-x")
+    from facilities.services import staff_link_login
+
+    staff_link_login(staff_member=member.staff_member, user=user)
+    client.force_login(user)
+    page = client.get(reverse("groups:my_groups")).content.decode()
+    row = re.search(r"<tr><td>.*?</tr>", page, re.S)[0]
+    assert "参加中" in row and row.count("メンバー") == 1  # the role, once
