@@ -14,6 +14,8 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from django.utils.translation import gettext as _
+
 GENESIS = ""  # the "previous hash" of the first row
 # the columns hashed, in order; the trigger lists the same
 COLUMNS = (
@@ -50,11 +52,24 @@ def entry_values(entry) -> dict:
 class Verification:
     rows: int  # rows that followed the chain
     broken_id: int | None = None  # the first row that does not
-    head_mismatch: bool = False  # rows missing after the last one (the head names a later one)
+    missing_after: int | None = None  # the last row, when the head names a later one
 
     @property
     def intact(self) -> bool:
-        return self.broken_id is None and not self.head_mismatch
+        return self.broken_id is None and self.missing_after is None
+
+    def describe(self) -> str:
+        if self.broken_id is not None:
+            return _(
+                "Broken at entry #%(id)d: it does not follow the %(rows)d entries before it "
+                "(it, or the entry before it, was changed or removed)."
+            ) % {"id": self.broken_id, "rows": self.rows}
+        if self.missing_after is not None:
+            return _(
+                "Broken after entry #%(id)d, the last one: the chain's head names a later "
+                "entry (entries at the end were removed)."
+            ) % {"id": self.missing_after}
+        return _("Intact: all %(rows)d entries follow the chain.") % {"rows": self.rows}
 
 
 def verify() -> Verification:
@@ -68,4 +83,6 @@ def verify() -> Verification:
         previous, last_id, rows = entry.hash, entry.pk, rows + 1
     head = AccessLogHead.objects.filter(pk=AccessLogHead.ONE).first()
     ends_at_head = (head.last_id, head.last_hash) if head else (0, GENESIS)
-    return Verification(rows=rows, head_mismatch=ends_at_head != (last_id, previous))
+    if ends_at_head != (last_id, previous):
+        return Verification(rows=rows, missing_after=last_id)
+    return Verification(rows=rows)
