@@ -485,7 +485,7 @@ def test_postgresql_restore_connects_as_the_owner_and_keeps_the_log_append_only(
     generation = backup(tmp_path / "b")
     f.FacilityFactory(name="後の事業所")
 
-    database = connection.settings_dict
+    database, owner = connection.settings_dict, settings.DATABASE_OWNER
     settings.DATABASE_OWNER = environ.Env.db_url_config(
         f"postgres://mcs_no_such_owner@{database['HOST']}:{database['PORT']}/{database['NAME']}"
     )  # as the settings read DATABASE_OWNER_URL
@@ -493,7 +493,7 @@ def test_postgresql_restore_connects_as_the_owner_and_keeps_the_log_append_only(
         restore(generation, keys)
     assert Facility.objects.filter(name="後の事業所").exists()
 
-    settings.DATABASE_OWNER = None  # the application's own connection
+    settings.DATABASE_OWNER = owner  # the real one (None: the application's own connection)
     restore(generation, keys)
     assert not Facility.objects.filter(name="後の事業所").exists()
     from django.db import DatabaseError, transaction
