@@ -94,7 +94,7 @@ def test_postgresql_refuses_update_and_delete_on_the_log(world):
     ]:
         with (
             # as the app's role its privileges refuse first (test_access_log_chain.py)
-            pytest.raises(DatabaseError, match="append-only|permission denied"),
+            pytest.raises(DatabaseError, match=r"append-only|permission denied"),
             transaction.atomic(),
             connection.cursor() as cursor,
         ):
