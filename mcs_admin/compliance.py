@@ -4,9 +4,9 @@ issued and deleted per month, how far the current reviews have come.
 
 A fixed number of queries whatever the size of the association: one grouped count per kind
 of duty (mcs_admin.duties), two for the months, two for the reviews, one for the page's
-facilities. Those counts read the whole prefecture (600 ms at 5,000 facilities), so the figures
-are kept in the shared cache for FIGURES_SECONDS and the page says when they were counted; its
-refresh link counts again.
+facilities, one for the access log's last verification. Those counts read the whole
+prefecture (600 ms at 5,000 facilities), so the figures are kept in the shared cache for
+FIGURES_SECONDS and the page says when they were counted; its refresh link counts again.
 """
 
 import datetime
@@ -29,7 +29,7 @@ from facilities.models import Category, Facility, McsAccount, RosterReviewEntry
 from facilities.selectors import facilities_for
 from groups.models import CareGroup, MembershipReview
 from mcs_admin import charts, duties
-from mcs_admin.models import AssociationProfile
+from mcs_admin.models import AccessLog, AssociationProfile
 
 DAY = datetime.timedelta(days=1)
 FIGURES_SECONDS = 10 * 60
@@ -287,4 +287,7 @@ class ComplianceDashboard(TemplateView):
         context["review_progress"] = counted["review_progress"]
         context["counted_at"] = counted["counted_at"]
         context["today"] = today
+        context["verification"] = (
+            AccessLog.objects.filter(action=AccessLog.Action.VERIFICATION).order_by("-pk").first()
+        )
         return context

@@ -1,12 +1,14 @@
 import simple_history
 from django.contrib.auth.models import AbstractUser, Group
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import connections, models, router, transaction
+from django.db.models import Q
+from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
-from mcs_admin import normalize
+from mcs_admin import access_chain, normalize
 from mcs_admin.fields import (
     EmailField,
     KanaField,
@@ -159,7 +161,10 @@ class AccessLog(models.Model):
     """Who printed, exported, imported or viewed what, when and from where.
 
     Append-only and separate from the model history: the application only ever adds rows
-    (`mcs_admin.services.access_log_record`), and the admin shows them read-only.
+    (`mcs_admin.services.access_log_record`), and the admin shows them read-only. Each row is
+    chained to the one before by its `hash` (`mcs_admin.access_chain`), its time and key taken
+    where the chain is computed: on PostgreSQL by the insert trigger from the server's clock,
+    on SQLite by `save`.
     """
 
     class Action(models.TextChoices):
@@ -175,8 +180,10 @@ class AccessLog(models.Model):
         DISCLOSURE = "disclosure", _("disclosure of a person's data")
         USE_STOPPED = "use_stopped", _("use of a person's data stopped")
         RESTORE = "restore", _("restore of a backup")
+        VERIFICATION = "verification", _("verification of the access log")
 
-    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    # given by the database (and returned by the insert), never by the caller
+    at = models.DateTimeField(_("at"), db_default=Now(), db_index=True)
     user = models.ForeignKey(
         "mcs_admin.User",
         verbose_name=_("login"),
@@ -192,6 +199,7 @@ class AccessLog(models.Model):
     description = models.CharField(_("description"), max_length=300, blank=True)
     row_count = models.PositiveIntegerField(_("rows"), null=True, blank=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    hash = models.CharField(_("hash"), max_length=64, db_default="", editable=False)
 
     class Meta:
         verbose_name = _("access log entry")
@@ -204,6 +212,40 @@ class AccessLog(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.get_action_display()}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("the access log is append-only")
+        using = kwargs.get("using") or router.db_for_write(AccessLog, instance=self)
+        if connections[using].vendor == "postgresql":
+            super().save(*args, **kwargs)  # the trigger chains the row
+            return
+        # SQLite has one writer at a time: a second that read the head first fails, never forks
+        with transaction.atomic(using=using):
+            head, _ = AccessLogHead.objects.using(using).get_or_create(pk=AccessLogHead.ONE)
+            last = AccessLog.objects.using(using).aggregate(last=models.Max("pk"))["last"]
+            self.pk, self.at = (last or 0) + 1, timezone.now()
+            self.hash = access_chain.link(head.last_hash, access_chain.entry_values(self))
+            head.last_id, head.last_hash = self.pk, self.hash
+            head.save(using=using)
+            super().save(*args, **kwargs)
+
+
+class AccessLogHead(models.Model):
+    """The access log's last row and its hash: one row, whose lock serialises the chain."""
+
+    ONE = 1
+
+    last_id = models.BigIntegerField(_("last entry"), default=0)
+    last_hash = models.CharField(_("last hash"), max_length=64, default="", blank=True)
+
+    class Meta:
+        verbose_name = _("head of the access log")
+        verbose_name_plural = _("head of the access log")
+        constraints = [models.CheckConstraint(condition=Q(pk=1), name="accessloghead_one_row")]
+
+    def __str__(self):
+        return f"{self.last_id} {self.last_hash}"
 
 
 class DocumentNumberManager(models.Manager):

@@ -1,16 +1,86 @@
 import pytest
 from django.db import connection
 
+from mcs_admin.db_tools import LOGIN, owner_connection, owner_database, owner_is_another_role
+
+APP_ROLE = "mcs_app"  # the application's role of the tests on PostgreSQL (.ci/run's too)
+
 
 def pytest_collection_modifyitems(config, items):
-    """Tests of what only PostgreSQL does run in the PostgreSQL pass and are left out on SQLite."""
+    """Tests of what only PostgreSQL does run in the PostgreSQL pass and are left out on SQLite;
+    those that need a superuser are left out when the tests run as the application's role."""
     if connection.vendor == "postgresql":
-        return
-    kept = [item for item in items if item.get_closest_marker("postgres") is None]
-    deselected = [item for item in items if item.get_closest_marker("postgres") is not None]
+        if not owner_is_another_role():
+            return
+        left_out = {"superuser"}
+    else:
+        left_out = {"postgres", "superuser"}
+    kept = [
+        item for item in items if not left_out.intersection(m.name for m in item.iter_markers())
+    ]
+    deselected = [item for item in items if item not in kept]
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = kept
+
+
+def _log_in_as(database: dict) -> None:
+    connection.close()
+    connection.settings_dict.update({key: database.get(key) for key in LOGIN})
+
+
+@pytest.fixture(scope="session")
+def _app_login():
+    """The app's login when DATABASE_OWNER_URL names another role, else None."""
+    if owner_is_another_role():
+        return {key: connection.settings_dict.get(key) for key in LOGIN}
+    return None
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, _app_login):
+    """With the app's role as DATABASE_URL and its owner as DATABASE_OWNER_URL, the test
+    database is created, migrated and dropped by the owner; the tests run as the app."""
+    if _app_login:
+        _log_in_as(owner_database())
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, _app_login):
+    if not _app_login:
+        yield
+        return
+    from mcs_admin.db_roles import grant_app_role
+
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        grant_app_role(cursor, _app_login["USER"])
+    _log_in_as(_app_login)
+    yield
+    with django_db_blocker.unblock():
+        _log_in_as(owner_database())
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _flush_as_the_owner():
+    """Between transactional tests the database is emptied by its owner, who alone may lift
+    the access log's refusal of TRUNCATE for that one transaction."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    refusal = "ALTER TABLE mcs_admin_accesslog {} TRIGGER mcs_admin_accesslog_no_truncate"
+    original = DatabaseOperations.execute_sql_flush
+
+    def execute_sql_flush(self, sql_list):
+        with owner_connection() as owner, owner.cursor() as cursor:
+            cursor.execute(
+                ";\n".join([refusal.format("DISABLE"), *sql_list, refusal.format("ENABLE")])
+            )
+
+    DatabaseOperations.execute_sql_flush = execute_sql_flush
+    yield
+    DatabaseOperations.execute_sql_flush = original
 
 
 @pytest.fixture(autouse=True)

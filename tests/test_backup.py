@@ -30,10 +30,11 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from facilities.models import Facility
+from mcs_admin import access_chain
 from mcs_admin.backup import MANIFEST, MEDIA, SIGNATURE, generations
 from mcs_admin.backup.database import FILES
 from mcs_admin.documents import document_receive
-from mcs_admin.models import AccessLog, User
+from mcs_admin.models import AccessLog, AccessLogHead, User
 from mcs_admin.services import access_log_record
 from mcs_admin.text_rules import visible
 from tests import factories as f
@@ -41,7 +42,7 @@ from tests.production import PRODUCTION, settings_shown
 from tests.world import build_world
 
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
-LOG = AccessLog._meta.db_table
+LOG, HEAD = AccessLog._meta.db_table, AccessLogHead._meta.db_table
 
 
 @pytest.fixture(autouse=True)
@@ -142,7 +143,8 @@ def test_backup_wipe_restore_gives_back_every_table_and_file(tmp_path, media_roo
     assert not Session.objects.exists()  # a restore ends every session
     after = every_table()
     log = after.pop(LOG)
-    assert after == {table: rows for table, rows in before.items() if table != LOG}
+    assert after.pop(HEAD) == [{"id": 1, "last_id": log[-1]["id"], "last_hash": log[-1]["hash"]}]
+    assert after == {table: rows for table, rows in before.items() if table not in (LOG, HEAD)}
     assert files(media_root) == scans
     assert not Facility.objects.filter(name="バックアップ後の事業所").exists()
     # the log: the generation's rows, then those written since, then the restore
@@ -156,6 +158,7 @@ def test_backup_wipe_restore_gives_back_every_table_and_file(tmp_path, media_roo
         ("center-night", "restore", None),
     ]
     assert generation.name in log[-1]["description"]
+    assert access_chain.verify().intact  # those written since chained after the generation's
 
 
 @pytest.mark.django_db(transaction=True)
@@ -171,9 +174,14 @@ def test_restore_keeps_the_access_log_written_since_in_order_and_records_itself(
     access_log_record(user=world.a.admin, action="print", description="様式3")
     access_log_record(user=None, action="login_failed", username="x\x01y")
     access_log_record(user=world.b.user, action="view", targets=[world.b.group])
+    times_since = list(AccessLog.objects.order_by("pk").values_list("at", flat=True))[-3:]
 
     restore(generation, keys, "center")
     assert Facility.objects.get(pk=facility.pk).name != "名前を変えた事業所"
+    # appended with their own times, chained after the generation's rows, then the restore
+    times = list(AccessLog.objects.order_by("pk").values_list("at", flat=True))
+    assert times[-4:-1] == times_since and times[-1] > times_since[-1]
+    assert access_chain.verify().intact
     admin_a, user_b = world.a.admin.pk, world.b.user.pk
     center = User.objects.get(username="center").pk
     rows = log_rows()
@@ -477,7 +485,7 @@ def test_postgresql_restore_connects_as_the_owner_and_keeps_the_log_append_only(
     generation = backup(tmp_path / "b")
     f.FacilityFactory(name="後の事業所")
 
-    database = connection.settings_dict
+    database, owner = connection.settings_dict, settings.DATABASE_OWNER
     settings.DATABASE_OWNER = environ.Env.db_url_config(
         f"postgres://mcs_no_such_owner@{database['HOST']}:{database['PORT']}/{database['NAME']}"
     )  # as the settings read DATABASE_OWNER_URL
@@ -485,7 +493,7 @@ def test_postgresql_restore_connects_as_the_owner_and_keeps_the_log_append_only(
         restore(generation, keys)
     assert Facility.objects.filter(name="後の事業所").exists()
 
-    settings.DATABASE_OWNER = None  # the application's own connection
+    settings.DATABASE_OWNER = owner  # the real one (None: the application's own connection)
     restore(generation, keys)
     assert not Facility.objects.filter(name="後の事業所").exists()
     from django.db import DatabaseError, transaction

@@ -12,6 +12,7 @@ class Estimating(EstimatedCountPaginator):
 
 @pytest.mark.django_db
 @pytest.mark.postgres
+@pytest.mark.superuser  # writes pg_class
 def test_an_unfiltered_large_table_is_counted_from_the_planners_estimate():
     FacilityFactory.create_batch(5)
     with connection.cursor() as cursor:

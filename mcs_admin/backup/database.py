@@ -11,24 +11,30 @@ database in one step with the same API.
 
 Either way the access log keeps its evidence: its rows from the generation's start on (less a
 margin for the transactions open then) that the generation lacks are set aside before the load
-and appended after it in their order, with their login where the restored data has that same
-login; then the restore itself is recorded. Nothing in between can lose them: on PostgreSQL they
-never leave the transaction, on SQLite they are added before the live database is touched.
+and appended after it in their order, with their time, and their login where the restored data
+has that same login; then the restore itself is recorded. Nothing in between can lose them: on
+PostgreSQL they never leave the transaction, on SQLite they are added before the live database
+is touched. The appended rows are chained after the generation's last one (new keys, and a
+login they may have lost): on PostgreSQL by the insert trigger, told by the owner's session to
+keep their times (`mcs_admin.keep_time`), on SQLite here (`access_chain`).
 """
 
+import json
 import sqlite3
 import subprocess
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from django.contrib.sessions.models import Session
 from django.core.management.color import no_style
 from django.db import connection
+from django.utils import timezone
 
+from mcs_admin import access_chain
 from mcs_admin.backup.keys import seal_command
 from mcs_admin.backup.tools import BackupError, running, tool
 from mcs_admin.db_tools import libpq_environment, owner_database
-from mcs_admin.models import AccessLog, User
+from mcs_admin.models import AccessLog, AccessLogHead, User
 
 FILES = {"postgresql": "database.pgdump.age", "sqlite": "database.sqlite3.age"}
 # A row committed after the generation's snapshot was written at most this long before it
@@ -78,7 +84,12 @@ def load(*, path: Path, since: datetime, login: str, description: str) -> None:
     from `since` that it lacks, and record the restore by `login`."""
     connection.ensure_connection()
     since -= MARGIN
-    entry = AccessLog(username=login, action=AccessLog.Action.RESTORE, description=description)
+    entry = AccessLog(
+        username=login,
+        action=AccessLog.Action.RESTORE,
+        description=description,
+        at=timezone.now(),  # on PostgreSQL the trigger's clock instead
+    )
     if connection.vendor == "postgresql":
         _load_postgresql(path, since=since, entry=entry)
     else:
@@ -86,11 +97,12 @@ def load(*, path: Path, since: datetime, login: str, description: str) -> None:
 
 
 def _entry_values(entry: AccessLog) -> dict:
-    """The columns of a new access-log row as the database takes them, but its key and login."""
+    """The columns of a new access-log row as the database takes them, but its key, login and
+    hash."""
     return {
         field.column: field.get_db_prep_save(getattr(entry, field.attname), connection)
         for field in AccessLog._meta.concrete_fields
-        if field.name not in ("id", "user")
+        if field.name not in ("id", "user", "hash")
     }
 
 
@@ -125,10 +137,12 @@ def _load_postgresql(path: Path, *, since: datetime, entry: AccessLog) -> None:
     values = _entry_values(entry)
     append = sql.SQL(
         "RESET search_path;\n"
+        "SET LOCAL mcs_admin.keep_time = 'on';\n"
         "INSERT INTO {log} ({appended})\n"
         "  SELECT {kept} FROM mcs_restore_kept AS k\n"
         "  WHERE NOT EXISTS (SELECT FROM {log} AS r WHERE {same})\n"
         "  ORDER BY k.{at}, k.{pk};\n"
+        "SET LOCAL mcs_admin.keep_time = 'off';\n"
         "INSERT INTO {log} ({user_id}, {columns}) VALUES (\n"
         "  (SELECT {login_pk} FROM {login} WHERE {username} = {name}), {values});\n"
         "COMMIT;\n"
@@ -195,8 +209,35 @@ def _load_sqlite(path: Path, *, since: datetime, entry: AccessLog) -> None:
         restored.execute("ATTACH DATABASE ? AS live", [str(connection.settings_dict["NAME"])])
         restored.execute(keep, [connection.ops.adapt_datetimefield_value(since)])
         restored.execute(record, [entry.username, *values.values()])
+        _chain_appended(restored)
         restored.commit()
         restored.execute("DETACH DATABASE live")
         restored.backup(connection.connection)
     finally:
         restored.close()
+
+
+def _chain_appended(restored: sqlite3.Connection) -> None:
+    """Chain the rows appended after the generation's last one, as `AccessLog.save` would."""
+    quote = connection.ops.quote_name
+    log, head = quote(AccessLog._meta.db_table), quote(AccessLogHead._meta.db_table)
+    columns = [AccessLog._meta.get_field(name).column for name in access_chain.COLUMNS]
+    last_id, previous = restored.execute(
+        f"SELECT last_id, last_hash FROM main.{head} WHERE id = ?", [AccessLogHead.ONE]
+    ).fetchone() or (0, access_chain.GENESIS)
+    appended = restored.execute(
+        f"SELECT {', '.join(map(quote, columns))} FROM main.{log} WHERE id > ? ORDER BY id",
+        [last_id],
+    ).fetchall()
+    for row in appended:
+        values = dict(zip(access_chain.COLUMNS, row, strict=True))
+        values["at"] = datetime.fromisoformat(values["at"]).replace(tzinfo=UTC)
+        values["target_ids"] = json.loads(values["target_ids"])
+        last_id, previous = values["id"], access_chain.link(previous, values)
+        restored.execute(
+            f"UPDATE main.{log} SET {quote('hash')} = ? WHERE id = ?", [previous, last_id]
+        )
+    restored.execute(
+        f"INSERT OR REPLACE INTO main.{head} (id, last_id, last_hash) VALUES (?, ?, ?)",
+        [AccessLogHead.ONE, last_id, previous],
+    )

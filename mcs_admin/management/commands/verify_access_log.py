@@ -1,0 +1,28 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from mcs_admin import access_chain
+from mcs_admin.models import AccessLog
+from mcs_admin.services import access_log_record
+
+
+class Command(BaseCommand):
+    help = (
+        "Recompute the access log's hash chain in key order and name the first entry that "
+        "does not follow it. The result is recorded in the log (the compliance dashboard shows "
+        "the last one); a broken chain exits non-zero."
+    )
+
+    def handle(self, *args, **options):
+        result = access_chain.verify()
+        named = result.broken_id or result.missing_after
+        access_log_record(
+            user=None,
+            action=AccessLog.Action.VERIFICATION,
+            targets=AccessLog.objects.filter(pk=named) if named else (),
+            target_type=AccessLog._meta.label,
+            description=result.describe(),
+            row_count=result.rows,
+        )
+        if not result.intact:
+            raise CommandError(result.describe())
+        self.stdout.write(result.describe())
