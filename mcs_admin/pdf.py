@@ -108,10 +108,15 @@ def _documents(form: PrintedForm, records: Sequence[NumberedDocument] | None) ->
     return documents
 
 
+def layout(template_name: str, context: dict) -> weasyprint.Document:
+    """A template of `templates/pdf/` laid out in pages: the boxes a test measures."""
+    html = render_to_string(template_name, {**context, "font_url": MINCHO_FONT.as_uri()})
+    return weasyprint.HTML(string=html).render()
+
+
 def render_pdf(template_name: str, context: dict) -> bytes:
     """A template of `templates/pdf/` as PDF, with IPAex明朝 embedded."""
-    html = render_to_string(template_name, {**context, "font_url": MINCHO_FONT.as_uri()})
-    return weasyprint.HTML(string=html).write_pdf()
+    return layout(template_name, context).write_pdf()
 
 
 def render_form(form: PrintedForm, records: Sequence[NumberedDocument] | None) -> bytes:
