@@ -15,7 +15,7 @@ SYSTEM_PACKAGES := fonts-ipaexfont libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-
 # the environment says otherwise. `make security` checks production settings (DEPLOY_ENV).
 setup messages extract-messages run test lint screenshots: export DEBUG ?= true
 
-setup: system-packages $(VENV)/.installed messages
+setup: system-packages $(VENV)/.installed node_modules/.installed messages
 
 system-packages:
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -30,6 +30,12 @@ $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e ".[dev]"
+	touch $@
+
+# axe-core for the browser tests' accessibility check; npm from Debian's nodejs when missing
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || $(MAKE) system-packages SYSTEM_PACKAGES="nodejs npm"
+	npm ci --no-audit --no-fund --silent
 	touch $@
 
 messages: $(VENV)/.installed

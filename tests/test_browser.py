@@ -46,12 +46,29 @@ def page(live_server, settings, monkeypatch):
             locale="ja-JP",
             timezone_id="Asia/Tokyo",
             viewport={"width": 1280, "height": 900},
+            bypass_csp=True,  # lets the test inject axe-core (the pages' CSP is tested apart)
         )
         yield context.new_page()
         browser.close()
 
 
+AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def accessibility_findings(page) -> list[str]:
+    """axe-core's serious and critical findings on the page as it stands."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document)")
+    return [
+        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
 def shot(page, name):
+    """Each page a test looks at: no serious or critical accessibility finding, and its picture."""
+    assert accessibility_findings(page) == [], name
     if SCREENSHOTS:
         Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=f"{SCREENSHOTS}/{name}.png", full_page=True)

@@ -12,4 +12,15 @@
         }
         window.location.search = params.toString();
     });
+    // Select2's box is named by its current choice, so an empty one has no name for a screen
+    // reader: name it after its filter, once the admin has built the boxes.
+    function nameBoxes() {
+        $('select.autocomplete-filter').each(function() {
+            const title = $(this).closest('details').data('filter-title');
+            $(this).next('.select2').find('.select2-selection, .select2-selection__rendered')
+                .attr('aria-label', title);
+        });
+    }
+    $(nameBoxes);
+    window.addEventListener('load', nameBoxes);
 }
