@@ -25,10 +25,10 @@ from mcs_admin.leak_report import (
     report_pdf,
 )
 from mcs_admin.models import AccessLog, User
+from mcs_admin.roles import CENTER_APPS
 from mcs_admin.services import access_log_record
 from mcs_admin.text_rules import NoControlCharacters
 
-PROJECT_APPS = {"mcs_admin", "facilities", "pledges", "care_groups", "consents", "devices"}
 COLUMNS = [
     "at",
     "username",
@@ -103,7 +103,7 @@ class KindOfRecordFilter(admin.SimpleListFilter):
         kinds = [
             (model._meta.label, kind_name(model._meta.label))
             for model in apps.get_models()
-            if model._meta.app_label in PROJECT_APPS and not model.__name__.startswith("Historical")
+            if model._meta.app_label in CENTER_APPS and not model.__name__.startswith("Historical")
         ]
         return sorted(kinds, key=lambda kind: kind[1])
 
@@ -126,7 +126,7 @@ class AccessLogAdmin(admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("kind of record"), ordering="target_type")
     def kind_of_record(self, entry):
-        return kind_name(entry.target_type) if entry.target_type else "—"
+        return kind_name(entry.target_type)
 
     def has_change_permission(self, request, obj=None):
         return False

@@ -79,7 +79,7 @@ class Page:
 LISTED = in_context("object_list")
 SUBJECT = in_context("subject")
 THE_GROUP = in_context("group")
-DESIGNATIONS = joined(THE_GROUP, in_context("designations"), form_choices("staff_member"))
+DESIGNATIONS = joined(in_context("group", "designations"), form_choices("staff_member"))
 STAFF_RECORD = in_context(
     "person",
     "accounts",
@@ -147,7 +147,7 @@ ACCESS = {
     "groups:invitation_approve": Page(Access.FACILITY),
     "groups:invitation_cancel": Page(Access.FACILITY),
     "groups:group_detail": Page(
-        Access.GROUP, PEOPLE, joined(THE_GROUP, in_context("memberships", "consents"))
+        Access.GROUP, PEOPLE, in_context("group", "memberships", "consents")
     ),
     "groups:group_invite": Page(
         Access.GROUP, PEOPLE, joined(THE_GROUP, form_choices("staff_member"))
@@ -169,15 +169,13 @@ ACCESS = {
     "groups:invitation_accept": Page(Access.USER),
     "groups:invitation_decline": Page(Access.USER),
     "groups:my_groups": Page(Access.USER, PEOPLE, LISTED),
-    "groups:group_review": Page(
-        Access.GROUP, PEOPLE, joined(THE_GROUP, in_context("pending", "decided"))
-    ),
+    "groups:group_review": Page(Access.GROUP, PEOPLE, in_context("group", "pending", "decided")),
     "groups:review_decide": Page(Access.GROUP),
     "groups:review_complete": Page(Access.GROUP),
     "groups:group_transfer": Page(Access.GROUP, PEOPLE, THE_GROUP),
     "groups:transfer_cancel": Page(Access.GROUP),
     "groups:group_reopen": Page(Access.GROUP, PEOPLE, THE_GROUP),
-    "groups:consent_withdraw": Page(Access.GROUP, PEOPLE, joined(THE_GROUP, in_context("leaving"))),
+    "groups:consent_withdraw": Page(Access.GROUP, PEOPLE, in_context("group", "leaving")),
     "groups:transfers": Page(Access.FACILITY, Shows.PATIENTS, LISTED),
     "groups:transfer_approve": Page(Access.FACILITY),
     "groups:transfer_refuse": Page(Access.FACILITY),

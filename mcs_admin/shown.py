@@ -10,6 +10,7 @@ import json
 from collections.abc import Callable, Iterable, Mapping
 
 from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Page
 from django.db.models import ForeignKey, Model, QuerySet
 from django.forms import ModelChoiceField
@@ -49,14 +50,10 @@ PEOPLE_OF: dict[str, tuple[str | None, str | None]] = {
 }
 
 
-def holds_people(model: type[Model]) -> bool:
-    return model._meta.label in PEOPLE_OF
-
-
 def _foreign_key(record: Model, name: str) -> ForeignKey | None:
     try:
         field = record._meta.get_field(name)
-    except Exception:  # a property or a reverse relation: read it as an attribute
+    except FieldDoesNotExist:  # a property or a prefetched list: read it as an attribute
         return None
     return field if isinstance(field, ForeignKey) else None
 
