@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from facilities.models import Facility, StaffMember
 from mcs_admin.constraints import dates_in_order
+from mcs_admin.dates import shown_date
 from mcs_admin.fields import NormalizedCharField, actor
 from mcs_admin.history import History
 
@@ -228,7 +229,8 @@ class CarryOutNotice(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.staff_member}: {self.medium} ({self.starts_on}–{self.ends_on})"
+        period = f"{shown_date(self.starts_on)}–{shown_date(self.ends_on)}"
+        return f"{self.staff_member}: {self.medium} ({period})"
 
 
 class Incident(models.Model):

@@ -8,6 +8,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from mcs_admin.choices import Gender, Profession
 from mcs_admin.constraints import ChecksInPython, dates_in_order
+from mcs_admin.dates import shown_date
 from mcs_admin.fields import (
     EmailField,
     KanaField,
@@ -173,7 +174,7 @@ class UsageApplication(NumberedDocument):
     def __str__(self):
         return _("Application of %(facility)s (%(date)s)") % {
             "facility": self.facility,
-            "date": self.prepared_on,
+            "date": shown_date(self.prepared_on),
         }
 
 
@@ -570,7 +571,7 @@ class RosterReview(models.Model):
     def __str__(self):
         return _("Roster review of %(facility)s due %(date)s") % {
             "facility": self.facility,
-            "date": self.due_on,
+            "date": shown_date(self.due_on),
         }
 
 

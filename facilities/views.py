@@ -76,7 +76,7 @@ class Dashboard(FacilityPage, TemplateView):
             .select_related("assigned_to"),
             "transfers": transfers_for(self.request.user)
             .filter(to_facility=self.facility, status=OwnershipTransfer.Status.REQUESTED)
-            .select_related("from_facility"),
+            .select_related("from_facility", "group__patient"),
             "reviews_due": duties.open_reviews(
                 today + datetime.timedelta(days=duties.REVIEW_NOTICE_DAYS)
             )

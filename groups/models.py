@@ -6,6 +6,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from facilities.models import Facility, StaffMember
 from mcs_admin.constraints import dates_in_order
+from mcs_admin.dates import shown_date
 from mcs_admin.fields import NormalizedCharField, actor
 from mcs_admin.history import History
 from mcs_admin.models import PersonName
@@ -121,6 +122,14 @@ class CareGroup(models.Model):
     def __str__(self):
         label = self.name if self.kind == self.Kind.FREE else self.patient
         return f"#{self.pk} {label}" if self.pk else str(label)
+
+    @property
+    def label_without_patient(self) -> str:
+        """The group for one who may not see its patient (第6条), an invitee before approval:
+        its number and kind; a free group's name, which names no patient."""
+        if self.kind == self.Kind.FREE:
+            return str(self)
+        return f"#{self.pk} {self.get_kind_display()}"
 
     def clean(self):
         if self.attending_physician_id and self.attending_physician.profession != "physician":
@@ -281,7 +290,10 @@ class MembershipReview(models.Model):
         ]
 
     def __str__(self):
-        return _("Review of %(group)s due %(date)s") % {"group": self.group, "date": self.due_on}
+        return _("Review of %(group)s due %(date)s") % {
+            "group": self.group,
+            "date": shown_date(self.due_on),
+        }
 
 
 class MembershipReviewEntry(models.Model):

@@ -1,5 +1,5 @@
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -90,6 +90,12 @@ class StaffInvitations(FacilityPage, ListPage):
                 group__status=CareGroup.Status.ACTIVE,
             )
             .select_related("staff_member", "group__owner", "group__patient")
+            # its patient by name where the login runs the group, else its number and kind
+            .annotate(
+                group_managed=Exists(
+                    groups_managed_by(self.request.user).filter(pk=OuterRef("group_id"))
+                )
+            )
             .order_by("-status", "invited_at")
         )
 

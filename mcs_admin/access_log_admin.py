@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from mcs_admin import spreadsheets
+from mcs_admin.admin_dates import ShownDates
 from mcs_admin.leak_report import (
     LeakReport,
     columns,
@@ -111,7 +112,7 @@ class KindOfRecordFilter(admin.SimpleListFilter):
         return queryset.filter(target_type=self.value()) if self.value() else queryset
 
 
-class AccessLogAdmin(admin.ModelAdmin):
+class AccessLogAdmin(ShownDates, admin.ModelAdmin):
     """Append-only: no one adds, changes or deletes an entry through the admin."""
 
     list_display = ["at", "username", "action", "kind_of_record", "description", "ip_address"]

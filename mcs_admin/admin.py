@@ -6,6 +6,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from mcs_admin.access_log_admin import AccessLogAdmin
 from mcs_admin.admin_base import HistoryAdmin, ReadablePermissions
+from mcs_admin.admin_dates import ShownDates
 from mcs_admin.login_admin import LoginAdmin
 from mcs_admin.models import AccessLog, AssociationProfile, DocumentNumber, SentReminder, User
 
@@ -33,7 +34,7 @@ admin.site.register(AccessLog, AccessLogAdmin)
 
 
 @admin.register(DocumentNumber)
-class DocumentNumberAdmin(admin.ModelAdmin):
+class DocumentNumberAdmin(ShownDates, admin.ModelAdmin):
     """The numbers issued to printed forms; append-only, written by `DocumentNumber.objects`."""
 
     list_display = ["__str__", "form_number", "issued_at"]
@@ -51,7 +52,7 @@ class DocumentNumberAdmin(admin.ModelAdmin):
 
 
 @admin.register(SentReminder)
-class SentReminderAdmin(admin.ModelAdmin):
+class SentReminderAdmin(ShownDates, admin.ModelAdmin):
     """What send_reminders mailed to whom; append-only, written by the command."""
 
     list_display = ["sent_at", "recipient", "kind", "key"]

@@ -16,6 +16,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from mcs_admin import search
 from mcs_admin.admin_actions import service_action
+from mcs_admin.admin_dates import ShownDates
 from mcs_admin.concurrency import FIELD as VERSION
 from mcs_admin.concurrency import versioned_form
 from mcs_admin.documents import document_receive_today
@@ -68,7 +69,7 @@ class ReadablePermissions:
         return field
 
 
-class HistoryAdmin(SimpleHistoryAdmin):
+class HistoryAdmin(ShownDates, SimpleHistoryAdmin):
     """Every model keeps history, shown read-only; nothing with history is hard-deleted.
 
     People leave, IDs are deleted, groups archived, consents withdrawn: as states with dates.

@@ -7,7 +7,14 @@ class McsAdminConfig(AppConfig):
     verbose_name = _("Association")
 
     def ready(self):
+        from django.core.signals import request_started
+        from django.db.models.signals import post_save
+
         from mcs_admin import login_flow  # noqa: F401 — connects the login signals
+        from mcs_admin.dates import forget_style
+        from mcs_admin.models import AssociationProfile
         from mcs_admin.text_rules import apply_to_models
 
+        request_started.connect(forget_style, dispatch_uid="dates.forget_style")
+        post_save.connect(forget_style, sender=AssociationProfile, dispatch_uid="dates.profile")
         apply_to_models()  # no control characters in any model's text (mcs_admin/text_rules.py)

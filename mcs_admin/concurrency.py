@@ -9,8 +9,9 @@ and the save cannot be interleaved with another save.
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from mcs_admin.dates import shown_datetime
 
 FIELD = "version"
 
@@ -45,7 +46,7 @@ class VersionCheckMixin:
                 )
                 % {
                     "user": latest.history_user or _("someone"),
-                    "time": timezone.localtime(latest.history_date).strftime("%Y-%m-%d %H:%M:%S"),
+                    "time": shown_datetime(latest.history_date),
                 },
                 code="stale",
             )

@@ -7,13 +7,12 @@ import datetime
 
 from django.contrib.auth.models import Permission
 from django.db.models import ManyToManyField
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper, ObjDiffDisplay
 
+from mcs_admin.dates import shown
 from mcs_admin.roles import permission_label
 
 EMPTY = "—"
@@ -35,10 +34,8 @@ def readable(field, value) -> str:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, bool):
         return _("yes") if value else _("no")
-    if isinstance(value, datetime.datetime):
-        return date_format(timezone.localtime(value), "DATETIME_FORMAT")
-    if isinstance(value, datetime.date):
-        return date_format(value, "DATE_FORMAT")
+    if isinstance(value, datetime.date):  # a moment too
+        return shown(value)
     return str(value)
 
 

@@ -17,10 +17,10 @@ from django.apps import apps
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from mcs_admin.dates import shown_datetime
 from mcs_admin.models import AccessLog, AssociationProfile, User
 from mcs_admin.pdf import render_pdf
 from mcs_admin.services import access_log_record
@@ -188,7 +188,7 @@ class LeakReport:
 
 
 def local_time(at: datetime.datetime | None) -> str:
-    return date_format(timezone.localtime(at), "Y年n月j日 H:i") if at else ""
+    return shown_datetime(at)
 
 
 def _people_of_records(ids: dict[str, set]) -> dict[tuple[str, object], tuple]:

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
-from mcs_admin import access_chain, normalize
+from mcs_admin import access_chain, dates, normalize
 from mcs_admin.fields import (
     EmailField,
     KanaField,
@@ -93,6 +93,19 @@ class AssociationProfile(models.Model):
         default=60,
         validators=[MinValueValidator(7), MaxValueValidator(365)],
         help_text=_("第11条(3): an MCS password is changed at least every two months."),
+    )
+    date_style = models.CharField(
+        _("dates on screens"),
+        max_length=10,
+        choices=[
+            (dates.WESTERN, _("Western calendar (2026年12月3日)")),
+            (dates.ERA, _("Japanese era (令和8年12月3日)")),
+        ],
+        default=dates.WESTERN,
+        help_text=_(
+            "How screens, e-mails and the roster PDF write dates. The forms keep their own "
+            "(令和 on 様式1–3, 西暦 on 様式4) and spreadsheets keep ISO dates."
+        ),
     )
     history = History()
 
@@ -342,4 +355,4 @@ class SentReminder(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.sent_on} {self.recipient} {self.kind} {self.key}"
+        return f"{dates.shown_date(self.sent_on)} {self.recipient} {self.kind} {self.key}"

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from mcs_admin import duties
+from mcs_admin.dates import shown_date
 from mcs_admin.mail import Recipient, absolute, administrators_of, person_recipient, support_center
 from mcs_admin.models import AssociationProfile, SentReminder
 
@@ -148,7 +149,7 @@ def mcs_passwords(today, profile):
             key=f"account:{account.pk}",
             text=(
                 _("Change your MCS password (last changed on %(date)s) and record the day.")
-                % {"date": changed}
+                % {"date": shown_date(changed)}
                 if changed
                 else _("Change your MCS password and record the day: no change is recorded.")
             ),
@@ -174,7 +175,7 @@ def training(today, profile):
             key=f"staff:{person.pk}",
             text=(
                 _("%(name)s: last training on %(date)s.")
-                % {"name": person.full_name, "date": person.last_training}
+                % {"name": person.full_name, "date": shown_date(person.last_training)}
                 if person.last_training
                 else _("%(name)s: no training recorded.") % {"name": person.full_name}
             ),
@@ -273,7 +274,7 @@ def id_requests(today, profile):
                 "kind": request.get_kind_display(),
                 "name": request.staff_member.full_name,
                 "facility": request.facility,
-                "date": request.requested_at.date(),
+                "date": shown_date(request.requested_at),
             },
             url=absolute(reverse("admin:facilities_idrequest_handle", args=[request.pk])),
         )
@@ -293,7 +294,7 @@ def leaves(today, profile):
             % {
                 "name": leave.staff_member.full_name,
                 "reason": leave.get_reason_display(),
-                "date": leave.opened_on,
+                "date": shown_date(leave.opened_on),
             },
             url=absolute(reverse("facility:leaves", args=[leave.staff_member.facility_id])),
         ),
@@ -394,7 +395,7 @@ def prepare(items: Iterable[Item], today: datetime.date) -> list[Delivery]:
         }
         subject = _("[MCS] %(count)d item(s) due or overdue (%(date)s)") % {
             "count": len(own),
-            "date": today,
+            "date": shown_date(today),
         }
         body = render_to_string("mail/reminders.txt", context)
         deliveries.append(Delivery(own[0].recipient, subject, body, own))

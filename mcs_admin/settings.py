@@ -114,6 +114,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "mcs_admin.context_processors.role",
             ],
+            # one way to write a date on every page: |shown_date, |shown_datetime
+            "builtins": ["mcs_admin.templatetags.dates"],
         },
     },
 ]

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from facilities.models import Facility, StaffMember
 from mcs_admin.constraints import dates_in_order
+from mcs_admin.dates import shown_date
 from mcs_admin.fields import NormalizedCharField
 from mcs_admin.history import History
 from mcs_admin.models import NumberedDocument
@@ -152,4 +153,4 @@ class TrainingSession(models.Model):
         ordering = ["-held_on"]
 
     def __str__(self):
-        return f"{self.title} ({self.held_on})"
+        return f"{self.title} ({shown_date(self.held_on)})"

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from facilities.models import Facility, StaffMember
 from facilities.selectors import require_administrator, require_center
+from mcs_admin.dates import shown_date
 from mcs_admin.history import save_by
 from mcs_admin.models import User
 from pledges.models import FacilityPledge, PaperStatus, StaffPledge, TrainingSession
@@ -158,7 +159,7 @@ def _pledge_update(pledge, model, names: list[str], fields: dict, by: User):
                     "The signed paper of this pledge was received on %(date)s: what it says no "
                     "longer changes (only its scan and a missing signing date can be added)."
                 )
-                % {"date": pledge.received_on}
+                % {"date": shown_date(pledge.received_on)}
             )
     for name, value in fields.items():
         setattr(pledge, name, value)

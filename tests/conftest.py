@@ -93,6 +93,15 @@ def _second_factor_on_force_login(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _date_style_read_afresh():
+    """The date style is kept once read, as for a command's run: each test reads its own
+    profile's (a rolled-back save sends no signal)."""
+    from mcs_admin.dates import forget_style
+
+    forget_style()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

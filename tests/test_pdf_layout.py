@@ -7,8 +7,9 @@ from consents.pdf import CONSENT_FORM
 from facilities.models import Facility
 from facilities.pdf import APPLICATION_FORM, id_notice_pdf
 from facilities.roster import roster_pdf
-from mcs_admin import pdf
+from mcs_admin import dates, pdf
 from mcs_admin.choices import Profession
+from mcs_admin.models import AssociationProfile
 from mcs_admin.templatetags.printing import whole_words
 from mcs_admin.wareki import to_wareki
 from pledges.pdf import FACILITY_PLEDGE_FORM, STAFF_PLEDGE_FORM
@@ -182,7 +183,10 @@ def test_a_profession_wraps_only_before_its_bracket(laid_out, render):
     assert words[0] in printed  # the column is narrower than the whole name
 
 
-def test_the_roster_dates_in_the_era_of_its_header_and_numbers_its_pages(laid_out):
+def test_the_roster_dates_in_the_chosen_era_and_numbers_its_pages(laid_out):
+    profile = AssociationProfile.current()
+    profile.date_style = dates.ERA
+    profile.save()
     today = timezone.localdate()
     facility = long_facility()
     holders(facility, long=True)

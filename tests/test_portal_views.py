@@ -183,3 +183,27 @@ def test_my_groups_says_taking_part_not_member_twice(client):
     page = client.get(reverse("groups:my_groups")).content.decode()
     row = re.search(r"<tr><td>.*?</tr>", page, re.S)[0]
     assert "参加中" in row and row.count("メンバー") == 1  # the role, once
+
+
+def test_a_group_is_named_by_its_patient_only_for_those_who_run_it(client):
+    """An administrator approving their staff's invitations reads the patient of their own
+    facility's group, and only the number and kind of another facility's (第6条)."""
+    world = build_world()
+    own = f.MembershipFactory(
+        group=world.a.group, staff_member=id_holder(world.a.facility), status="accepted"
+    )
+    other = world.a.staff_invitation  # A's staff accepted in B's group
+    client.force_login(world.a.admin)
+    url = reverse("groups:staff_invitations", args=[world.a.facility.pk])
+    page = client.get(url).content.decode()
+    assert str(own.group) in page and own.group.patient.full_name in page
+    assert other.group.label_without_patient in page
+    assert other.group.patient.full_name not in page
+
+
+def test_the_dashboard_names_the_group_asked_to_move_in(client):
+    world = build_world()
+    transfer = world.a.transfer_in
+    client.force_login(world.a.admin)
+    page = client.get(reverse("facility:dashboard", args=[world.a.facility.pk])).content
+    assert str(transfer.group) in page.decode()  # its patient, as on the page of moves

@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from devices.models import CarryOutNotice
 from facilities.services import appointment_start
 from groups.models import CareGroup, MembershipReview, Patient
-from mcs_admin import reminders
+from mcs_admin import dates, reminders
 from mcs_admin.models import AssociationProfile, SentReminder
 from tests import factories as f
 from tests.world import build_world, id_holder, login_for
@@ -114,8 +114,9 @@ def more_of_every_kind(count):
         f.IncidentFactory(facility=facility, involves_personal_data=True)
 
 
-# collecting and preparing every kind's e-mails: a query or two per kind, whatever the rows
-REMINDER_QUERIES = 26
+# collecting and preparing every kind's e-mails: a query or two per kind, whatever the rows,
+# and the association's date style once
+REMINDER_QUERIES = 27
 
 
 def test_reminders_take_a_fixed_number_of_queries(world, django_assert_max_num_queries):
@@ -123,6 +124,7 @@ def test_reminders_take_a_fixed_number_of_queries(world, django_assert_max_num_q
     queries, items = [], []
     for more in (0, 8):
         more_of_every_kind(more)
+        dates.forget_style()  # each run of send_reminders reads it afresh
         with django_assert_max_num_queries(REMINDER_QUERIES) as captured:
             deliveries = reminders.prepare(reminders.collect(today), today)
         queries.append(len(captured))

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from facilities.models import McsAccount, StaffMember
 from facilities.selectors import open_account, require_center
+from mcs_admin.dates import shown_date
 from mcs_admin.history import save_by
 from mcs_admin.models import User
 from pledges.selectors import ON_RECORD
@@ -42,7 +43,7 @@ def login_id_check(login_id: str, *, on: datetime.date | None = None) -> None:
                 "login_id": _(
                     "This address was freed by a deletion; MCS accepts it again from %(date)s."
                 )
-                % {"date": reusable_on}
+                % {"date": shown_date(reusable_on)}
             }
         )
 

@@ -150,7 +150,9 @@ def application_approve(*, application: UsageApplication, by: User) -> UsageAppl
 def withdrawal_open_items(facility: Facility) -> dict:
     """What a withdrawing facility still has open: shown before the center confirms."""
     return {
-        "groups": CareGroup.objects.filter(owner=facility, status=CareGroup.Status.ACTIVE),
+        "groups": CareGroup.objects.filter(
+            owner=facility, status=CareGroup.Status.ACTIVE
+        ).select_related("patient"),
         "accounts": McsAccount.objects.filter(
             staff_member__facility=facility,
             status__in=[McsAccount.Status.ISSUED, McsAccount.Status.RESTRICTED, "banned"],
