@@ -16,6 +16,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
+from mcs_admin.dates import shown_datetime
 from mcs_admin.db_roles import create_app_role, grant_app_role
 from mcs_admin.db_tools import owner_connection
 from mcs_admin.models import AccessLog, AccessLogHead
@@ -141,7 +142,7 @@ def test_the_dashboard_shows_the_last_verification_and_its_result(client, center
     entries()
     verify()
     page = client.get(reverse("portal:compliance")).content.decode()
-    at = timezone.localtime(last_verification().at).strftime("%Y-%m-%d %H:%M")
+    at = shown_datetime(last_verification().at)
     assert f"アクセスログの最終検証（{at}）：" in page
     assert "改ざんなし：全 4 件" in page and 'id="log-verification" class="warn"' not in page
 

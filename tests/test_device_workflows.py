@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from devices import services
 from devices.models import CarryOutNotice, Device, Incident
+from mcs_admin.dates import shown_date
 from tests import factories as f
 from tests.world import build_world
 
@@ -271,7 +272,7 @@ def test_an_incident_is_reported_at_once_to_the_administrators_and_the_center(
     assert "訪問先でタブレットを紛失" not in mail.body  # free text may name a patient
     assert "リモートワイプ" in mail.body
     assert f"/f/{world.a.facility.pk}/incidents/{incident.pk}/" in mail.body
-    preliminary = incident.preliminary_due_on.isoformat()
+    preliminary = shown_date(incident.preliminary_due_on)
     assert preliminary in mail.body
     world.a.device.refresh_from_db()
     assert world.a.device.status == "lost"
