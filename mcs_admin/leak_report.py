@@ -1,8 +1,9 @@
 """The leak report (個人情報保護法 26条, 漏えい等報告): for a login whose use may have leaked
-and/or a time window, the patients and staff whose records were viewed, printed or exported,
-person by person, with the totals the report to the 個人情報保護委員会 asks for (本人の数, of which
-要配慮個人情報, the data items, the period, the logins and addresses). Shown in the admin, exported
-as CSV and printed as PDF; each of these is itself recorded in the access log.
+and/or a time window, the patients, staff and applicants on application rosters (様式1) whose
+records were viewed, printed or exported, person by person, with the totals the report to the
+個人情報保護委員会 asks for (本人の数, of which 要配慮個人情報, the data items, the period, the
+logins and addresses). Shown in the admin, exported as CSV and printed as PDF; each of these is
+itself recorded in the access log.
 
 Records are mapped to people through `mcs_admin.shown.PEOPLE_OF`, the declaration every page's
 log rows follow.
@@ -24,7 +25,7 @@ from mcs_admin.dates import shown_datetime
 from mcs_admin.models import AccessLog, AssociationProfile, User
 from mcs_admin.pdf import render_pdf
 from mcs_admin.services import access_log_record
-from mcs_admin.shown import PATIENT, PEOPLE_OF, STAFF
+from mcs_admin.shown import APPLICANT, PATIENT, PEOPLE_OF, STAFF, people_held
 from mcs_admin.spreadsheets import write_csv
 
 SHOWN = [AccessLog.Action.VIEW, AccessLog.Action.PRINT, AccessLog.Action.EXPORT]
@@ -49,23 +50,31 @@ DEVICE = gettext_lazy("device")
 ITEMS = [NAME, KANA, ADDRESS, GROUP, OWNER, CONSENT, FACILITY, PROFESSION, GENDER, EMAIL]
 ITEMS += [MCS_ID, MCS_PASSWORD, MEMBERSHIP, PLEDGE, DEVICE]
 
-# kind of record → the items it shows of its patient, and of its staff member. A kind not
-# named here reads as the name and its model's name.
-RECORD_ITEMS: dict[str, tuple[tuple, tuple]] = {
-    PATIENT: ((NAME, KANA, ADDRESS), ()),
-    "care_groups.CareGroup": ((NAME, GROUP, OWNER), (NAME, GROUP)),  # its physician
-    "care_groups.Membership": ((NAME, GROUP), (NAME, FACILITY, MEMBERSHIP)),
-    "consents.PatientConsent": ((NAME, GROUP, CONSENT), ()),
-    STAFF: ((), (NAME, KANA, ADDRESS, FACILITY, PROFESSION, GENDER, EMAIL)),
-    "facilities.McsAccount": ((), (NAME, FACILITY, PROFESSION, MCS_ID, MCS_PASSWORD)),
-    "pledges.StaffPledge": ((), (NAME, PLEDGE)),
-    "devices.Device": ((), (NAME, DEVICE)),
+# kind of record → kind of person → the items it shows of them. A kind of record not named
+# here reads as the name and its model's name.
+RECORD_ITEMS: dict[str, dict[str, tuple]] = {
+    PATIENT: {PATIENT: (NAME, KANA, ADDRESS)},
+    "care_groups.CareGroup": {PATIENT: (NAME, GROUP, OWNER), STAFF: (NAME, GROUP)},  # physician
+    "care_groups.Membership": {PATIENT: (NAME, GROUP), STAFF: (NAME, FACILITY, MEMBERSHIP)},
+    "consents.PatientConsent": {PATIENT: (NAME, GROUP, CONSENT)},
+    STAFF: {STAFF: (NAME, KANA, ADDRESS, FACILITY, PROFESSION, GENDER, EMAIL)},
+    "facilities.McsAccount": {STAFF: (NAME, FACILITY, PROFESSION, MCS_ID, MCS_PASSWORD)},
+    "facilities.UsageApplication": {APPLICANT: (NAME, FACILITY, PROFESSION, GENDER, EMAIL)},
+    APPLICANT: {APPLICANT: (NAME, KANA, FACILITY, PROFESSION, GENDER, EMAIL)},
+    "pledges.StaffPledge": {STAFF: (NAME, PLEDGE)},
+    "devices.Device": {STAFF: (NAME, DEVICE)},
+}
+
+KIND_NAMES = {
+    PATIENT: gettext_lazy("patient (special care-required personal information)"),
+    STAFF: gettext_lazy("staff member"),
+    APPLICANT: gettext_lazy("applicant on an application's roster"),
 }
 
 
-def _items(label: str, patient: bool) -> tuple:
+def _items(label: str, person_kind: str) -> tuple:
     if label in RECORD_ITEMS:
-        return RECORD_ITEMS[label][0 if patient else 1]
+        return RECORD_ITEMS[label].get(person_kind, ())
     return (NAME, apps.get_model(label)._meta.verbose_name)
 
 
@@ -98,16 +107,19 @@ class Tally:
 class Line:
     """One person of the report."""
 
-    person: object  # a Patient or a StaffMember
-    sensitive: bool  # a patient: health data, 要配慮個人情報
+    person: object  # a Patient, a StaffMember or an ApplicationRosterLine
+    person_kind: str  # its model's label: PATIENT, STAFF or APPLICANT
     facilities: list[str]
     tally: Tally
 
     @property
+    def sensitive(self) -> bool:
+        """A patient: health data, 要配慮個人情報."""
+        return self.person_kind == PATIENT
+
+    @property
     def kind(self) -> str:
-        if self.sensitive:
-            return _("patient (special care-required personal information)")
-        return _("staff member")
+        return str(KIND_NAMES[self.person_kind])
 
     def count(self, action: str) -> int:
         return len(self.tally.events.get(action, ()))
@@ -146,13 +158,20 @@ class LeakReport:
     logins: list[str]
     ip_addresses: list[str]
 
+    def of(self, person_kind: str) -> list[Line]:
+        return [line for line in self.lines if line.person_kind == person_kind]
+
     @property
     def patients(self) -> list[Line]:
-        return [line for line in self.lines if line.sensitive]
+        return self.of(PATIENT)
 
     @property
     def staff(self) -> list[Line]:
-        return [line for line in self.lines if not line.sensitive]
+        return self.of(STAFF)
+
+    @property
+    def applicants(self) -> list[Line]:
+        return self.of(APPLICANT)
 
     @property
     def entries(self) -> int:
@@ -174,6 +193,10 @@ class LeakReport:
         return self.items_of(self.staff)
 
     @property
+    def applicant_items(self) -> list[str]:
+        return self.items_of(self.applicants)
+
+    @property
     def made_on(self) -> datetime.date:
         return timezone.localdate(self.made_at)
 
@@ -191,15 +214,17 @@ def local_time(at: datetime.datetime | None) -> str:
     return shown_datetime(at)
 
 
-def _people_of_records(ids: dict[str, set]) -> dict[tuple[str, object], tuple]:
-    """(kind of record, id) → (patient id, staff id): one query per kind of record."""
-    people = {}
+def _people_of_records(ids: dict[str, set]) -> dict[tuple[str, object], set]:
+    """(kind of record, id) → its people as (kind of person, id): one query per kind of record.
+    A path to many (an application's roster lines, a session's attendees) gives a row each."""
+    people = defaultdict(set)
     for label, pks in ids.items():
-        paths = PEOPLE_OF[label]
+        kinds, paths = zip(*people_held(label), strict=True)
         rows = apps.get_model(label)._default_manager.filter(pk__in=pks)
-        found = rows.values_list("pk", *[path or "pk" for path in paths])
-        for pk, patient, staff in found:
-            people[label, pk] = (patient if paths[0] else None, staff if paths[1] else None)
+        for pk, *found in rows.values_list("pk", *paths):
+            people[label, pk].update(
+                (kind, person) for kind, person in zip(kinds, found, strict=True) if person
+            )
     return people
 
 
@@ -218,7 +243,7 @@ def leak_report(entries: QuerySet[AccessLog], *, username: str, start, end) -> L
             ids[target_type].update(target_ids)
     people_of = _people_of_records(ids)
 
-    tallies = defaultdict(Tally)  # (is a patient, id) → Tally
+    tallies = defaultdict(Tally)  # (kind of person, id) → Tally
     by_action, logins, addresses, times = defaultdict(int), set(), set(), []
     event, previous, kinds = 0, (None, None), set()
     for target_type, target_ids, action, at, name, ip_address, description in log:
@@ -230,11 +255,8 @@ def leak_report(entries: QuerySet[AccessLog], *, username: str, start, end) -> L
         kinds.add(target_type)
         touched = {}  # one count per entry and person, however many of their records it holds
         for pk in target_ids:
-            patient, staff = people_of.get((target_type, pk), (None, None))
-            if patient is not None:
-                touched[True, patient] = _items(target_type, patient=True)
-            if staff is not None:
-                touched[False, staff] = _items(target_type, patient=False)
+            for person in people_of.get((target_type, pk), ()):
+                touched[person] = _items(target_type, person[0])
         if not touched:
             continue
         for key, items in touched.items():
@@ -259,38 +281,39 @@ def leak_report(entries: QuerySet[AccessLog], *, username: str, start, end) -> L
 
 
 def _lines(tallies: dict) -> list[Line]:
-    patient_model, staff_model = apps.get_model(PATIENT), apps.get_model(STAFF)
+    """A line per person, with the facilities they are known at: one query per kind of person."""
+    ids = defaultdict(list)
+    for person_kind, pk in tallies:
+        ids[person_kind].append(pk)
     groups = Prefetch(
         "groups",
         queryset=apps.get_model("care_groups.CareGroup")
         .objects.select_related("owner")
         .order_by("pk"),
     )
-    patients = patient_model.objects.filter(
-        pk__in=[pk for sensitive, pk in tallies if sensitive]
-    ).prefetch_related(groups)
-    staff = staff_model.objects.filter(
-        pk__in=[pk for sensitive, pk in tallies if not sensitive]
-    ).select_related("facility")
-    lines = [
-        Line(
-            person=patient,
-            sensitive=True,
-            facilities=list(dict.fromkeys(group.owner.name for group in patient.groups.all())),
-            tally=tallies[True, patient.pk],
-        )
-        for patient in patients
+    patients = apps.get_model(PATIENT).objects.prefetch_related(groups)
+    staff = apps.get_model(STAFF).objects.select_related("facility")
+    applicants = apps.get_model(APPLICANT).objects.select_related("application__facility")
+    people = [
+        *(
+            (PATIENT, patient, [group.owner.name for group in patient.groups.all()])
+            for patient in patients.filter(pk__in=ids[PATIENT])
+        ),
+        *((STAFF, member, [member.facility.name]) for member in staff.filter(pk__in=ids[STAFF])),
+        *(
+            (APPLICANT, line, [line.application.facility.name])
+            for line in applicants.filter(pk__in=ids[APPLICANT])
+        ),
     ]
-    lines += [
+    return [
         Line(
-            person=member,
-            sensitive=False,
-            facilities=[member.facility.name],
-            tally=tallies[False, member.pk],
+            person=person,
+            person_kind=kind,
+            facilities=list(dict.fromkeys(facilities)),
+            tally=tallies[kind, person.pk],
         )
-        for member in staff
+        for kind, person, facilities in people
     ]
-    return lines
 
 
 # --- out of the system: the page, the CSV and the PDF, each recorded ----------------------
@@ -302,7 +325,7 @@ def record(report: LeakReport, *, action: str, user: User, request: HttpRequest 
         "login": report.login_shown,
         "window": report.window,
     }
-    kinds = [(PATIENT, report.patients), (STAFF, report.staff)]
+    kinds = [(PATIENT, report.patients), (STAFF, report.staff), (APPLICANT, report.applicants)]
     listed = [(label, lines) for label, lines in kinds if lines]
     for label, lines in listed or [(AccessLog._meta.label, [])]:
         access_log_record(

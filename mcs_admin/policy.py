@@ -26,13 +26,16 @@ from mcs_admin.documents import scanned_document
 from mcs_admin.models import User
 from mcs_admin.roles import is_center
 from mcs_admin.shown import (
-    PEOPLE_OF,
+    APPLICANT,
+    PATIENT,
+    STAFF,
     Records,
     admin_records,
     autocomplete_results,
     form_choices,
     in_context,
     joined,
+    people_held,
     printed,
 )
 
@@ -56,9 +59,11 @@ class Shows(Flag):
     NOTHING = 0
     PATIENTS = auto()
     STAFF = auto()
+    APPLICANTS = auto()  # the people on an application's roster (様式1)
 
 
 PEOPLE = Shows.PATIENTS | Shows.STAFF
+SHOWN_AS = {PATIENT: Shows.PATIENTS, STAFF: Shows.STAFF, APPLICANT: Shows.APPLICANTS}
 
 
 @dataclass(frozen=True)
@@ -113,7 +118,7 @@ ACCESS = {
     "facility:id_requests": Page(Access.FACILITY, Shows.STAFF, LISTED),
     "facility:id_request_step": Page(Access.FACILITY),
     "facility:id_notice": Page(Access.FACILITY, Shows.STAFF, printed),
-    "facility:application_print": Page(Access.FACILITY, Shows.STAFF, printed),
+    "facility:application_print": Page(Access.FACILITY, Shows.APPLICANTS, printed),
     "facility:roster_review": Page(Access.FACILITY, Shows.STAFF, in_context("entries")),
     "facility:roster_entry_confirm": Page(Access.FACILITY),
     "facility:leaves": Page(Access.FACILITY, Shows.STAFF, LISTED),
@@ -205,7 +210,7 @@ ACCESS = {
 }
 
 # The admin's pages beyond the lists, records, histories and deletions of its models (those
-# are declared by `PEOPLE_OF`, below): the admin site checks who may open them.
+# are declared by `shown.PEOPLE_OF`, below): the admin site checks who may open them.
 ADMIN = Page(Access.ADMIN)
 ADMIN_PAGES = {
     "admin:index": ADMIN,
@@ -226,11 +231,13 @@ ADMIN_PAGES = {
     ),
     "admin:mcs_admin_accesslog_export": Page(Access.ADMIN, Shows.STAFF, printed),
     "admin:mcs_admin_accesslog_report": Page(
-        Access.ADMIN, PEOPLE, in_context("seen.patients", "seen.staff")
+        Access.ADMIN, PEOPLE | Shows.APPLICANTS, in_context("seen.patients", "seen.staff")
     ),
     "admin:facilities_facility_withdraw": Page(Access.ADMIN, PEOPLE, in_context("items.*")),
     "admin:facilities_usageapplication_print_blank": ADMIN,
-    "admin:facilities_usageapplication_print": Page(Access.ADMIN, Shows.STAFF, printed),
+    # the list shows facilities and dates; an application's record and print show its roster
+    "admin:facilities_usageapplication_changelist": ADMIN,
+    "admin:facilities_usageapplication_print": Page(Access.ADMIN, Shows.APPLICANTS, printed),
     "admin:facilities_idrequest_handle": Page(
         Access.ADMIN, Shows.STAFF, admin_records(IdRequest, "pk")
     ),
@@ -253,10 +260,8 @@ MODEL_PAGES = ("changelist", "change", "history", "simple_history", "delete")
 def _shows(models) -> Shows:
     shows = Shows.NOTHING
     for model in models:
-        patient, staff = PEOPLE_OF.get(model._meta.label, (None, None))
-        shows |= (Shows.PATIENTS if patient else Shows.NOTHING) | (
-            Shows.STAFF if staff else Shows.NOTHING
-        )
+        for kind, _path in people_held(model._meta.label):
+            shows |= SHOWN_AS[kind]
     return shows
 
 

@@ -8,6 +8,7 @@ already loaded: a foreign key gives its id without a query.
 
 import json
 from collections.abc import Callable, Iterable, Mapping
+from typing import NamedTuple
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
@@ -19,35 +20,62 @@ from django.http import HttpRequest, HttpResponse
 Records = Callable[[HttpRequest, HttpResponse], Iterable[Model]]
 
 PATIENT, GROUP, STAFF = "care_groups.Patient", "care_groups.CareGroup", "facilities.StaffMember"
+# a line of a usage application's roster (様式1): a person's name, gender and e-mail, before
+# (and whether or not) they become staff
+APPLICANT = "facilities.ApplicationRosterLine"
 
-# kind of record → (path to its patient, path to its staff member), for `values_list`: the
-# people a record of that kind shows. A kind missing here holds no patient or staff member.
-PEOPLE_OF: dict[str, tuple[str | None, str | None]] = {
-    PATIENT: ("pk", None),
-    GROUP: ("patient", "attending_physician"),
-    "care_groups.Membership": ("group__patient", "staff_member"),
-    "care_groups.MembershipReview": ("group__patient", None),
-    "care_groups.MembershipReviewEntry": ("review__group__patient", "membership__staff_member"),
-    "care_groups.OwnershipTransfer": ("group__patient", None),
-    "consents.PatientConsent": ("group__patient", "obtained_by"),
-    "consents.ConsentDesignation": ("group__patient", "staff_member"),
-    STAFF: (None, "pk"),
-    "facilities.McsAccount": (None, "staff_member"),
-    "facilities.IdRequest": (None, "staff_member"),
-    "facilities.RosterReviewEntry": (None, "account__staff_member"),
-    "facilities.AdministratorAppointment": (None, "staff_member"),
-    "facilities.Leave": (None, "staff_member"),
-    "facilities.LeaveItem": (None, "leave__staff_member"),
-    "pledges.StaffPledge": (None, "staff_member"),
-    "pledges.TrainingSession": (None, "attendees"),
-    "devices.Device": (None, "assigned_to"),
-    "devices.CarryOutNotice": (None, "staff_member"),
-    "devices.Incident": (None, "reported_by"),
-    "mcs_admin.User": (None, "staff_member"),
-    "mcs_admin.AccessLog": (None, "user__staff_member"),
-    "facilities.FacilityUserObjectPermission": (None, "user__staff_member"),
-    "care_groups.CareGroupUserObjectPermission": ("content_object__patient", "user__staff_member"),
+
+class People(NamedTuple):
+    """The paths, for `values_list`, from a record to the people it shows, of each kind: its
+    patients, its staff members, its applicants on an application's roster. A path to many (an
+    application's roster lines, a session's attendees) names each of them."""
+
+    patient: str | None = None
+    staff: str | None = None
+    applicant: str | None = None
+
+
+PERSON_KINDS = People(PATIENT, STAFF, APPLICANT)  # the kind of record each kind of person is
+
+# kind of record → the people a record of that kind shows. A kind missing here holds none.
+PEOPLE_OF: dict[str, People] = {
+    PATIENT: People(patient="pk"),
+    GROUP: People(patient="patient", staff="attending_physician"),
+    "care_groups.Membership": People(patient="group__patient", staff="staff_member"),
+    "care_groups.MembershipReview": People(patient="group__patient"),
+    "care_groups.MembershipReviewEntry": People(
+        patient="review__group__patient", staff="membership__staff_member"
+    ),
+    "care_groups.OwnershipTransfer": People(patient="group__patient"),
+    "consents.PatientConsent": People(patient="group__patient", staff="obtained_by"),
+    "consents.ConsentDesignation": People(patient="group__patient", staff="staff_member"),
+    STAFF: People(staff="pk"),
+    "facilities.McsAccount": People(staff="staff_member"),
+    "facilities.IdRequest": People(staff="staff_member"),
+    "facilities.RosterReviewEntry": People(staff="account__staff_member"),
+    "facilities.AdministratorAppointment": People(staff="staff_member"),
+    "facilities.Leave": People(staff="staff_member"),
+    "facilities.LeaveItem": People(staff="leave__staff_member"),
+    "facilities.UsageApplication": People(applicant="roster_lines"),  # every line of it
+    APPLICANT: People(applicant="pk"),
+    "pledges.StaffPledge": People(staff="staff_member"),
+    "pledges.TrainingSession": People(staff="attendees"),
+    "devices.Device": People(staff="assigned_to"),
+    "devices.CarryOutNotice": People(staff="staff_member"),
+    "devices.Incident": People(staff="reported_by"),
+    "mcs_admin.User": People(staff="staff_member"),
+    "mcs_admin.AccessLog": People(staff="user__staff_member"),
+    "facilities.FacilityUserObjectPermission": People(staff="user__staff_member"),
+    "care_groups.CareGroupUserObjectPermission": People(
+        patient="content_object__patient", staff="user__staff_member"
+    ),
 }
+
+
+def people_held(label: str) -> list[tuple[str, str]]:
+    """(kind of person, path) for each kind of person a record of this kind shows."""
+    paths = PEOPLE_OF.get(label, People())
+    return [(kind, path) for kind, path in zip(PERSON_KINDS, paths, strict=True) if path]
 
 
 def _foreign_key(record: Model, name: str) -> ForeignKey | None:

@@ -1,6 +1,7 @@
-"""The leak report (issue 17, part 3): for a login and/or a window, every patient and staff
-member whose records were viewed, printed or exported, with the totals the report to the
-個人情報保護委員会 asks for; as a page, CSV and PDF, each recorded in the access log itself."""
+"""The leak report (issue 17, part 3): for a login and/or a window, every patient, staff
+member and applicant on an application's roster whose records were viewed, printed or
+exported, with the totals the report to the 個人情報保護委員会 asks for; as a page, CSV and PDF,
+each recorded in the access log itself."""
 
 import csv
 import io
@@ -17,6 +18,7 @@ from mcs_admin.access_audit import PEOPLE_OF
 from mcs_admin.leak_report import leak_report
 from mcs_admin.models import AccessLog
 from mcs_admin.services import access_log_record
+from mcs_admin.shown import People
 from tests import factories as f
 from tests.pdf_reading import pages_text, squeeze
 from tests.world import build_world
@@ -102,6 +104,73 @@ def test_after_views_of_a_patient_group_the_report_counts_its_patient_and_member
     assert report.ip_addresses == ["127.0.0.1"]
 
 
+def test_an_applications_page_and_its_print_count_the_people_on_its_roster(
+    client, world, center_user
+):
+    application = world.a.application
+    lines = [
+        f.ApplicationRosterLineFactory(application=application, given_name=f"申込{n}")
+        for n in range(3)
+    ]
+    f.ApplicationRosterLineFactory(application=world.b.application)  # another roster, not shown
+    client.force_login(world.center)
+    change = reverse("admin:facilities_usageapplication_change", args=[application.pk])
+    assert client.get(change).status_code == 200
+    form1 = client.get(reverse("admin:facilities_usageapplication_print", args=[application.pk]))
+    assert form1["Content-Type"] == "application/pdf"
+
+    client.force_login(center_user)
+    params = window(username="center")
+    report = report_of(client, **params)
+    assert {line.person for line in report.lines} == set(lines)  # the applicants only
+    assert [(line.viewed, line.printed, line.exported) for line in report.applicants] == [
+        (1, 1, 0)
+    ] * 3
+    one = report.applicants[0]
+    assert one.kind == "利用申込書の名簿の記載者" and not one.sensitive
+    assert one.facilities == [world.a.facility.name] and one.logins == ["center"]
+    assert report.applicant_items == [
+        "氏名",
+        "氏名（フリガナ）",
+        "事業所",
+        "職種",
+        "性別",
+        "メールアドレス",
+    ]
+    page = client.get(reverse(URL), params).content.decode()
+    assert "計 3 人：患者 0 人（要配慮個人情報）、職員 0 人、利用申込書の名簿の記載者 3 人" in page
+    assert all(line.full_name in page for line in lines)
+
+    response = client.get(reverse(URL), {**params, "download": "csv"})
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert sorted(row[:6] for row in rows[1:]) == [
+        ["利用申込書の名簿の記載者", line.full_name, world.a.facility.name, "1", "1", "0"]
+        for line in lines
+    ]
+
+    response = client.get(reverse(URL), {**params, "download": "pdf"})
+    text = "".join(pages_text(response.content))
+    assert "計3人（患者0人、職員0人、利用申込書の名簿の記載者3人）" in text
+    assert "個人データの項目（利用申込書の名簿の記載者）氏名・氏名（フリガナ）・事業所" in text
+    assert all(squeeze(line.full_name) in text for line in lines)
+
+    # showing, exporting and printing the report each record the applicants it lists
+    recorded = AccessLog.objects.filter(user=center_user).order_by("pk")
+    listed = sorted(line.pk for line in lines)
+    assert [(e.action, e.target_type, sorted(e.target_ids)) for e in recorded] == [
+        (action, "facilities.ApplicationRosterLine", listed)
+        for action in ("view", "view", "export", "print")
+    ]
+
+
+def test_a_record_that_names_many_people_counts_each_of_them(world):
+    session = f.TrainingSessionFactory(facility=world.a.facility)
+    session.attendees.set([world.a.staff, world.a.admin.staff_member])
+    access_log_record(user=world.a.admin, action="view", targets=[session])
+    report = leak_report(AccessLog.objects.all(), username="", start=None, end=timezone.now())
+    assert {line.person for line in report.staff} == {world.a.staff, world.a.admin.staff_member}
+
+
 def test_a_window_alone_reads_every_login_and_a_login_alone_its_whole_log(world, center_client):
     access_log_record(user=world.a.admin, action="view", targets=[world.a.group])
     access_log_record(user=world.b.admin, action="print", targets=[world.b.staff_pledge])
@@ -150,7 +219,7 @@ def test_the_csv_and_the_pdf_list_the_people_and_record_themselves(world, center
         squeeze(group.patient.full_name),
         squeeze(world.a.staff.full_name),
         world.a.facility.name,
-        "計3人（患者1人、職員2人）",
+        "計3人（患者1人、職員2人、利用申込書の名簿の記載者0人）",
         "うち要配慮個人情報の本人1人（患者）",
         "admin-a",
     ]:
@@ -240,7 +309,7 @@ def test_the_report_runs_a_fixed_number_of_queries_whatever_the_number_of_people
 
 
 def test_a_kind_of_record_without_stated_items_reads_as_its_models_name(world, monkeypatch):
-    monkeypatch.setitem(PEOPLE_OF, "facilities.IdRequest", (None, "staff_member"))
+    monkeypatch.setitem(PEOPLE_OF, "facilities.IdRequest", People(staff="staff_member"))
     access_log_record(user=world.a.admin, action="view", targets=[world.a.deletion])
     report = leak_report(AccessLog.objects.all(), username="", start=None, end=timezone.now())
     (line,) = report.lines
