@@ -5,7 +5,7 @@ this base adds what the office needs: Japanese headers (and the aliases old file
 found by their natural keys (a facility by its name …) rather than by our ids, a row that names
 the same record as an earlier row refused, unchanged rows skipped (a re-import changes nothing),
 the importing user on every history entry, and a report that names the sheet's row and column
-of every problem.
+of every problem and shows every row's values as they were read (`ShownValues`).
 """
 
 from dataclasses import dataclass, field
@@ -16,7 +16,7 @@ from django.db import DatabaseError
 from django.utils import translation
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
-from import_export.resources import ModelResource
+from import_export.resources import Diff, ModelResource
 from import_export.results import Error, RowResult
 from openpyxl.utils import get_column_letter
 
@@ -24,11 +24,31 @@ from mcs_admin.sheet_fields import LIST_SEPARATOR, SheetField, cell_text, match_
 
 
 @dataclass(frozen=True)
+class Cell:
+    """A value of the preview, as the import read the cell: normalised, a choice by its name, a
+    date as the admin shows it ("" for a blank). A row that changes a record gives the stored
+    value as well; a cell that could not be read is shown as written, marked as refused."""
+
+    value: str
+    before: str | None = None  # the stored value, when the row changes it
+    refused: bool = False
+
+    @property
+    def changed(self) -> bool:
+        return self.before is not None
+
+
+@dataclass(frozen=True)
 class RowOutcome:
     row: int
-    action: str  # RowResult.IMPORT_TYPE_NEW, _UPDATE or _SKIP (unchanged)
+    action: str  # RowResult.IMPORT_TYPE_NEW, _UPDATE, _SKIP (unchanged), _INVALID or _ERROR
     record: str
     changes: list[tuple[str, str, str]]  # (column, before, after)
+    cells: list[Cell] = field(default_factory=list)  # one per column of `ImportReport.columns`
+
+    @property
+    def imported(self) -> bool:
+        return self.action in RowResult.valid_import_types
 
 
 @dataclass(frozen=True)
@@ -40,14 +60,20 @@ class Problem:
 
 @dataclass
 class ImportReport:
-    outcomes: list[RowOutcome] = field(default_factory=list)
+    rows: list[RowOutcome] = field(default_factory=list)  # every row but blank ones, bad ones too
     problems: list[Problem] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
     saved: list = field(default_factory=list)  # records created or changed
+    columns: list[str] = field(default_factory=list)  # the file's columns the rows' cells show
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def outcomes(self) -> list[RowOutcome]:
+        """The rows that import (or would, but for the bad rows)."""
+        return [row for row in self.rows if row.imported]
 
     def count(self, action: str) -> int:
         return sum(1 for outcome in self.outcomes if outcome.action == action)
@@ -77,6 +103,36 @@ class ImportReport:
         }
 
 
+class ShownValues(Diff):
+    """The library's diff of a row (every column's `export` before and after the row is
+    imported), read as the preview shows the values rather than as a file writes them, and kept
+    as `Cell`s rather than as HTML: the preview lays them out (`skip_html_diff`)."""
+
+    def __init__(self, resource, instance, new):
+        self.left = self._read_field_values(resource, instance)
+        self.right = []
+        self.new = new
+        resource._diff = self
+
+    def compare_with(self, resource, instance):
+        self.right = self._read_field_values(resource, instance)
+
+    @classmethod
+    def _read_field_values(cls, resource, instance):  # the library's calls Diff's by name
+        if instance is None:
+            return []
+        with translation.override(settings.LANGUAGE_CODE):
+            return [str(f.export(instance, shown=True)) for f in resource.preview_fields()]
+
+    def cells(self) -> list[Cell]:
+        if self.new:
+            return [Cell(after) for after in self.right]
+        return [
+            Cell(after, before if before != after else None)
+            for before, after in zip(self.left, self.right, strict=True)
+        ]
+
+
 class SheetResource(ModelResource):
     """A model's spreadsheet: its columns (`Meta.fields`), natural key and required columns."""
 
@@ -97,15 +153,22 @@ class SheetResource(ModelResource):
     def field_from_django_field(cls, field_name, django_field, readonly):
         return SheetField()
 
+    @classmethod
+    def get_diff_class(cls):
+        return ShownValues
+
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         with translation.override(settings.LANGUAGE_CODE):
             for name, sheet_field in self.fields.items():
                 sheet_field.bind(name, self._meta.model)
         self.letters: dict[str, str] = {}
+        self._preview_fields: list[SheetField] | None = None
         self.ignored_columns: list[str] = []
         self._rows_of_records: dict = {}  # record (see _record_key) → its row
         self._row = 0
+        self._diff: ShownValues | None = None  # the row's, as `import_row` made it
+        self._validated = None  # the row's record, as `validate_instance` saw it
 
     # -- the file's columns -------------------------------------------------------------------
 
@@ -136,6 +199,7 @@ class SheetResource(ModelResource):
                 headers.append(column.column_name)
         dataset.headers = headers
         self.letters = seen
+        self._preview_fields = None
         required = {*self.key_fields, *self.required_fields}
         missing = [f.column_name for name, f in self.fields.items() if name in required]
         missing = [column for column in missing if column not in seen]
@@ -145,6 +209,13 @@ class SheetResource(ModelResource):
                 % {"columns": str(LIST_SEPARATOR).join(missing)}
             )
         return problems
+
+    def preview_fields(self) -> list[SheetField]:
+        """The columns of the file that are read, in the file's order."""
+        if self._preview_fields is None:
+            by_column = {f.column_name: f for f in self.get_import_fields()}
+            self._preview_fields = [by_column[column] for column in self.letters]
+        return self._preview_fields
 
     def column_label(self, attribute: str) -> str:
         for sheet_field in self.fields.values():
@@ -178,7 +249,28 @@ class SheetResource(ModelResource):
             blank.import_type = RowResult.IMPORT_TYPE_SKIP
             blank.is_blank = True
             return blank
-        return super().import_row(row, instance_loader, **kwargs)
+        self._diff = self._validated = None
+        row_result = super().import_row(row, instance_loader, **kwargs)
+        if row_result.import_type not in RowResult.valid_import_types:
+            row_result.cells = self._refused_cells(row, row_result)
+        return row_result
+
+    def _refused_cells(self, row, row_result) -> list[Cell]:
+        """A bad row's cells: as read where the row got that far, the others as written."""
+        error = row_result.validation_error
+        refused = set(getattr(error, "error_dict", {})) if error is not None else set()
+        read = None
+        if self._diff is not None and self._validated is not None and error is not None:
+            self._diff.compare_with(self, self._validated)
+            read = self._diff.cells()
+        cells = []
+        for index, sheet_field in enumerate(self.preview_fields()):
+            if read is None or refused & sheet_field.model_attributes:
+                written = cell_text(row.get(sheet_field.column_name))
+                cells.append(Cell(written, refused=bool(refused & sheet_field.model_attributes)))
+            else:
+                cells.append(read[index])
+        return cells
 
     def before_import_row(self, row, **kwargs):
         self._row = kwargs["row_number"] + 1  # the sheet's row: its first row holds headers
@@ -241,6 +333,7 @@ class SheetResource(ModelResource):
 
     def after_import_row(self, row, row_result, **kwargs):
         original, instance = row_result.original, row_result.instance
+        row_result.cells = self._diff.cells()
         row_result.changes = []
         if row_result.import_type != RowResult.IMPORT_TYPE_UPDATE or original is None:
             return
@@ -253,6 +346,7 @@ class SheetResource(ModelResource):
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         """As the library's, but a column refused already is not checked again by the model."""
+        self._validated = instance
         errors = {**self._workflow_changes(instance), **(import_validation_errors or {})}
         excluded = set(errors)
         for sheet_field in self.fields.values():
@@ -269,28 +363,28 @@ class SheetResource(ModelResource):
         return str(instance)
 
     def _report(self, result) -> ImportReport:
-        report = ImportReport(ignored_columns=self.ignored_columns)
+        report = ImportReport(
+            ignored_columns=self.ignored_columns,
+            columns=[f.column_name for f in self.preview_fields()],
+        )
         for number, row_result in enumerate(result.rows, start=2):
             if getattr(row_result, "is_blank", False):
                 continue
-            if row_result.import_type in (
-                RowResult.IMPORT_TYPE_NEW,
-                RowResult.IMPORT_TYPE_UPDATE,
-                RowResult.IMPORT_TYPE_SKIP,
-            ):
-                report.outcomes.append(
-                    RowOutcome(
-                        number,
-                        row_result.import_type,
-                        self.describe(row_result.instance),
-                        getattr(row_result, "changes", []),
-                    )
+            imported = row_result.import_type in RowResult.valid_import_types
+            report.rows.append(
+                RowOutcome(
+                    number,
+                    row_result.import_type,
+                    self.describe(row_result.instance) if imported else "",
+                    getattr(row_result, "changes", []),
+                    getattr(row_result, "cells", []),
                 )
-                if row_result.import_type != RowResult.IMPORT_TYPE_SKIP:
-                    report.saved.append(row_result.instance)
+            )
+            if row_result.import_type in (RowResult.IMPORT_TYPE_NEW, RowResult.IMPORT_TYPE_UPDATE):
+                report.saved.append(row_result.instance)
             elif row_result.import_type == RowResult.IMPORT_TYPE_INVALID:
                 report.problems += self._problems(number, row_result.validation_error)
-            else:
+            elif not imported:
                 report.problems += [
                     Problem(number, "", _("Unexpected error: %(error)s") % {"error": e.error})
                     for e in row_result.errors

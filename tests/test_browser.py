@@ -11,11 +11,12 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect, sync_playwright
 
-from facilities.models import Facility
+from facilities.models import Facility, StaffMember
 from groups import services
 from groups.models import CareGroup, Membership, MembershipReview, OwnershipTransfer
 from mcs_admin.models import User
 from mcs_admin.second_factor import current_code, totp_device
+from tests.sheet_files import csv_bytes
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/lib/chromium/chromium")
 SCREENSHOTS = os.environ.get("SCREENSHOTS_DIR")
@@ -168,6 +169,39 @@ def test_the_center_reads_a_facility_and_cannot_write(page):
     expect(page.get_by_role("link", name="職員を追加")).to_have_count(0)
     response = page.request.post(f"/f/{facility.pk}/staff/add/")
     assert response.status == 403
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_center_previews_a_roster_as_read_then_imports_it(page):
+    rows = [
+        ["事業所名", "職種", "氏名", "フリガナ", "入職日"],
+        ["みさと中央クリニック", "Ns", "三郷 次郎", "ﾐｻﾄ ｼﾞﾛｳ", "2026/3/15"],
+    ]
+    log_in(page, "center")
+    page.goto("/admin/facilities/staffmember/import/")
+    page.get_by_label("CSV または Excel ファイル").set_input_files(
+        {"name": "名簿.csv", "mimeType": "text/csv", "buffer": csv_bytes(rows, encoding="cp932")}
+    )
+    page.get_by_role("button", name="プレビュー").click()
+    preview = page.locator("table.spreadsheet-preview")
+    expect(preview.locator("thead")).to_contain_text("氏名（フリガナ）")
+    expect(preview.locator("tbody td")).to_have_text(
+        [
+            "2",
+            "新規",
+            "みさと中央クリニック",
+            "看護師",
+            "三郷　次郎",
+            "ミサト　ジロウ",
+            "2026年3月15日",
+        ]
+    )
+    expect(preview).not_to_contain_text("None")
+    assert not StaffMember.objects.filter(family_name="三郷").exists()
+    shot(page, "center-import-preview")
+    page.get_by_role("button", name="インポートを実行").click()
+    expect(page.get_by_text("インポートしました。")).to_be_visible()
+    assert StaffMember.objects.get(family_name="三郷").family_name_kana == "ミサト"
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,5 +1,6 @@
 """Import and export in the support center's admin: preview, confirm, every bad row on one page."""
 
+import re
 import tempfile
 
 import pytest
@@ -10,7 +11,7 @@ from django.urls import reverse
 from facilities.models import Facility, StaffMember
 from mcs_admin import spreadsheets
 from mcs_admin.models import AccessLog
-from tests.factories import FacilityFactory, UserFactory
+from tests.factories import FacilityFactory, StaffMemberFactory, UserFactory
 from tests.html_forms import form_data
 from tests.sheet_files import csv_bytes, xlsx_bytes, xlsx_rows
 
@@ -58,7 +59,7 @@ def test_preview_then_confirm(center_client, center_user, upload_folder):
     report = preview.context["report"]
     assert [(o.row, o.action) for o in report.outcomes] == [(2, "update"), (3, "new")]
     html = preview.content.decode()
-    assert "郵便番号: 341-0001 → 341-0009" in html and "新規" in html
+    assert "<del>341-0001</del> → <ins>341-0009</ins>" in html and "新規" in html
     assert Facility.objects.count() == 1 and len(list(upload_folder.iterdir())) == 1
 
     confirm = form_data(html, "confirm_form")
@@ -187,3 +188,86 @@ def test_staff_roster_through_the_admin(center_client):
         "nurse",
         "佐藤　花子",
     )
+
+
+def preview_rows(html: str) -> list[list[str]]:
+    """The preview's table, row by row, as text (a changed cell as “before → after”)."""
+    table = html[html.index('<table class="spreadsheet-preview">') :]
+    table = table[: table.index("</table>")]
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", table, flags=re.S)
+    return [
+        [
+            re.sub(r"[ \t\r\n]+", " ", re.sub(r"<[^>]+>", "", cell)).strip()
+            for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, flags=re.S)
+        ]
+        for row in rows
+    ]
+
+
+def test_the_preview_shows_every_value_as_read(center_client):
+    """Ns as its 職種, half-width kana made full-width, a date as the admin shows it; before
+    anything is written."""
+    facility = FacilityFactory(name="みさと中央クリニック")
+    StaffMemberFactory(
+        facility=facility,
+        family_name="佐藤",
+        given_name="花子",
+        given_name_kana="ハナコ",
+        profession="nurse",
+        email="",
+    )
+    rows = [
+        ["事業所名", "職種", "氏名", "フリガナ", "入職日", "MCS管理者"],
+        ["みさと中央クリニック", "Ns", "三郷 次郎", "ﾐｻﾄ ｼﾞﾛｳ", "2026/3/15", "○"],
+        ["みさと中央クリニック", "Dr", "佐藤 花子", "ｻﾄｳ ﾊﾅｺ", "", ""],
+    ]
+    url = reverse("admin:facilities_staffmember_import")
+    preview = upload(center_client, csv_bytes(rows, encoding="cp932"), url=url)
+    assert preview.status_code == 200
+    html = preview.content.decode()
+    assert preview_rows(html) == [
+        ["行", "処理", "事業所名", "職種", "氏名", "氏名（フリガナ）", "入職日", "MCS管理者"],
+        [
+            "2",
+            "新規",
+            "みさと中央クリニック",
+            "看護師",
+            "三郷　次郎",
+            "ミサト　ジロウ",
+            "2026年3月15日",
+            "○",
+        ],
+        [
+            "3",
+            "変更",
+            "みさと中央クリニック",
+            "看護師 → 医師",
+            "佐藤　花子",
+            "サトウ　ハナコ",
+            "—",
+            "—",
+        ],
+    ]
+    assert "None" not in html and "nurse" not in html and "2026-03-15" not in html
+    assert StaffMember.objects.count() == 1
+    assert StaffMember.objects.get().profession == "nurse"
+
+
+def test_the_bad_rows_page_shows_what_each_row_was_read_as(center_client):
+    FacilityFactory(name="みさと中央クリニック")
+    rows = [
+        ["事業所名", "職種", "氏名", "入職日"],
+        ["みさと中央クリニック", "Ns", "三郷 次郎", "2026/3/15"],
+        ["みさと中央クリニック", "魔法使い", "佐藤 花子", "2026/3/16"],
+    ]
+    url = reverse("admin:facilities_staffmember_import")
+    response = upload(center_client, csv_bytes(rows), url=url)
+    html = response.content.decode()
+    assert "confirm_form" not in response.context
+    assert preview_rows(html)[1:] == [
+        ["2", "新規", "みさと中央クリニック", "看護師", "三郷　次郎", "2026年3月15日"],
+        ["3", "エラー", "みさと中央クリニック", "魔法使い", "佐藤　花子", "2026年3月16日"],
+    ]
+    assert '<td class="refused">魔法使い</td>' in html
+    assert "None" not in html
+    assert not StaffMember.objects.exists()
