@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 from playwright.sync_api import expect, sync_playwright
 
 from facilities.models import Facility, StaffMember
@@ -16,6 +17,7 @@ from groups import services
 from groups.models import CareGroup, Membership, MembershipReview, OwnershipTransfer
 from mcs_admin.models import User
 from mcs_admin.second_factor import current_code, totp_device
+from mcs_admin.services import access_log_record
 from tests.sheet_files import csv_bytes
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/lib/chromium/chromium")
@@ -279,6 +281,145 @@ def test_the_id_requests_action_is_in_sight_beside_the_filters(page, width):
     expect(action).to_be_visible()
     box = action.bounding_box()
     filters = page.locator("#changelist-filter").bounding_box()
-    assert box["x"] + box["width"] <= filters["x"], "the action runs under the filter panel"
+    assert not overlap(box, filters), "the action runs under the filter panel"
     assert box["y"] + box["height"] <= 800, "the action is below the first screen"
     shot(page, f"admin-id-requests-{width}")
+
+
+def overlap(a, b) -> bool:
+    """Whether two of Playwright's bounding boxes share some of the screen."""
+    return (
+        a["x"] < b["x"] + b["width"]
+        and b["x"] < a["x"] + a["width"]
+        and a["y"] < b["y"] + b["height"]
+        and b["y"] < a["y"] + a["height"]
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("width", [1280, 1024])
+def test_the_access_logs_address_column_is_in_sight(page, width):
+    """Issue 18: a long description (an export's address) pushed the IP column out of sight."""
+    center = User.objects.get(username="center")
+    access_log_record(
+        user=center,
+        action="export",
+        description="/admin/facilities/staffmember/export/?facility__id__exact=12"
+        "&profession__exact=physician&left_on__isnull=True&o=-2.1",
+    )
+    page.set_viewport_size({"width": width, "height": 800})
+    log_in(page, "center")
+    page.goto("/admin/mcs_admin/accesslog/")
+    results = page.locator("#changelist-form .results").bounding_box()
+    filters = page.locator("#changelist-filter").bounding_box()
+    assert not overlap(results, filters), "the list runs under the filter panel"
+    for cell in [
+        page.locator("#result_list th.column-ip_address"),
+        page.locator("#result_list td.field-ip_address").first,
+    ]:
+        expect(cell).to_be_visible()
+        box = cell.bounding_box()
+        right = min(results["x"] + results["width"], width)
+        assert box["x"] + box["width"] <= right + 1, f"the IP column is cut at {right} px"
+    expect(page.locator("#result_list td.field-ip_address").first).to_have_text("127.0.0.1")
+    shot(page, f"admin-access-log-{width}")
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+def facility_pages(facility_id) -> list[tuple[str, str]]:
+    """The lists a facility administrator works through, with the names of their pictures."""
+    names = {
+        "facility:dashboard": "dashboard",
+        "facility:staff_list": "staff",
+        "facility:id_requests": "id-requests",
+        "facility:roster_review": "roster-review",
+        "facility:leaves": "leavers",
+        "groups:group_list": "groups",
+        "groups:staff_invitations": "staff-invitations",
+        "groups:transfers": "group-moves",
+        "devices:device_list": "devices",
+        "devices:carry_out_list": "carry-outs",
+        "devices:incident_list": "incidents",
+        "pledges:pledges": "pledges",
+        "pledges:training": "training",
+    }
+    return [(reverse(name, args=[facility_id]), shown) for name, shown in names.items()]
+
+
+OWN_PAGES = [
+    ("portal:me", "me"),
+    ("groups:my_invitations", "my-invitations"),
+    ("groups:my_groups", "my-groups"),
+    ("devices:my_devices", "my-devices"),
+    ("devices:my_carry_outs", "my-carry-outs"),
+    ("devices:my_incidents", "my-incidents"),
+]
+
+
+def fits_the_phone(page, name):
+    """No sideways scroll of the page, a folded menu in a short header, and axe's approval."""
+    width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert width[0] <= width[1], f"{name}: the page is {width[0]} px wide at {width[1]} px"
+    expect(page.locator("#menu")).to_be_hidden()
+    header = page.locator("header.top").bounding_box()
+    assert header["y"] + header["height"] <= 0.2 * PHONE["height"], f"{name}: header {header}"
+    shot(page, f"phone-{name}")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_lists_fit_a_phone_and_the_menu_folds(page):
+    page.set_viewport_size(PHONE)
+    admin_a = User.objects.get(username="admin-a")
+    log_in(page, "admin-a")
+    facility = admin_a.staff_member.facility
+    for url, name in facility_pages(facility.pk):
+        page.goto(url)
+        fits_the_phone(page, f"admin-{name}")
+    person = facility.staff.order_by("pk").first()
+    page.goto(reverse("facility:staff_detail", args=[facility.pk, person.pk]))
+    fits_the_phone(page, "admin-staff-detail")
+    group = CareGroup.objects.filter(owner=facility).order_by("pk").first()
+    page.goto(reverse("groups:group_detail", args=[group.pk]))
+    fits_the_phone(page, "admin-group-detail")
+
+    # the menu opens with its button and folds again
+    menu, button = page.locator("#menu"), page.get_by_role("button", name="メニュー")
+    expect(button).to_have_attribute("aria-expanded", "false")
+    button.click()
+    expect(button).to_have_attribute("aria-expanded", "true")
+    expect(menu.get_by_role("link", name="職員", exact=True)).to_be_visible()
+    assert accessibility_findings(page) == []
+    if SCREENSHOTS:
+        page.screenshot(path=f"{SCREENSHOTS}/phone-menu-open.png", full_page=True)
+    menu.get_by_role("link", name="グループ", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/groups/$"))
+    expect(menu).to_be_hidden()
+    log_out(page)
+
+    log_in(page, "user-a")
+    for name, shown in OWN_PAGES:
+        page.goto(reverse(name))
+        fits_the_phone(page, f"user-{shown}")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_menu_opens_under_the_content_security_policy(page, live_server):
+    """The fixture's page bypasses the CSP for axe; this one keeps it, as a browser would."""
+    context = page.context.browser.new_context(
+        base_url=live_server.url, locale="ja-JP", viewport=PHONE
+    )
+    phone = context.new_page()
+    refused = []
+    phone.on("console", lambda m: "Content Security Policy" in m.text and refused.append(m.text))
+    log_in(phone, "user-a")
+    button = phone.get_by_role("button", name="メニュー")
+    button.click()
+    expect(phone.get_by_role("link", name="自分の情報")).to_be_visible()
+    phone.keyboard.press("Escape")
+    expect(button).to_have_attribute("aria-expanded", "false")
+    expect(button).to_be_focused()
+    expect(phone.get_by_role("link", name="自分の情報")).to_be_hidden()
+    assert refused == []
+    context.close()
