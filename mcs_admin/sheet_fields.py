@@ -12,13 +12,14 @@ from datetime import date, datetime
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
-from django.utils import formats, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from import_export.fields import Field
 from import_export.widgets import Widget
 
 from mcs_admin import normalize
+from mcs_admin.dates import shown_date
 from mcs_admin.spreadsheets import unescape_cell
 
 # Written for True; read back together with the usual ways of ticking a box.
@@ -94,12 +95,11 @@ class DateWidget(Widget):
             raise ValueError(_("Enter a date such as 2026-04-01 or 2026/4/1.")) from None
 
     def render(self, value, obj=None, **kwargs):
-        """2026-04-01 in a file; 2026年4月1日, as the admin shows dates, in the import's preview
-        (`shown`)."""
+        """2026-04-01 in a file; in the import's preview (`shown`) as every screen shows a date."""
         if value is None:
             return ""
         if kwargs.get("shown"):
-            return formats.date_format(value)
+            return shown_date(value)
         return value if kwargs.get("force_native_type") else value.isoformat()
 
     def describe(self):
