@@ -283,6 +283,7 @@ def test_the_id_requests_action_is_in_sight_beside_the_filters(page, width):
     filters = page.locator("#changelist-filter").bounding_box()
     assert not overlap(box, filters), "the action runs under the filter panel"
     assert box["y"] + box["height"] <= 800, "the action is below the first screen"
+    assert box["x"] + box["width"] <= width, "the action is beyond the screen's right edge"
     shot(page, f"admin-id-requests-{width}")
 
 
