@@ -1,8 +1,9 @@
 """Views of personal data in the access log, and what the log answers after a suspected leak.
 
-`AccessLogMiddleware` records every successful GET of a page that declares it shows patients
-or staff (`mcs_admin.policy`), with the ids of the records its declaration finds on the
-page. Prints, exports and imports are recorded by the services that make them
+`AccessLogMiddleware` records every page that declares it shows patients or staff
+(`mcs_admin.policy`), with the ids of the records its declaration finds on the page: a
+successful GET, and a POST answered with the page again (a form refused shows what its GET
+showed). Prints, exports and imports are recorded by the services that make them
 (`mcs_admin.pdf`, `mcs_admin.services`, `facilities.roster`). `mcs_admin.leak_report` reads the
 log back as the patients and staff whose records were viewed, printed or exported.
 """
@@ -16,7 +17,7 @@ from mcs_admin.shown import PEOPLE_OF
 
 
 class AccessLogMiddleware:
-    """Records the personal data a successful GET showed, as its URL declares."""
+    """Records the personal data a page showed, as its URL declares."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -24,7 +25,8 @@ class AccessLogMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         match = request.resolver_match
-        if request.method == "GET" and response.status_code == 200 and match is not None:
+        shown = request.method in ("GET", "POST") and response.status_code == 200
+        if shown and match is not None:
             page = declaration(match)
             if page is not None and page.records is not None:
                 self.record(request, page.records(request, response))

@@ -70,6 +70,23 @@ def test_the_admins_pages_of_consents_patients_and_staff_are_recorded(center_cli
     assert recorded[3] == ("facilities.StaffMember", [world.a.staff.pk])
 
 
+def test_a_form_refused_records_the_people_its_page_shows_again(client, world):
+    """A POST answered with the page and its errors shows what the GET showed."""
+    client.force_login(world.a.admin)
+    person = world.a.staff
+    url = reverse("facility:staff_edit", args=[world.a.facility.pk, person.pk])
+    response = client.post(url, {"family_name": ""})
+    assert response.status_code == 200 and person.full_name in response.content.decode()
+    entry = views(target_type="facilities.StaffMember").get()
+    assert entry.target_ids == [person.pk] and entry.description == url
+    admin_url = reverse("admin:facilities_staffmember_change", args=[person.pk])
+    client.force_login(world.center)
+    assert client.post(admin_url, {"family_name": ""}).status_code == 200
+    assert views(target_type="facilities.StaffMember", description=admin_url).get().target_ids == [
+        person.pk
+    ]
+
+
 def test_a_refused_page_records_no_view(client, world):
     client.force_login(world.b.admin)
     response = client.get(reverse("groups:group_detail", args=[world.a.group.pk]))
