@@ -42,7 +42,7 @@ INDEXED_TEXT = {
 
 # Candidates beyond which the search reads the table instead: the index answers a term few
 # rows contain in milliseconds, but one in nearly every row (試験 in all 50,000 staff) costs
-# 240 ms through it against 66 ms for Django's search alone (README, Performance).
+# 240 ms through it against 66 ms for Django's search alone (docs/performance.md).
 NARROW_AT_MOST = 10_000
 
 

@@ -256,8 +256,8 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# How long each kind of record and log is kept (README "Retention"); the backup command keeps
-# BACKUP_GENERATIONS generations.
+# How long each kind of record and log is kept (docs/security.md, "Retention"); the backup
+# command keeps BACKUP_GENERATIONS generations.
 RETENTION = {
     "access_log_years": env.int("RETENTION_ACCESS_LOG_YEARS", default=5),
     "history_years": env.int("RETENTION_HISTORY_YEARS", default=5),
@@ -266,7 +266,7 @@ RETENTION = {
 }
 BACKUP_GENERATIONS = env.int("BACKUP_GENERATIONS", default=7)
 
-# Backups (README "Backups", SECURITY.md): each generation is sealed with age to
+# Backups (docs/operations.md "Backups", SECURITY.md): each generation is sealed with age to
 # BACKUP_RECIPIENT, a public key whose private half is kept off the server, and its manifest is
 # signed with BACKUP_SIGNING_KEY, the path of an Ed25519 key file (OpenSSH format) that only the
 # server holds. With DEBUG on they default to the development pair of docs/dev-backup-key/,

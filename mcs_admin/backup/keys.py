@@ -35,7 +35,7 @@ def recipient() -> str:
     if not value:
         raise BackupError(
             "BACKUP_RECIPIENT is not set: a backup is sealed to a public key whose private half "
-            "is kept off the server (README, Backups)"
+            "is kept off the server (docs/operations.md, Backups)"
         )
     if not AGE_RECIPIENT.fullmatch(value):
         raise BackupError("BACKUP_RECIPIENT is not an age public key (age1…)")
@@ -53,7 +53,7 @@ def signing_key() -> Ed25519PrivateKey:
     if not path:
         raise BackupError(
             "BACKUP_SIGNING_KEY is not set: each backup's manifest is signed with the server's "
-            "Ed25519 key (README, Backups)"
+            "Ed25519 key (docs/operations.md, Backups)"
         )
     try:
         key = load_ssh_private_key(Path(path).read_bytes(), password=None)
