@@ -26,7 +26,7 @@ from mcs_admin.leak_report import (
     report_pdf,
 )
 from mcs_admin.models import AccessLog, User
-from mcs_admin.roles import CENTER_APPS
+from mcs_admin.roles import CENTER_APPS, model_name
 from mcs_admin.services import access_log_record
 from mcs_admin.text_rules import NoControlCharacters
 
@@ -89,7 +89,7 @@ class ReportForm(NoControlCharacters, forms.Form):
 def kind_name(label: str) -> str:
     """A kind of record by its name, as the rest of the admin calls it."""
     try:
-        return str(apps.get_model(label)._meta.verbose_name_plural)
+        return model_name(apps.get_model(label), plural=True)
     except (LookupError, ValueError):
         return "—"
 

@@ -19,16 +19,24 @@ STOPPED = _(
 )
 
 
+def model_name(model, plural: bool = False) -> str:
+    """A kind of record by the name the admin gives it. Django's groups are the center's role
+    groups: beside the patient groups, "グループ" alone would say neither."""
+    if model._meta.label == "auth.Group":
+        return str(_("Role groups") if plural else _("role group"))
+    return str(model._meta.verbose_name_plural if plural else model._meta.verbose_name)
+
+
 def permission_label(permission) -> str:
     """A permission as the admin names its records: 事業所・ID | 職員 | 追加, never "Can add …"."""
     model = permission.content_type.model_class()
     if model is None:
         return gettext(permission.name)
-    action, _sep, model_name = permission.codename.partition("_")
-    what = ACTIONS[action] if action in ACTIONS and model_name == model._meta.model_name else None
+    action, _sep, named = permission.codename.partition("_")
+    what = ACTIONS[action] if action in ACTIONS and named == model._meta.model_name else None
     app = model._meta.app_config.verbose_name
     return " | ".join(
-        str(part) for part in (app, model._meta.verbose_name, what or gettext(permission.name))
+        str(part) for part in (app, model_name(model), what or gettext(permission.name))
     )
 
 

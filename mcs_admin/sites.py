@@ -6,6 +6,8 @@ from django.core.exceptions import PermissionDenied
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from mcs_admin.roles import model_name
+
 # The registry first, in the order the office works through it; logins and roles last.
 APP_ORDER = ["facilities", "pledges", "care_groups", "consents", "devices", "mcs_admin", "auth"]
 
@@ -41,8 +43,7 @@ class McsAdminSite(admin.AdminSite):
             if app["app_label"] == "auth":  # beside the patient groups: say which groups
                 app["name"] = _("Roles of the center's logins")
                 for model in app["models"]:
-                    if model["object_name"] == "Group":
-                        model["name"] = _("Role groups")
+                    model["name"] = model_name(model["model"], plural=True)
         return sorted(app_list, key=lambda app: app_order.index(app["app_label"]))
 
     def get_urls(self):

@@ -220,6 +220,9 @@ def test_the_log_names_kinds_of_record_as_the_admin_does(center_client, world):
     assert "facilities.StaffMember" not in text and "RETENTION_" not in text
     kinds = dict(page.context["cl"].filter_specs[1].lookup_choices)
     assert kinds["facilities.StaffMember"] == "職員"
+    # each kind by a name of its own: the center's role groups are not the patient groups
+    assert len(set(kinds.values())) == len(kinds), sorted(kinds.values())
+    assert kinds["auth.Group"] == "役割グループ" and kinds["care_groups.CareGroup"] == "グループ"
     assert '<td class="field-kind_of_record">職員</td>' in content
     filtered = center_client.get(
         reverse("admin:mcs_admin_accesslog_changelist"), {"target_type": "facilities.StaffMember"}
