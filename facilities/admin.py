@@ -340,12 +340,13 @@ class IdRequestAdmin(HistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(pledge_on_record=pledge_on_record())
 
-    @admin.display(description=_("pledge (form 3)"), boolean=True)
+    @admin.display(description=_("pledge (form 3)"))
     def pledge(self, id_request):
-        """An issue waits for it (第9条): the center sees it before opening the request."""
+        """An issue waits for it (第9条): the center sees it before opening the request, in the
+        words of the handling page; the other kinds do not ask for it (the admin's empty value)."""
         if id_request.kind != models.IdRequest.Kind.ISSUE:
             return None
-        return id_request.pledge_on_record
+        return _("on record") if id_request.pledge_on_record else _("not on record")
 
     def get_readonly_fields(self, request, obj=None):
         # the request's facility and ID follow from the staff member

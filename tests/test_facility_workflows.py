@@ -389,6 +389,7 @@ def test_the_pledge_status_is_shown_before_an_id_is_asked_for_and_handled(client
     listed = client.get(reverse("admin:facilities_idrequest_changelist"))
     row = next(r for r in listed.context["cl"].result_list if r.pk == request.pk)
     assert row.pledge_on_record is False
+    assert '<td class="field-pledge">記録なし</td>' in listed.content.decode()
     handle = client.get(reverse("admin:facilities_idrequest_handle", args=[request.pk]))
     content = handle.content.decode()
     assert 'data-testid="pledge">記録なし<' in content and "第9条" in content
