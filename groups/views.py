@@ -89,7 +89,9 @@ class StaffInvitations(FacilityPage, ListPage):
                 status__in=[Membership.Status.INVITED, Membership.Status.ACCEPTED],
                 group__status=CareGroup.Status.ACTIVE,
             )
-            .select_related("staff_member", "group__owner", "group__patient")
+            .select_related(
+                "staff_member", "group__owner", "group__patient", "group__attending_physician"
+            )
             # its patient by name where the login runs the group, else its number and kind
             .annotate(
                 group_managed=Exists(

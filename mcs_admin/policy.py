@@ -148,7 +148,9 @@ ACCESS = {
     "devices:my_incidents": Page(Access.USER, Shows.STAFF, LISTED),
     "groups:group_list": Page(Access.FACILITY, PEOPLE, LISTED),
     "groups:group_add": Page(Access.FACILITY, Shows.STAFF, form_choices("attending_physician")),
-    "groups:staff_invitations": Page(Access.FACILITY, PEOPLE, LISTED),
+    "groups:staff_invitations": Page(
+        Access.FACILITY, PEOPLE, in_context("object_list", "object_list.group.attending_physician")
+    ),
     "groups:invitation_approve": Page(Access.FACILITY),
     "groups:invitation_cancel": Page(Access.FACILITY),
     "groups:group_detail": Page(
