@@ -31,7 +31,7 @@ from facilities.selectors import (
     with_last_training,
 )
 from groups.models import Membership, OwnershipTransfer
-from groups.selectors import memberships_for, transfers_for
+from groups.selectors import memberships_for, transfers_for, with_group_named
 from mcs_admin import duties
 from mcs_admin.models import AssociationProfile
 from mcs_admin.pages import ActionPage, ListPage, PageMixin, PrintPage, ServiceFormPage
@@ -62,7 +62,7 @@ class Dashboard(FacilityPage, TemplateView):
         overdue_on = duties.password_overdue_before(today, profile)
         staff = self.staff().filter(left_on__isnull=True)
         sections = {
-            "approvals": memberships_for(self.request.user)
+            "approvals": with_group_named(memberships_for(self.request.user), self.request.user)
             .filter(staff_member__in=staff, status=Membership.Status.ACCEPTED)
             .select_related("staff_member", "group__owner", "group__patient"),
             "requests": id_requests_for(self.request.user)

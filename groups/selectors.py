@@ -1,6 +1,6 @@
 """What each login may see of the groups app (DESIGN §4)."""
 
-from django.db.models import Case, Count, F, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 from guardian.shortcuts import get_objects_for_user
 
 from facilities.models import Facility, McsAccount, StaffMember
@@ -47,6 +47,14 @@ def memberships_for(user: User) -> QuerySet[Membership]:
         | Q(staff_member__facility__in=facilities_for(user))
         | Q(staff_member__user=user)
     )
+
+
+def with_group_named(memberships: QuerySet[Membership], user: User) -> QuerySet[Membership]:
+    """`group_named`: whether the login may read the membership's group by its patient's name
+    (it runs the group); else the group is its number and kind (第6条), as
+    `groups/_group_label.html` writes it."""
+    managed = groups_managed_by(user).filter(pk=OuterRef("group_id"))
+    return memberships.annotate(group_named=Exists(managed))
 
 
 def groups_for(user: User) -> QuerySet[CareGroup]:

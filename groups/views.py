@@ -1,5 +1,5 @@
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +16,13 @@ from facilities.views import FacilityPage
 from groups import services
 from groups.forms import ConsentForm, GroupForm, InviteForm, ReasonForm, RoleForm
 from groups.models import OPEN_MEMBERSHIP, CareGroup, Membership, OwnershipTransfer
-from groups.selectors import groups_managed_by, id_holders, invitable_staff, memberships_for
+from groups.selectors import (
+    groups_managed_by,
+    id_holders,
+    invitable_staff,
+    memberships_for,
+    with_group_named,
+)
 from mcs_admin.choices import Profession
 from mcs_admin.pages import (
     ActionPage,
@@ -83,7 +89,7 @@ class StaffInvitations(FacilityPage, ListPage):
 
     def rows(self):
         return (
-            memberships_for(self.request.user)
+            with_group_named(memberships_for(self.request.user), self.request.user)
             .filter(staff_member__facility=self.facility)
             .filter(
                 status__in=[Membership.Status.INVITED, Membership.Status.ACCEPTED],
@@ -91,12 +97,6 @@ class StaffInvitations(FacilityPage, ListPage):
             )
             .select_related(
                 "staff_member", "group__owner", "group__patient", "group__attending_physician"
-            )
-            # its patient by name where the login runs the group, else its number and kind
-            .annotate(
-                group_managed=Exists(
-                    groups_managed_by(self.request.user).filter(pk=OuterRef("group_id"))
-                )
             )
             .order_by("-status", "invited_at")
         )

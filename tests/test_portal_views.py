@@ -200,6 +200,10 @@ def test_a_group_is_named_by_its_patient_only_for_those_who_run_it(client):
     assert other.group.label_without_patient in page
     assert other.group.patient.full_name not in page
     assert other.group.attending_physician.full_name in page  # whom the member would work with
+    dashboard = client.get(reverse("facility:dashboard", args=[world.a.facility.pk]))
+    approvals = re.search(r"<ul>.*?</ul>", dashboard.content.decode(), re.S)[0]
+    assert other.group.label_without_patient in approvals
+    assert other.group.patient.full_name not in approvals
 
 
 def test_the_dashboard_names_the_group_asked_to_move_in(client):
