@@ -137,7 +137,9 @@ class StaffDetail(FacilityPage, DetailView):
         context["accounts"] = person.mcs_accounts.all()
         context["pledges"] = person.pledges.all()
         context["requests"] = person.id_requests.all()
-        context["memberships"] = person.memberships.select_related("group__patient", "group__owner")
+        context["memberships"] = with_group_named(
+            person.memberships.select_related("group__patient", "group__owner"), self.request.user
+        )
         context["devices"] = person.devices.all()
         context["trainings"] = person.training_sessions.all()
         context["appointments"] = person.appointments.all()

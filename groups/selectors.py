@@ -50,11 +50,15 @@ def memberships_for(user: User) -> QuerySet[Membership]:
 
 
 def with_group_named(memberships: QuerySet[Membership], user: User) -> QuerySet[Membership]:
-    """`group_named`: whether the login may read the membership's group by its patient's name
-    (it runs the group); else the group is its number and kind (第6条), as
-    `groups/_group_label.html` writes it."""
+    """`group_named`: whether the login may read the membership's group by its patient's name:
+    it runs the group or takes part in it, approved. Anyone else, an invitee before the
+    approval included, reads the group's number and kind (第6条), as `groups/_group_label.html`
+    writes it."""
     managed = groups_managed_by(user).filter(pk=OuterRef("group_id"))
-    return memberships.annotate(group_named=Exists(managed))
+    member = Membership.objects.filter(
+        group=OuterRef("group_id"), staff_member__user=user, status=Membership.Status.APPROVED
+    )
+    return memberships.annotate(group_named=Exists(managed) | Exists(member))
 
 
 def groups_for(user: User) -> QuerySet[CareGroup]:

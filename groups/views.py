@@ -296,7 +296,7 @@ class MyGroups(UserPage, ListPage):
 
     def rows(self):
         return (
-            memberships_for(self.request.user)
+            with_group_named(memberships_for(self.request.user), self.request.user)
             .filter(
                 staff_member=self.person,
                 status__in=[Membership.Status.ACCEPTED, Membership.Status.APPROVED],

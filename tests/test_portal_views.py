@@ -212,3 +212,24 @@ def test_the_dashboard_names_the_group_asked_to_move_in(client):
     client.force_login(world.a.admin)
     page = client.get(reverse("facility:dashboard", args=[world.a.facility.pk])).content
     assert str(transfer.group) in page.decode()  # its patient, as on the page of moves
+
+
+def test_a_group_is_named_by_its_patient_to_its_members_once_approved(client):
+    """第6条: the member who accepted reads the group's number and kind until the approval, on
+    their own list and on their administrator's page of them."""
+    world = build_world()
+    accepted = world.a.user_invitation
+    Membership.objects.filter(pk=accepted.pk).update(status=Membership.Status.ACCEPTED)
+    group, patient = accepted.group, accepted.group.patient.full_name
+    client.force_login(world.a.user)
+    mine = client.get(reverse("groups:my_groups")).content.decode()
+    assert group.label_without_patient in mine and patient not in mine
+    client.force_login(world.a.admin)
+    person = world.a.user.staff_member
+    detail = client.get(reverse("facility:staff_detail", args=[world.a.facility.pk, person.pk]))
+    assert group.label_without_patient in detail.content.decode()
+    assert patient not in detail.content.decode()
+
+    Membership.objects.filter(pk=accepted.pk).update(status=Membership.Status.APPROVED)
+    client.force_login(world.a.user)
+    assert str(group) in client.get(reverse("groups:my_groups")).content.decode()
