@@ -23,7 +23,8 @@ def date_column(model: type[Model], name: str):
     return column
 
 
-def _is_date(model: type[Model], name) -> bool:
+def is_date_field(model: type[Model], name) -> bool:
+    """Whether `name` is a date or a moment of `model` (a DateTimeField is a DateField too)."""
     try:
         return isinstance(name, str) and isinstance(model._meta.get_field(name), DateField)
     except FieldDoesNotExist:
@@ -35,6 +36,6 @@ class ShownDates:
 
     def get_list_display(self, request):
         return [
-            date_column(self.model, name) if _is_date(self.model, name) else name
+            date_column(self.model, name) if is_date_field(self.model, name) else name
             for name in super().get_list_display(request)
         ]

@@ -202,16 +202,12 @@ class LeakReport:
 
     @property
     def window(self) -> str:
-        start = local_time(self.start) if self.start else _("the start of the log")
-        return _("%(start)s to %(end)s") % {"start": start, "end": local_time(self.end)}
+        start = shown_datetime(self.start) if self.start else _("the start of the log")
+        return _("%(start)s to %(end)s") % {"start": start, "end": shown_datetime(self.end)}
 
     @property
     def login_shown(self) -> str:
         return self.username or _("every login")
-
-
-def local_time(at: datetime.datetime | None) -> str:
-    return shown_datetime(at)
 
 
 def _people_of_records(ids: dict[str, set]) -> dict[tuple[str, object], set]:
@@ -365,8 +361,8 @@ def report_csv(report: LeakReport, *, user: User, request: HttpRequest | None = 
                 line.viewed,
                 line.printed,
                 line.exported,
-                local_time(line.tally.first),
-                local_time(line.tally.last),
+                shown_datetime(line.tally.first),
+                shown_datetime(line.tally.last),
                 "、".join(line.logins),
                 "・".join(line.items),
             ]

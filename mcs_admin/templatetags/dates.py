@@ -3,10 +3,9 @@
 
 from django import template
 from django.contrib.admin.helpers import AdminReadonlyField
-from django.core.exceptions import FieldDoesNotExist
-from django.db.models import DateField
 
 from mcs_admin import dates
+from mcs_admin.admin_dates import is_date_field
 
 register = template.Library()
 register.filter("shown_date", dates.shown_date)
@@ -18,11 +17,6 @@ def readonly_contents(field: AdminReadonlyField) -> str:
     """An admin read-only field's value, a date in the chosen format (the admin's own
     `contents` writes every date in Django's one format)."""
     name, instance = field.field["field"], field.form.instance
-    if isinstance(name, str):
-        try:
-            model_field = instance._meta.get_field(name)
-        except FieldDoesNotExist:
-            model_field = None
-        if isinstance(model_field, DateField):  # a DateTimeField is one too
-            return dates.shown(getattr(instance, name)) or field.empty_value_display
+    if is_date_field(type(instance), name):
+        return dates.shown(getattr(instance, name)) or field.empty_value_display
     return field.contents()
