@@ -33,7 +33,10 @@ from tests.world import build_world
 
 pytestmark = pytest.mark.django_db
 
-TOMORROW = timezone.localdate() + timedelta(days=1)
+
+def _tomorrow():
+    # Read at each call: a run that crosses midnight (JST) must still mean tomorrow.
+    return timezone.localdate() + timedelta(days=1)
 
 
 @dataclass
@@ -138,22 +141,22 @@ SIGNED_ON = {
         group=case.group,
         by=case.a.admin,
         basis="signed_form",
-        signed_on=TOMORROW,
+        signed_on=_tomorrow(),
         obtained_by=case.a.admin.staff_member,
     ),
     "page": lambda case: _consent_page(
-        case, signed_on=TOMORROW.isoformat(), obtained_by=case.a.admin.staff_member.pk
+        case, signed_on=_tomorrow().isoformat(), obtained_by=case.a.admin.staff_member.pk
     ),
     "admin add form": lambda case: admin_add(
         case.center_client,
         PatientConsent,
         group=case.group.pk,
         basis="signed_form",
-        signed_on=TOMORROW.isoformat(),
+        signed_on=_tomorrow().isoformat(),
         obtained_by=case.a.admin.staff_member.pk,
     ),
     "admin change form": lambda case: admin_change(
-        case.center_client, case.a.consent, signed_on=TOMORROW.isoformat()
+        case.center_client, case.a.consent, signed_on=_tomorrow().isoformat()
     ),
 }
 
