@@ -20,9 +20,9 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from facilities.models import AdministratorAppointment, McsAccount, StaffMember  # noqa: E402
 from facilities.services import appointment_start, staff_link_login  # noqa: E402
-from mcs_admin.demo import SUPPORT_CENTER_GROUP, center_permissions  # noqa: E402
 from mcs_admin.models import User  # noqa: E402
 from mcs_admin.second_factor import demo_enrol  # noqa: E402
+from office.demo import SUPPORT_CENTER_GROUP, center_permissions  # noqa: E402
 
 
 def _login(username: str, password: str, **fields) -> User:

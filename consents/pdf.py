@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 
 from consents.models import PatientConsent
+from consents.selectors import consents_for
 from mcs_admin.pdf import PrintedForm, missing_fields, printed_name
 
 
@@ -24,6 +25,7 @@ def _consent(consent: PatientConsent) -> dict:
 CONSENT_FORM = PrintedForm(
     number=4,
     model=PatientConsent,
+    visible_to=consents_for,
     template_name="pdf/form4_patient_consent.html",
     document=_consent,
     blank=lambda: {

@@ -1,4 +1,4 @@
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from consents.models import ConsentDesignation, PatientConsent
 from facilities.models import StaffMember
@@ -46,3 +46,13 @@ def designation_candidates(group: CareGroup) -> QuerySet[StaffMember]:
         .distinct()
         .order_by("facility__name_kana", "family_name_kana", "given_name_kana")
     )
+
+
+def groups_without_consent() -> QuerySet[CareGroup]:
+    """Active patient groups with neither the patient's consent nor its exemption (第6条)."""
+    received = PatientConsent.objects.filter(
+        group=OuterRef("pk"), status=PatientConsent.Status.RECEIVED
+    )
+    return CareGroup.objects.filter(
+        kind=CareGroup.Kind.PATIENT, status=CareGroup.Status.ACTIVE
+    ).exclude(Exists(received))

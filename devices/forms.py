@@ -9,8 +9,8 @@ from devices.services import (
     DEVICE_REFUSED,
     INCIDENT_ACTION_FIELDS,
 )
-from facilities.forms import DateInput
 from mcs_admin.text_rules import NoControlCharacters
+from mcs_admin.widgets import DateInput
 
 
 class DeviceForm(NoControlCharacters, forms.ModelForm):

@@ -19,6 +19,10 @@ class Consideration(models.TextChoices):
     ADOPTED = "adopted", _("adopted")
 
 
+# 第12条 (1)–(4): a device in use lacks none of them
+REQUIRED_MEASURES = ["boot_password", "no_file_sharing", "antivirus", "browser_saves_no_password"]
+
+
 class Device(models.Model):
     """An IT device used for MCS, with the security measures of 第12条."""
 
@@ -125,10 +129,9 @@ class Device(models.Model):
     @property
     def missing_measures(self) -> list[str]:
         """The verbose names of the required measures (1)–(4) that are not in place."""
-        required = ["boot_password", "no_file_sharing", "antivirus", "browser_saves_no_password"]
         return [
             str(self._meta.get_field(name).verbose_name)
-            for name in required
+            for name in REQUIRED_MEASURES
             if not getattr(self, name)
         ]
 

@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from devices.models import FIRST_STEPS, Incident
-from mcs_admin.mail import absolute, administrators_of, support_center
+from facilities.mail import administrators_of
+from mcs_admin.mail import absolute, support_center
 
 
 def incident_notify(incident: Incident) -> int:

@@ -6,8 +6,9 @@ from django.utils.translation import gettext_lazy
 
 from devices.models import Device
 from devices.services import device_check_assignee
+from facilities.sheet_fields import StaffMemberWidget
 from mcs_admin import normalize
-from mcs_admin.sheet_fields import SheetField, StaffMemberWidget, cell_text
+from mcs_admin.sheet_fields import SheetField, cell_text
 from mcs_admin.sheet_resources import SheetResource
 
 

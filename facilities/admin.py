@@ -1,7 +1,6 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.http import HttpResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -23,6 +22,7 @@ from mcs_admin.admin_base import (
     PrintableAdmin,
     Refused,
 )
+from mcs_admin.pdf import pdf_download
 from mcs_admin.sheet_admin import SpreadsheetAdminMixin
 from pledges.selectors import pledge_on_record
 from pledges.services import facility_manager_change
@@ -370,9 +370,7 @@ class IdRequestAdmin(HistoryAdmin):
         except ValidationError as error:
             self.message_user(request, " ".join(error.messages), messages.ERROR)
             return None
-        response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = 'attachment; filename="id-notices.pdf"'
-        return response
+        return pdf_download(pdf, "id-notices.pdf")
 
     def get_urls(self):
         handle = self.admin_site.admin_view(IdRequestHandleView.as_view(model_admin=self))

@@ -10,10 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
 
 from facilities import services
-from facilities.forms import DateInput
 from facilities.models import Facility, IdRequest
 from mcs_admin.admin_actions import ReasonForm
 from mcs_admin.text_rules import NoControlCharacters
+from mcs_admin.widgets import DateInput
 
 
 class AdminPage:

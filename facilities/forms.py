@@ -5,10 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from facilities.models import IdRequest, Leave, McsAccount, StaffMember
 from facilities.services import STAFF_FIELDS
 from mcs_admin.text_rules import NoControlCharacters
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
+from mcs_admin.widgets import DateInput
 
 
 class StaffForm(NoControlCharacters, forms.ModelForm):
@@ -64,7 +61,3 @@ class IdRequestForm(NoControlCharacters, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("For a change: what is to change (e.g. the e-mail address)."),
     )
-
-
-class PasswordChangedForm(NoControlCharacters, forms.Form):
-    changed_on = forms.DateField(label=_("MCS password changed on"), widget=DateInput())

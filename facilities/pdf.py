@@ -5,9 +5,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from facilities.models import IdRequest, UsageApplication
-from mcs_admin.models import AccessLog, AssociationProfile, User
-from mcs_admin.pdf import PrintedForm, missing_fields, printed_name, render_pdf
-from mcs_admin.services import access_log_record
+from facilities.selectors import applications_for
+from mcs_admin.models import AssociationProfile, User
+from mcs_admin.pdf import PrintedForm, missing_fields, print_document, printed_name
 
 ROSTER_LINES_PER_PAGE = 10
 
@@ -63,6 +63,7 @@ def _blank() -> dict:
 APPLICATION_FORM = PrintedForm(
     number=1,
     model=UsageApplication,
+    visible_to=applications_for,
     template_name="pdf/form1_application.html",
     document=_application,
     blank=_blank,
@@ -80,9 +81,9 @@ def id_notice_pdf(requests: list[IdRequest], *, user: User, request=None) -> byt
     by_facility: dict = {}
     for id_request in issued:
         by_facility.setdefault(id_request.facility, []).append(id_request)
-    pdf = render_pdf(
-        "pdf/id_notice.html",
-        {
+    return print_document(
+        template_name="pdf/id_notice.html",
+        context={
             "profile": AssociationProfile.objects.filter(pk=1).first(),
             "today": timezone.localdate(),
             "documents": [{}],  # pdf/base.html renders its sheets once per document
@@ -90,13 +91,8 @@ def id_notice_pdf(requests: list[IdRequest], *, user: User, request=None) -> byt
                 {"facility": facility, "requests": rows} for facility, rows in by_facility.items()
             ],
         },
-    )
-    access_log_record(
-        user=user,
-        action=AccessLog.Action.PRINT,
-        targets=issued,
+        shown={IdRequest._meta.label: issued},
         description=_("ID notice: %(count)d ID(s)") % {"count": len(issued)},
-        row_count=len(issued),
+        user=user,
         request=request,
     )
-    return pdf

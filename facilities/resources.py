@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from facilities import services
 from facilities.models import Facility, McsAccount, StaffMember
+from facilities.sheet_fields import ProfessionWidget
 from mcs_admin import normalize
 from mcs_admin.choices import Gender, Profession
 from mcs_admin.sheet_fields import (
@@ -16,7 +17,6 @@ from mcs_admin.sheet_fields import (
     DateWidget,
     FullNameField,
     MarkWidget,
-    ProfessionWidget,
     SheetField,
     TextWidget,
     cell_text,

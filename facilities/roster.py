@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from facilities.models import AdministratorAppointment, Facility, McsAccount, StaffMember
 from mcs_admin.models import AccessLog, AssociationProfile, User
-from mcs_admin.pdf import render_pdf
+from mcs_admin.pdf import print_document
 from mcs_admin.services import access_log_record
 from mcs_admin.spreadsheets import write_csv
 
@@ -76,7 +76,7 @@ def roster_csv(facilities: QuerySet[Facility], *, user: User | None, request=Non
         user=user,
         action=AccessLog.Action.EXPORT,
         targets=accounts,
-        target_type="facilities.McsAccount",
+        target_type=McsAccount._meta.label,
         description=_("Roster of MCS administrators and ID holders (CSV)"),
         row_count=len(dataset),
         request=request,
@@ -86,22 +86,17 @@ def roster_csv(facilities: QuerySet[Facility], *, user: User | None, request=Non
 
 def roster_pdf(facilities: QuerySet[Facility], *, user: User | None, request=None) -> bytes:
     listed = [f for f in roster_facilities(facilities) if f.holders]
-    pdf = render_pdf(
-        "pdf/roster.html",
-        {
+    accounts = [person.open_accounts[0] for f in listed for person in f.holders]
+    return print_document(
+        template_name="pdf/roster.html",
+        context={
             "profile": AssociationProfile.objects.filter(pk=1).first(),
             "today": timezone.localdate(),
             "facilities": listed,
             "documents": [{}],  # pdf/base.html renders its sheets once per document
         },
-    )
-    access_log_record(
-        user=user,
-        action=AccessLog.Action.PRINT,
-        targets=[person.open_accounts[0] for f in listed for person in f.holders],
-        target_type="facilities.McsAccount",
+        shown={McsAccount._meta.label: accounts},
         description=_("Roster of MCS administrators and ID holders (PDF)"),
-        row_count=sum(len(f.holders) for f in listed),
+        user=user,
         request=request,
     )
-    return pdf

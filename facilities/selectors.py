@@ -1,7 +1,9 @@
 """What each login may see of the facilities app: one selector per model (DESIGN §4)."""
 
+import datetime
+
 from django.core.exceptions import PermissionDenied
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 from guardian.shortcuts import get_objects_for_user
 
@@ -98,3 +100,54 @@ def require_center(user: User) -> None:
 def with_last_training(staff: QuerySet[StaffMember]) -> QuerySet[StaffMember]:
     """Each person's last training (第9条) as `last_training`, in the same query."""
     return staff.annotate(last_training=Max("training_sessions__held_on"))
+
+
+# What is open or overdue across the association (the compliance dashboard counts it per
+# facility, send_reminders mails it, the facility's dashboard lists its own): rows of every
+# facility, narrowed by the caller.
+
+
+def id_holders() -> QuerySet[StaffMember]:
+    """People at a participating facility with an MCS ID in use: those the duties of 第9条 and
+    第11条 are about, and the directory owners pick members and physicians from."""
+    issued = McsAccount.objects.filter(staff_member=OuterRef("pk"), status=McsAccount.Status.ISSUED)
+    return StaffMember.objects.filter(
+        Exists(issued), left_on__isnull=True, facility__status=Facility.Status.ACTIVE
+    ).select_related("facility")
+
+
+def pending_id_requests() -> QuerySet[IdRequest]:
+    """Requests awaiting the support center (独自ルール 3)."""
+    return IdRequest.objects.filter(status=IdRequest.Status.PENDING)
+
+
+def open_roster_reviews(due_by: datetime.date) -> QuerySet[RosterReview]:
+    """Open ID棚卸 rounds due on or before `due_by` (独自ルール 2)."""
+    return RosterReview.objects.filter(status=RosterReview.Status.OPEN, due_on__lte=due_by)
+
+
+def stale_passwords(changed_before: datetime.date) -> QuerySet[McsAccount]:
+    """IDs in use whose MCS password was last changed before the date, or never recorded
+    (第11条(3))."""
+    return McsAccount.objects.filter(
+        Q(password_changed_on__lt=changed_before) | Q(password_changed_on__isnull=True),
+        status=McsAccount.Status.ISSUED,
+        staff_member__in=id_holders(),
+    )
+
+
+def open_leaves() -> QuerySet[Leave]:
+    """Leavers' checklists not yet complete (留意事項 (1)(3))."""
+    return Leave.objects.filter(completed_on__isnull=True)
+
+
+def login_stopped(user: User) -> bool:
+    """A facility's login is stopped once its person has left, its facility is suspended or
+    withdrawn, or its MCS ID is restricted or banned (mcs_admin.roles.may_log_in). A login
+    with no staff member (the center) is not stopped."""
+    stopped = (
+        Q(left_on__isnull=False)
+        | Q(facility__status__in=[Facility.Status.SUSPENDED, Facility.Status.WITHDRAWN])
+        | Q(mcs_accounts__status__in=[McsAccount.Status.RESTRICTED, McsAccount.Status.BANNED])
+    )
+    return StaffMember.objects.filter(stopped, user=user).exists()

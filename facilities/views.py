@@ -2,7 +2,6 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db.models import F, Prefetch
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -10,7 +9,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, TemplateView
 
-from devices.selectors import devices_for
+from devices.selectors import devices_for, insecure_devices
 from facilities import services
 from facilities.forms import IdRequestForm, LeaveForm, RestrictForm, StaffForm
 from facilities.models import (
@@ -28,14 +27,15 @@ from facilities.selectors import (
     leaves_for,
     roster_reviews_for,
     staff_for,
+    stale_passwords,
     with_last_training,
 )
 from groups.models import Membership, OwnershipTransfer
-from groups.selectors import memberships_for, transfers_for, with_group_named
-from mcs_admin import duties
+from groups.selectors import memberships_for, open_reviews, transfers_for, with_group_named
 from mcs_admin.models import AssociationProfile
 from mcs_admin.pages import ActionPage, ListPage, PageMixin, PrintPage, ServiceFormPage
-from mcs_admin.pdf import print_response
+from mcs_admin.pdf import pdf_download, print_response
+from pledges.selectors import holders_without_pledge
 
 DASHBOARD_ROWS = 10
 
@@ -59,7 +59,7 @@ class Dashboard(FacilityPage, TemplateView):
     def get_context_data(self, **kwargs):
         today = timezone.localdate()
         profile = AssociationProfile.current()
-        overdue_on = duties.password_overdue_before(today, profile)
+        overdue_on = profile.password_overdue_before(today)
         staff = self.staff().filter(left_on__isnull=True)
         sections = {
             "approvals": with_group_named(memberships_for(self.request.user), self.request.user)
@@ -68,23 +68,23 @@ class Dashboard(FacilityPage, TemplateView):
             "requests": id_requests_for(self.request.user)
             .filter(facility=self.facility, status=IdRequest.Status.PENDING)
             .select_related("staff_member"),
-            "without_pledge": duties.holders_without_pledge()
+            "without_pledge": holders_without_pledge()
             .filter(pk__in=staff.values("pk"))
             .order_by("family_name_kana"),
-            "insecure_devices": duties.insecure_devices()
+            "insecure_devices": insecure_devices()
             .filter(pk__in=devices_for(self.request.user).filter(facility=self.facility))
             .select_related("assigned_to"),
             "transfers": transfers_for(self.request.user)
             .filter(to_facility=self.facility, status=OwnershipTransfer.Status.REQUESTED)
             .select_related("from_facility", "group__patient"),
-            "reviews_due": duties.open_reviews(
-                today + datetime.timedelta(days=duties.REVIEW_NOTICE_DAYS)
+            "reviews_due": open_reviews(
+                today + datetime.timedelta(days=AssociationProfile.REVIEW_NOTICE_DAYS)
             )
             .filter(group__owner=self.facility)
             .select_related("group__patient"),
             # 第11条(3): the same rule as the reminders, for the facility's own staff
-            "passwords": duties.stale_passwords(
-                overdue_on + datetime.timedelta(days=duties.PASSWORD_NOTICE_DAYS)
+            "passwords": stale_passwords(
+                overdue_on + datetime.timedelta(days=AssociationProfile.PASSWORD_NOTICE_DAYS)
             )
             .filter(staff_member__in=staff)
             .select_related("staff_member")
@@ -118,8 +118,8 @@ class StaffList(FacilityPage, ListPage):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["training_overdue_before"] = duties.training_due_since(
-            timezone.localdate(), AssociationProfile.current()
+        context["training_overdue_before"] = AssociationProfile.current().training_due_since(
+            timezone.localdate()
         )
         return context
 
@@ -383,9 +383,7 @@ class IdNotice(FacilityPage, PrintPage):
             pk=self.kwargs["pk"],
         )
         pdf = id_notice_pdf([id_request], user=self.request.user, request=self.request)
-        response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="id-notice-{id_request.pk}.pdf"'
-        return response
+        return pdf_download(pdf, f"id-notice-{id_request.pk}.pdf")
 
     def back_url(self):
         return reverse("facility:id_requests", args=[self.facility.pk])

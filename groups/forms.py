@@ -3,10 +3,10 @@ from django.utils.translation import gettext_lazy as _
 
 from consents.models import PatientConsent
 from consents.services import NOT_AN_OBTAINER
-from facilities.forms import DateInput
 from facilities.models import Facility, StaffMember
 from groups.models import CareGroup, Membership
 from mcs_admin.text_rules import NoControlCharacters
+from mcs_admin.widgets import DateInput
 
 
 class GroupForm(NoControlCharacters, forms.Form):

@@ -1,11 +1,20 @@
 """What each login may see of the groups app (DESIGN §4)."""
 
+import datetime
+
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 from guardian.shortcuts import get_objects_for_user
 
-from facilities.models import Facility, McsAccount, StaffMember
-from facilities.selectors import facilities_for
-from groups.models import OPEN_MEMBERSHIP, CareGroup, Membership, OwnershipTransfer, Patient
+from facilities.models import StaffMember
+from facilities.selectors import facilities_for, id_holders
+from groups.models import (
+    OPEN_MEMBERSHIP,
+    CareGroup,
+    Membership,
+    MembershipReview,
+    OwnershipTransfer,
+    Patient,
+)
 from mcs_admin.models import User
 from mcs_admin.roles import is_center
 
@@ -75,16 +84,6 @@ def patients_for(user: User) -> QuerySet[Patient]:
     return Patient.objects.filter(groups__in=groups_managed_by(user)).distinct()
 
 
-def id_holders() -> QuerySet[StaffMember]:
-    """The directory of participating facilities' ID holders: an issued ID, still at their
-    facility. Owners pick members and physicians from it."""
-    return StaffMember.objects.filter(
-        left_on__isnull=True,
-        facility__status=Facility.Status.ACTIVE,
-        mcs_accounts__status=McsAccount.Status.ISSUED,
-    ).select_related("facility")
-
-
 def invitable_staff(group: CareGroup) -> QuerySet[StaffMember]:
     """ID holders not already invited to or in the group."""
     return id_holders().exclude(memberships__in=group.memberships.filter(OPEN_MEMBERSHIP))
@@ -127,3 +126,35 @@ def groups_attended_by(user: User) -> QuerySet[CareGroup]:
     if not user.is_authenticated:
         return CareGroup.objects.none()
     return CareGroup.objects.filter(status=CareGroup.Status.ACTIVE, attending_physician__user=user)
+
+
+# What is open or overdue across the association (the compliance dashboard, send_reminders,
+# the facility's dashboard): rows of every facility, narrowed by the caller.
+
+
+def accepted_invitations() -> QuerySet[Membership]:
+    """Invitations the invited person accepted, for their own facility to approve (第8条)."""
+    return Membership.objects.filter(
+        status=Membership.Status.ACCEPTED, group__status=CareGroup.Status.ACTIVE
+    )
+
+
+def open_invitations() -> QuerySet[Membership]:
+    """Invitations awaiting the invited person's answer (留意事項 (3))."""
+    return Membership.objects.filter(
+        status=Membership.Status.INVITED, group__status=CareGroup.Status.ACTIVE
+    )
+
+
+def pending_transfers() -> QuerySet[OwnershipTransfer]:
+    """Groups awaiting the receiving facility's decision (MCS 管理施設の変更)."""
+    return OwnershipTransfer.objects.filter(status=OwnershipTransfer.Status.REQUESTED)
+
+
+def open_reviews(due_by: datetime.date) -> QuerySet[MembershipReview]:
+    """Open reviews of active groups due on or before `due_by` (留意事項 (1))."""
+    return MembershipReview.objects.filter(
+        status=MembershipReview.Status.OPEN,
+        group__status=CareGroup.Status.ACTIVE,
+        due_on__lte=due_by,
+    )

@@ -4,13 +4,9 @@ from django.contrib.auth.models import Group
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from mcs_admin.access_log_admin import AccessLogAdmin
-from mcs_admin.admin_base import HistoryAdmin, ReadablePermissions
-from mcs_admin.admin_dates import ShownDates
-from mcs_admin.login_admin import LoginAdmin
-from mcs_admin.models import AccessLog, AssociationProfile, DocumentNumber, SentReminder, User
+from mcs_admin.admin_base import AppendOnlyAdmin, HistoryAdmin, ReadablePermissions
+from mcs_admin.models import AssociationProfile, DocumentNumber
 
-admin.site.register(User, LoginAdmin)
 # Second-factor secrets stay out of the admin: the center resets them from a login's page.
 admin.site.unregister(TOTPDevice)
 admin.site.unregister(StaticDevice)
@@ -30,42 +26,9 @@ class AssociationProfileAdmin(HistoryAdmin):
         return not AssociationProfile.objects.exists()
 
 
-admin.site.register(AccessLog, AccessLogAdmin)
-
-
 @admin.register(DocumentNumber)
-class DocumentNumberAdmin(ShownDates, admin.ModelAdmin):
-    """The numbers issued to printed forms; append-only, written by `DocumentNumber.objects`."""
+class DocumentNumberAdmin(AppendOnlyAdmin):
+    """The numbers issued to printed forms, written by `DocumentNumber.objects`."""
 
     list_display = ["__str__", "form_number", "issued_at"]
     list_filter = ["form_number"]
-    show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(SentReminder)
-class SentReminderAdmin(ShownDates, admin.ModelAdmin):
-    """What send_reminders mailed to whom; append-only, written by the command."""
-
-    list_display = ["sent_at", "recipient", "kind", "key"]
-    list_filter = ["kind", "sent_on"]
-    search_fields = ["recipient", "key"]
-    date_hierarchy = "sent_on"
-    show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -219,6 +219,23 @@ class ReadOnlyAdmin(HistoryAdmin):
         return False
 
 
+class AppendOnlyAdmin(ShownDates, admin.ModelAdmin):
+    """For logs the system appends to (the access log, document numbers, sent reminders): no
+    one adds, changes or deletes an entry through the admin. Counting every row of a long log
+    is left out of its list."""
+
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ObjectPermissionAdmin(ReadOnlyAdmin):
     """django-guardian's grants, written by the services: its columns in the admin's words."""
 

@@ -9,6 +9,7 @@ class McsAdminConfig(AppConfig):
     def ready(self):
         from django.core.signals import request_started
         from django.db.models.signals import post_save
+        from django.utils.module_loading import autodiscover_modules
 
         from mcs_admin import login_flow  # noqa: F401 — connects the login signals
         from mcs_admin.dates import forget_style
@@ -18,3 +19,4 @@ class McsAdminConfig(AppConfig):
         request_started.connect(forget_style, dispatch_uid="dates.forget_style")
         post_save.connect(forget_style, sender=AssociationProfile, dispatch_uid="dates.profile")
         apply_to_models()  # no control characters in any model's text (mcs_admin/text_rules.py)
+        autodiscover_modules("pdf")  # each app's printed forms (mcs_admin.pdf.PRINTED_FORMS)

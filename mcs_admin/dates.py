@@ -10,9 +10,10 @@ from contextvars import ContextVar
 
 from django.utils import timezone
 
+from mcs_admin.models import AssociationProfile, DateStyle
 from mcs_admin.wareki import ERAS, to_wareki
 
-WESTERN, ERA = "western", "era"
+WESTERN, ERA = DateStyle.WESTERN, DateStyle.ERA
 
 # The chosen style, read once per request (or once per command) rather than once per date:
 # a list of a hundred dates costs one query. Forgotten when a request starts and when the
@@ -27,8 +28,6 @@ def forget_style(**kwargs) -> None:
 def date_style() -> str:
     style = _style.get()
     if style is None:
-        from mcs_admin.models import AssociationProfile  # models import this module's choices
-
         style = AssociationProfile.current().date_style
         _style.set(style)
     return style

@@ -12,11 +12,11 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from mcs_admin import normalize
 from mcs_admin.models import NumberedDocument, User
+from mcs_admin.pdf import printed_form_of
 
 NUMBER = re.compile(r"F(\d+)-\d{4}-\d{5,}")
 PREPARED, RECEIVED = "prepared", "received"  # the same two states in every form's status list
@@ -36,7 +36,7 @@ def document_with_scan(name: str) -> NumberedDocument | None:
 
 
 def scanned_document(request, response) -> list[NumberedDocument]:
-    """What a download of a scanned copy showed, for the access log (`mcs_admin.policy`)."""
+    """What a download of a scanned copy showed, for the access log (`office.policy`)."""
     record = document_with_scan(request.resolver_match.kwargs["name"])
     return [record] if record is not None else []
 
@@ -57,14 +57,6 @@ def document_get(*, number: str, for_update: bool = False) -> NumberedDocument |
 
 
 # The selector that says who may see each kind of record (DESIGN §4); its scan follows it.
-VISIBLE_TO = {
-    "facilities.UsageApplication": "facilities.selectors.applications_for",
-    "pledges.FacilityPledge": "pledges.selectors.facility_pledges_for",
-    "pledges.StaffPledge": "pledges.selectors.staff_pledges_for",
-    "consents.PatientConsent": "consents.selectors.consents_for",
-}
-
-
 def may_view_scanned_copy(user: User, record: NumberedDocument) -> bool:
     """Who may download a record's scanned copy: the one place that says it. The center with
     the model's view permission; a facility's administrators and a group's managers for the
@@ -74,8 +66,7 @@ def may_view_scanned_copy(user: User, record: NumberedDocument) -> bool:
     opts = record._meta
     if user.is_staff:
         return user.has_perm(f"{opts.app_label}.view_{opts.model_name}")
-    visible_to = import_string(VISIBLE_TO[opts.label])
-    return visible_to(user).filter(pk=record.pk).exists()
+    return printed_form_of(type(record)).visible_to(user).filter(pk=record.pk).exists()
 
 
 @transaction.atomic

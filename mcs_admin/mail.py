@@ -6,14 +6,10 @@ number and linked to, and free text that may hold one (an incident's description
 the system.
 """
 
-from collections import defaultdict
-from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import QuerySet
 
-from facilities.models import AdministratorAppointment, StaffMember
 from mcs_admin.models import AssociationProfile
 
 
@@ -21,28 +17,6 @@ from mcs_admin.models import AssociationProfile
 class Recipient:
     email: str
     name: str
-
-
-def person_recipient(person: StaffMember) -> Recipient | None:
-    """A staff member at their login's e-mail, else at their roster e-mail."""
-    email = (person.user.email if person.user_id else "") or person.email
-    return Recipient(email=email, name=person.full_name) if email else None
-
-
-def administrators_of(facility_ids: Collection[int] | QuerySet) -> dict[int, list[Recipient]]:
-    """The MCS administrators in office (第7条) of each facility, who have an e-mail address.
-    The facilities may be a query of their ids, read as a subquery."""
-    appointments = AdministratorAppointment.objects.filter(
-        facility__in=facility_ids,
-        ended_on__isnull=True,
-        staff_member__left_on__isnull=True,
-    ).select_related("staff_member__user")
-    recipients = defaultdict(list)
-    for appointment in appointments:
-        recipient = person_recipient(appointment.staff_member)
-        if recipient:
-            recipients[appointment.facility_id].append(recipient)
-    return recipients
 
 
 def support_center() -> Recipient | None:

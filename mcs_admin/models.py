@@ -1,4 +1,7 @@
+import datetime
+
 import simple_history
+from dateutil.relativedelta import relativedelta
 from django.contrib.auth.models import AbstractUser, Group
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connections, models, router, transaction
@@ -8,7 +11,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
-from mcs_admin import access_chain, dates, normalize
+from mcs_admin import access_chain, normalize
 from mcs_admin.fields import (
     EmailField,
     KanaField,
@@ -55,6 +58,13 @@ class User(AbstractUser):
         return f"{name} ({self.username})" if name else self.username
 
 
+class DateStyle(models.TextChoices):
+    """How screens, e-mails and the roster PDF write dates (mcs_admin.dates)."""
+
+    WESTERN = "western", _("Western calendar (2026年12月3日)")
+    ERA = "era", _("Japanese era (令和8年12月3日)")
+
+
 class AssociationProfile(models.Model):
     """The association running the system: printed on every form, never a literal in code.
 
@@ -97,17 +107,18 @@ class AssociationProfile(models.Model):
     date_style = models.CharField(
         _("dates on screens"),
         max_length=10,
-        choices=[
-            (dates.WESTERN, _("Western calendar (2026年12月3日)")),
-            (dates.ERA, _("Japanese era (令和8年12月3日)")),
-        ],
-        default=dates.WESTERN,
+        choices=DateStyle.choices,
+        default=DateStyle.WESTERN,
         help_text=_(
             "How screens, e-mails and the roster PDF write dates. The forms keep their own "
             "(令和 on 様式1–3, 西暦 on 様式4) and spreadsheets keep ISO dates."
         ),
     )
     history = History()
+
+    # how far ahead a review's or a password's due date counts as "due" in reminders and lists
+    REVIEW_NOTICE_DAYS = 14
+    PASSWORD_NOTICE_DAYS = 7
 
     class Meta:
         verbose_name = _("association profile")
@@ -131,6 +142,14 @@ class AssociationProfile(models.Model):
     def current(cls) -> "AssociationProfile":
         """The profile, or its defaults (intervals, maximum ages) while none is recorded."""
         return cls.objects.filter(pk=1).first() or cls()
+
+    def password_overdue_before(self, today: datetime.date) -> datetime.date:
+        """An MCS password changed before this day is older than the maximum age (第11条(3))."""
+        return today - datetime.timedelta(days=self.mcs_password_max_age_days)
+
+    def training_due_since(self, today: datetime.date) -> datetime.date:
+        """An ID holder trained before this day is due again (第9条)."""
+        return today - relativedelta(months=self.training_interval_months)
 
     @classmethod
     def load(cls) -> "AssociationProfile":
@@ -324,35 +343,3 @@ class NumberedDocument(models.Model):
     def paper_expected(self) -> bool:
         """Whether signed paper comes back; an exemption (earlier pledge, contract) has none."""
         return True
-
-
-class SentReminder(models.Model):
-    """One item of a reminder e-mail: to whom, which duty, on which day.
-
-    Append-only, as the access log: `send_reminders` adds a row per item it mails and leaves
-    out what a row says was already sent to the same person that day, so cron may run it
-    any number of times a day.
-    """
-
-    sent_on = models.DateField(_("sent on"))
-    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
-    recipient = models.EmailField(_("recipient"))
-    kind = models.CharField(_("kind"), max_length=40)
-    key = models.CharField(
-        _("item"), max_length=100, help_text=_("The record the item is about, e.g. group:12.")
-    )
-
-    class Meta:
-        verbose_name = _("sent reminder")
-        verbose_name_plural = _("sent reminders")
-        ordering = ["-sent_at", "-pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["sent_on", "recipient", "kind", "key"],
-                name="reminder_once_a_day",
-                violation_error_message=_("This reminder was already sent to this person today."),
-            ),
-        ]
-
-    def __str__(self):
-        return f"{dates.shown_date(self.sent_on)} {self.recipient} {self.kind} {self.key}"

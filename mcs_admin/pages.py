@@ -1,7 +1,7 @@
 """The few view shapes every self-service page is made of: a searchable list, a form that calls
 a service, and a POST-only action that calls a service.
 
-Access is checked before any of them runs (mcs_admin.policy); they only read through selectors
+Access is checked before any of them runs (office.policy); they only read through selectors
 and write through services, turning a service's ValidationError into a message beside the field.
 """
 

@@ -1,12 +1,12 @@
 """The one rendering path of the printed forms 様式1–4: HTML template → WeasyPrint → PDF.
 
 Each app describes its forms with a `PrintedForm` in its own `pdf.py` (`facilities.pdf`,
-`pledges.pdf`, `consents.pdf`); everything that prints — the admin's actions, the
-self-service pages, `manage.py print_form` — goes through `print_form` or `print_response`
-here, so that every print is recorded in the access log.
+`pledges.pdf`, `consents.pdf`), loaded at start-up as admin modules are; everything that
+prints — the admin's actions, the self-service pages, `manage.py print_form` — goes through
+`print_form` or `print_response` here, so that every print is recorded in the access log.
 """
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +26,14 @@ from mcs_admin.wareki import current_era
 MINCHO_FONT = Path("/usr/share/fonts/opentype/ipaexfont-mincho/ipaexm.ttf")
 
 
+# 様式1–4 by number, each added by its app's `pdf` module (loaded at start-up, as admin modules are)
+PRINTED_FORMS: dict[int, "PrintedForm"] = {}
+
+
+def printed_form_of(model: type[models.Model]) -> "PrintedForm":
+    return next(form for form in PRINTED_FORMS.values() if form.model is model)
+
+
 @dataclass(frozen=True)
 class PrintedForm:
     """One of the policy's forms: its record, its template and what it fills in.
@@ -39,8 +47,13 @@ class PrintedForm:
     template_name: str
     document: Callable[[NumberedDocument], dict]
     blank: Callable[[], dict]
+    # who may see the records (and their scanned copies) besides the center: the app's selector
+    visible_to: Callable[[User], models.QuerySet]
     select_related: Sequence[str] = ()
     prefetch_related: Sequence[str] = ()
+
+    def __post_init__(self):
+        PRINTED_FORMS[self.number] = self
 
     def queryset(self) -> models.QuerySet:
         """The records with what printing them reads, in a fixed number of queries."""
@@ -119,17 +132,50 @@ def render_pdf(template_name: str, context: dict) -> bytes:
     return layout(template_name, context).write_pdf()
 
 
-def render_form(form: PrintedForm, records: Sequence[NumberedDocument] | None) -> bytes:
-    """The filled forms of `records` in one PDF, or one blank form when `records` is None.
+def form_context(form: PrintedForm, records: Sequence[NumberedDocument] | None) -> dict:
+    """What the filled forms of `records` print, or one blank form when `records` is None.
 
     Raises ValidationError listing everything to fill in when any record lacks data.
     """
-    context = {
-        "profile": _profile(),
-        "documents": _documents(form, records),
-        "era": current_era(),
-    }
-    return render_pdf(form.template_name, context)
+    return {"profile": _profile(), "documents": _documents(form, records), "era": current_era()}
+
+
+def render_form(form: PrintedForm, records: Sequence[NumberedDocument] | None) -> bytes:
+    return render_pdf(form.template_name, form_context(form, records))
+
+
+def print_document(
+    *,
+    template_name: str,
+    context: dict,
+    shown: Mapping[str, Sequence[models.Model]],
+    description: str,
+    user: User | None,
+    request: HttpRequest | None = None,
+    username: str = "",
+) -> bytes:
+    """The one path of every printed document (様式1–4, the ID notice, the roster, the leak
+    report): render it, then record the print with the records it shows, one access-log entry
+    per kind of record (`shown`: label → records; a blank form shows none of its kind)."""
+    pdf = render_pdf(template_name, context)
+    for label, records in shown.items():
+        access_log_record(
+            user=user,
+            action=AccessLog.Action.PRINT,
+            targets=records,
+            target_type=label,
+            description=description[:300],
+            row_count=len(records),
+            request=request,
+            username=username,
+        )
+    return pdf
+
+
+def pdf_download(pdf: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def print_form(
@@ -142,7 +188,6 @@ def print_form(
 ) -> bytes:
     """Render the form (filled for `records`, blank for None) and record the print."""
     records = None if records is None else list(records)
-    pdf = render_form(form, records)
     if records is None:
         description = _("Form %(number)s, blank") % {"number": form.number}
     else:
@@ -150,17 +195,15 @@ def print_form(
             "number": form.number,
             "documents": ", ".join(record.document_number for record in records),
         }
-    access_log_record(
+    return print_document(
+        template_name=form.template_name,
+        context=form_context(form, records),
+        shown={form.model._meta.label: records or []},
+        description=description,
         user=user,
-        action=AccessLog.Action.PRINT,
-        targets=records or (),
-        target_type=form.model._meta.label,
-        description=description[:300],
-        row_count=len(records) if records is not None else 0,
         request=request,
         username=username,
     )
-    return pdf
 
 
 def pdf_filename(form: PrintedForm, records: Sequence[NumberedDocument] | None) -> str:
@@ -181,6 +224,4 @@ def print_response(
     """
     records = None if records is None else list(records)
     pdf = print_form(form=form, records=records, user=request.user, request=request)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{pdf_filename(form, records)}"'
-    return response
+    return pdf_download(pdf, pdf_filename(form, records))

@@ -1,12 +1,15 @@
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import tablib
 from django.db import models, transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from mcs_admin import spreadsheets
+from mcs_admin.access_chain import GENESIS, entry_values, link
 from mcs_admin.client_ip import client_ip
-from mcs_admin.models import AccessLog, User
+from mcs_admin.models import AccessLog, AccessLogHead, User
 from mcs_admin.sheet_resources import ImportReport, SheetResource
 from mcs_admin.text_rules import visible
 
@@ -100,3 +103,42 @@ def spreadsheet_export(
         request=request,
     )
     return data
+
+
+@dataclass(frozen=True)
+class Verification:
+    rows: int  # rows that followed the chain
+    broken_id: int | None = None  # the first row that does not
+    missing_after: int | None = None  # the last row, when the head names a later one
+
+    @property
+    def intact(self) -> bool:
+        return self.broken_id is None and self.missing_after is None
+
+    def describe(self) -> str:
+        if self.broken_id is not None:
+            return _(
+                "Broken at entry #%(id)d: it does not follow the %(rows)d entries before it "
+                "(it, or the entry before it, was changed or removed)."
+            ) % {"id": self.broken_id, "rows": self.rows}
+        if self.missing_after is not None:
+            return _(
+                "Broken after entry #%(id)d, the last one: the chain's head names a later "
+                "entry (entries at the end were removed)."
+            ) % {"id": self.missing_after}
+        return _("Intact: all %(rows)d entries follow the chain.") % {"rows": self.rows}
+
+
+def access_log_verify() -> Verification:
+    """Recompute the chain (mcs_admin.access_chain) in key order: the first row whose hash does
+    not follow is broken."""
+    previous, last_id, rows = GENESIS, 0, 0
+    for entry in AccessLog.objects.order_by("pk").iterator(chunk_size=2000):
+        if entry.hash != link(previous, entry_values(entry)):
+            return Verification(rows=rows, broken_id=entry.pk)
+        previous, last_id, rows = entry.hash, entry.pk, rows + 1
+    head = AccessLogHead.objects.filter(pk=AccessLogHead.ONE).first()
+    ends_at_head = (head.last_id, head.last_hash) if head else (0, GENESIS)
+    if ends_at_head != (last_id, previous):
+        return Verification(rows=rows, missing_after=last_id)
+    return Verification(rows=rows)

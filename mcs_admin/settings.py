@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "groups",
     "consents",
     "devices",
+    "office",
 ]
 
 MIDDLEWARE = [
@@ -95,8 +96,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "mcs_admin.policy.AccessMiddleware",
-    "mcs_admin.access_audit.AccessLogMiddleware",
+    "office.policy.AccessMiddleware",
+    "office.access_audit.AccessLogMiddleware",
 ]
 
 ROOT_URLCONF = "mcs_admin.urls"
@@ -112,7 +113,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "mcs_admin.context_processors.role",
+                "office.context_processors.role",
             ],
             # one way to write a date on every page: |shown_date, |shown_datetime
             "builtins": ["mcs_admin.templatetags.dates"],

@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
@@ -19,6 +21,10 @@ class McsAdminSite(admin.AdminSite):
     index_title = _("Registry")
     # the index is one click away (the header); the lists need the width for their actions
     enable_nav_sidebar = False
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._pages = []
 
     def has_permission(self, request):
         """Staff who passed both factors (the middleware already keeps others to those steps)."""
@@ -46,17 +52,17 @@ class McsAdminSite(admin.AdminSite):
                     model["name"] = model_name(model["model"], plural=True)
         return sorted(app_list, key=lambda app: app_order.index(app["app_label"]))
 
-    def get_urls(self):
-        from mcs_admin.disclosure_views import disclosure_view
-        from mcs_admin.receiving import receive_view
+    def add_page(self, route: str, view, *, name: str) -> None:
+        """A page of the center's beside the models' (receiving forms, disclosure), added by the
+        app that owns it; `view(request, site)` runs behind the admin's login check."""
+        self._pages.append((route, view, name))
 
-        receive = self.admin_view(lambda request: receive_view(request, self))
-        disclosure = self.admin_view(lambda request: disclosure_view(request, self))
-        return [
-            path("receive/", receive, name="receive_documents"),
-            path("disclosure/", disclosure, name="disclosure"),
-            *super().get_urls(),
+    def get_urls(self):
+        pages = [
+            path(route, self.admin_view(partial(view, site=self)), name=name)
+            for route, view, name in self._pages
         ]
+        return [*pages, *super().get_urls()]
 
 
 class McsAdminSiteConfig(AdminConfig):

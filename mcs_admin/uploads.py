@@ -2,7 +2,7 @@
 
 Uploads live in the default storage — MEDIA_ROOT, or an S3-compatible bucket when
 UPLOADS_S3_BUCKET is set — and are never served directly: their URL is a view that checks
-permission (`mcs_admin.receiving.scanned_copy`) and answers with an attachment. Everything that
+permission (`office.receiving.scanned_copy`) and answers with an attachment. Everything that
 reads them goes through the storage API (open, exists, delete, listdir), never a file path, so
 any app host serves any file.
 """

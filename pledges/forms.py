@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from facilities.forms import DateInput
 from mcs_admin.text_rules import NoControlCharacters
+from mcs_admin.widgets import DateInput
 from pledges.models import StaffPledge, TrainingSession
 from pledges.services import NOT_OF_THE_FACILITY
 

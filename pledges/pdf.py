@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 
 from mcs_admin.pdf import PrintedForm, missing_fields, printed_name
 from pledges.models import FacilityPledge, StaffPledge
+from pledges.selectors import facility_pledges_for, staff_pledges_for
 
 
 def _facility_pledge(pledge: FacilityPledge) -> dict:
@@ -38,6 +39,7 @@ def _staff_pledge(pledge: StaffPledge) -> dict:
 FACILITY_PLEDGE_FORM = PrintedForm(
     number=2,
     model=FacilityPledge,
+    visible_to=facility_pledges_for,
     template_name="pdf/form2_facility_pledge.html",
     document=_facility_pledge,
     blank=lambda: {"date": None, "facility_name": "", "address": "", "manager_name": ""},
@@ -47,6 +49,7 @@ FACILITY_PLEDGE_FORM = PrintedForm(
 STAFF_PLEDGE_FORM = PrintedForm(
     number=3,
     model=StaffPledge,
+    visible_to=staff_pledges_for,
     template_name="pdf/form3_staff_pledge.html",
     document=_staff_pledge,
     blank=lambda: {

@@ -1,6 +1,9 @@
+import datetime
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from facilities.selectors import facilities_for
+from facilities.models import StaffMember
+from facilities.selectors import facilities_for, id_holders
 from mcs_admin.models import User
 from pledges.models import FacilityPledge, StaffPledge, TrainingSession
 
@@ -31,3 +34,14 @@ def training_sessions_for(user: User) -> QuerySet[TrainingSession]:
 def staff_pledges_for_person(person) -> QuerySet[StaffPledge]:
     """A person's own pledges, newest first (an ID holder prints their own 様式3)."""
     return StaffPledge.objects.filter(staff_member=person).order_by("-prepared_on", "-pk")
+
+
+def untrained_holders(trained_since: datetime.date) -> QuerySet[StaffMember]:
+    """ID holders who attended no training session since the date (第9条)."""
+    recent = TrainingSession.objects.filter(attendees=OuterRef("pk"), held_on__gte=trained_since)
+    return id_holders().exclude(Exists(recent))
+
+
+def holders_without_pledge() -> QuerySet[StaffMember]:
+    """ID holders with neither a staff pledge (様式3) nor its exemption (第9条)."""
+    return id_holders().exclude(pledge_on_record("pk"))

@@ -10,8 +10,9 @@ from consents.models import ConsentDesignation, PatientConsent
 from devices.models import CarryOutNotice, Device, Incident
 from facilities import models as facilities
 from groups import models as groups
-from mcs_admin.demo import SUPPORT_CENTER_GROUP, center_permissions
-from mcs_admin.models import AccessLog, AssociationProfile, DocumentNumber, SentReminder, User
+from mcs_admin.models import AccessLog, AssociationProfile, DocumentNumber, User
+from office.demo import SUPPORT_CENTER_GROUP, center_permissions
+from office.models import SentReminder
 from pledges.models import FacilityPledge, StaffPledge, TrainingSession
 
 TODAY = datetime.date(2026, 4, 1)

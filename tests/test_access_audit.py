@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from consents.selectors import designation_candidates
-from mcs_admin.leak_report import leak_report
 from mcs_admin.models import AccessLog
 from mcs_admin.services import access_log_record
+from office.leak_report import leak_report
 from tests import factories as f
 from tests.world import build_world
 

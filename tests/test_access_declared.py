@@ -25,12 +25,12 @@ from guardian.shortcuts import assign_perm
 
 from facilities.models import ApplicationRosterLine, StaffMember
 from groups.models import Patient
-from mcs_admin.leak_report import leak_report
 from mcs_admin.models import AccessLog
 from mcs_admin.pdf import render_form
-from mcs_admin.policy import PEOPLE, Access, Page, Shows, check_access, declaration
 from mcs_admin.services import access_log_record
-from mcs_admin.shown import PEOPLE_OF
+from office.leak_report import leak_report
+from office.policy import PEOPLE, Access, Page, Shows, check_access, declaration
+from office.shown import PEOPLE_OF
 from pledges.pdf import STAFF_PLEDGE_FORM
 from tests import factories as f
 from tests.pdf_reading import pages_text
@@ -62,7 +62,7 @@ def test_every_url_declares_who_may_open_it_and_what_it_shows():
         elif page.shows is not Shows.NOTHING:
             assert page.records is not None
     assert counted > 380  # the admin's, the self-service pages, the downloads, the login's
-    assert undeclared == [], f"declare these in mcs_admin.policy: {undeclared}"
+    assert undeclared == [], f"declare these in office.policy: {undeclared}"
 
 
 def test_a_page_that_shows_people_must_say_where_they_are():

@@ -10,7 +10,7 @@ import pytest
 from django.apps import apps
 from django.urls import NoReverseMatch, get_resolver, reverse
 
-from mcs_admin.policy import ACCESS, SELF_SERVICE_NAMESPACES
+from office.policy import ACCESS, SELF_SERVICE_NAMESPACES
 from tests.world import build_world
 
 # whose page: FACILITY (the facility's administrators), GROUP (those who run the group),

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from mcs_admin.compliance import COLUMNS
+from office.compliance import COLUMNS
 from tests import factories as f
 from tests.world import build_world
 

@@ -38,7 +38,7 @@ def test_pages_answer_503_while_the_database_is_away_and_recover():
 def test_any_other_error_is_a_plain_500_without_a_traceback():
     client = Client(raise_request_exception=False)
     client.force_login(f.UserFactory())
-    with mock.patch("mcs_admin.views.facilities_for", side_effect=RuntimeError("boom")):
+    with mock.patch("office.views.facilities_for", side_effect=RuntimeError("boom")):
         response = client.get(reverse("portal:home"))
     assert response.status_code == 500
     assert "boom" not in response.content.decode()

@@ -9,8 +9,8 @@ from django.test import Client
 from django.urls import reverse
 
 from groups.models import CareGroup, Membership
-from mcs_admin.disclosure import disclosure_workbook
 from mcs_admin.models import AccessLog
+from office.disclosure import disclosure_workbook
 from tests.world import build_world
 
 

@@ -28,10 +28,10 @@ from facilities.models import (
 )
 from facilities.resources import StaffMemberResource
 from mcs_admin.documents import document_receive
-from mcs_admin.duties import holders_without_pledge
 from mcs_admin.roles import STOPPED, may_log_in
 from mcs_admin.services import spreadsheet_import
 from mcs_admin.spreadsheets import read_dataset
+from pledges.selectors import holders_without_pledge
 from tests import factories as f
 from tests.every_path import JAPANESE, admin_add, admin_change, admin_url, page, refusal
 from tests.sheet_files import csv_bytes

@@ -24,9 +24,9 @@ from devices import services
 from devices.models import CarryOutNotice, Device, Incident
 from devices.resources import DeviceResource
 from facilities.services import staff_mark_left
-from mcs_admin import reminders
 from mcs_admin.services import spreadsheet_import
 from mcs_admin.spreadsheets import read_dataset
+from office import reminders
 from tests import factories as f
 from tests.every_path import (
     JAPANESE,

@@ -14,11 +14,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from facilities.models import McsAccount, StaffMember
-from mcs_admin.access_audit import PEOPLE_OF
-from mcs_admin.leak_report import leak_report
 from mcs_admin.models import AccessLog
 from mcs_admin.services import access_log_record
-from mcs_admin.shown import People
+from office.access_audit import PEOPLE_OF
+from office.leak_report import leak_report
+from office.shown import People
 from tests import factories as f
 from tests.pdf_reading import pages_text, squeeze
 from tests.world import build_world

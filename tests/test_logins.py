@@ -16,9 +16,9 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from mcs_admin.logins import login_create_for_staff
 from mcs_admin.models import AccessLog, User
 from mcs_admin.second_factor import current_code, demo_key, recovery_codes_issue, totp_device
+from office.logins import login_create_for_staff
 from tests import factories as f
 from tests.second_factor import log_in_unverified
 

@@ -14,8 +14,10 @@ from django.utils import timezone, translation
 from devices.models import CarryOutNotice
 from facilities.services import appointment_start
 from groups.models import CareGroup, MembershipReview, Patient
-from mcs_admin import dates, reminders
-from mcs_admin.models import AssociationProfile, SentReminder
+from mcs_admin import dates
+from mcs_admin.models import AssociationProfile
+from office import reminders
+from office.models import SentReminder
 from tests import factories as f
 from tests.world import build_world, id_holder, login_for
 

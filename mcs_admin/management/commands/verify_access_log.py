@@ -1,8 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from mcs_admin import access_chain
 from mcs_admin.models import AccessLog
-from mcs_admin.services import access_log_record
+from mcs_admin.services import access_log_record, access_log_verify
 
 
 class Command(BaseCommand):
@@ -13,7 +12,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        result = access_chain.verify()
+        result = access_log_verify()
         named = result.broken_id or result.missing_after
         access_log_record(
             user=None,

@@ -16,8 +16,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from mcs_admin import spreadsheets
-from mcs_admin.admin_dates import ShownDates
-from mcs_admin.leak_report import (
+from mcs_admin.admin_base import AppendOnlyAdmin
+from mcs_admin.models import AccessLog, User
+from mcs_admin.roles import CENTER_APPS, model_name
+from mcs_admin.services import access_log_record
+from mcs_admin.text_rules import NoControlCharacters
+from office.leak_report import (
     LeakReport,
     columns,
     leak_report,
@@ -25,10 +29,6 @@ from mcs_admin.leak_report import (
     report_csv,
     report_pdf,
 )
-from mcs_admin.models import AccessLog, User
-from mcs_admin.roles import CENTER_APPS, model_name
-from mcs_admin.services import access_log_record
-from mcs_admin.text_rules import NoControlCharacters
 
 COLUMNS = [
     "at",
@@ -112,28 +112,16 @@ class KindOfRecordFilter(admin.SimpleListFilter):
         return queryset.filter(target_type=self.value()) if self.value() else queryset
 
 
-class AccessLogAdmin(ShownDates, admin.ModelAdmin):
-    """Append-only: no one adds, changes or deletes an entry through the admin."""
-
+class AccessLogAdmin(AppendOnlyAdmin):
     list_display = ["at", "username", "action", "kind_of_record", "description", "ip_address"]
     list_filter = ["action", KindOfRecordFilter]
     search_fields = ["username", "description", "=ip_address"]
     date_hierarchy = "at"
-    show_full_result_count = False
     change_list_template = "admin/mcs_admin/accesslog/change_list.html"
-
-    def has_add_permission(self, request):
-        return False
 
     @admin.display(description=gettext_lazy("kind of record"), ordering="target_type")
     def kind_of_record(self, entry):
         return kind_name(entry.target_type)
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def changelist_view(self, request, extra_context=None):
         kept = {"retention_years": settings.RETENTION["access_log_years"]}

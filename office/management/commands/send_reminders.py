@@ -6,8 +6,8 @@ from django.utils.translation import gettext as _
 
 from devices.services import carry_outs_close_ended
 from groups.services import reviews_schedule_missing
-from mcs_admin import reminders
 from mcs_admin.mail import support_center
+from office import reminders
 
 
 class Command(BaseCommand):

@@ -5,15 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from consents.pdf import CONSENT_FORM
-from facilities.pdf import APPLICATION_FORM
-from mcs_admin.pdf import print_form
-from pledges.pdf import FACILITY_PLEDGE_FORM, STAFF_PLEDGE_FORM
-
-FORMS = {
-    form.number: form
-    for form in [APPLICATION_FORM, FACILITY_PLEDGE_FORM, STAFF_PLEDGE_FORM, CONSENT_FORM]
-}
+from mcs_admin.pdf import PRINTED_FORMS, print_form
 
 
 class Command(BaseCommand):
@@ -23,7 +15,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("form", type=int, choices=sorted(FORMS), help="the form's number")
+        parser.add_argument(
+            "form", type=int, choices=sorted(PRINTED_FORMS), help="the form's number"
+        )
         which = parser.add_mutually_exclusive_group(required=True)
         which.add_argument(
             "--pk", type=int, nargs="+", metavar="N", help="id(s) of the record(s) to print"
@@ -32,7 +26,7 @@ class Command(BaseCommand):
         parser.add_argument("--out", type=Path, required=True, metavar="FILE.pdf")
 
     def handle(self, *args, form, pk, blank, out, **options):
-        printed_form = FORMS[form]
+        printed_form = PRINTED_FORMS[form]
         records = None
         if not blank:
             found = printed_form.queryset().in_bulk(pk)

@@ -1,19 +1,19 @@
 """Views of personal data in the access log, and what the log answers after a suspected leak.
 
 `AccessLogMiddleware` records every page that declares it shows patients or staff
-(`mcs_admin.policy`), with the ids of the records its declaration finds on the page: a
+(`office.policy`), with the ids of the records its declaration finds on the page: a
 successful GET, and a POST answered with the page again (a form refused shows what its GET
 showed). Prints, exports and imports are recorded by the services that make them
-(`mcs_admin.pdf`, `mcs_admin.services`, `facilities.roster`). `mcs_admin.leak_report` reads the
+(`mcs_admin.pdf`, `mcs_admin.services`, `facilities.roster`). `office.leak_report` reads the
 log back as the patients and staff whose records were viewed, printed or exported.
 """
 
 from collections import defaultdict
 
 from mcs_admin.models import AccessLog
-from mcs_admin.policy import declaration
 from mcs_admin.services import access_log_record
-from mcs_admin.shown import PEOPLE_OF
+from office.policy import declaration
+from office.shown import PEOPLE_OF
 
 
 class AccessLogMiddleware:

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from mcs_admin.scale import ScaleBuilder
+from office.scale import ScaleBuilder
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 """The admin's page for a person's request under the personal-information law: find the staff
 member or patient, download everything about them, correct it on its change page, or stop its
-use. Writes go through `mcs_admin.disclosure`."""
+use. Writes go through `office.disclosure`."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -16,10 +16,10 @@ from django.utils.translation import gettext_lazy
 
 from facilities.models import McsAccount, StaffMember
 from groups.models import CareGroup, Patient
-from mcs_admin.disclosure import disclosure_export, person_use_stop
 from mcs_admin.pages import show_validation_error
 from mcs_admin.roles import is_center
 from mcs_admin.text_rules import NoControlCharacters
+from office.disclosure import disclosure_export, person_use_stop
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

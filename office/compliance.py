@@ -3,7 +3,7 @@ link to the facility's page for each; and three charts — open items by facilit
 issued and deleted per month, how far the current reviews have come.
 
 A fixed number of queries whatever the size of the association: one grouped count per kind
-of duty (mcs_admin.duties), two for the months, two for the reviews, one for the page's
+of duty (the owning apps' selectors), two for the months, two for the reviews, one for the page's
 facilities, one for the access log's last verification. Those counts read the whole
 prefecture (600 ms at 5,000 facilities), so the figures are kept in the shared cache for
 FIGURES_SECONDS and the page says when they were counted; its refresh link counts again.
@@ -25,11 +25,25 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
+from consents.selectors import groups_without_consent
+from devices.selectors import (
+    incidents_awaiting_reports,
+    insecure_devices,
+    unacknowledged_carry_outs,
+)
 from facilities.models import Category, Facility, McsAccount, RosterReviewEntry
-from facilities.selectors import facilities_for
+from facilities.selectors import (
+    facilities_for,
+    open_leaves,
+    open_roster_reviews,
+    pending_id_requests,
+    stale_passwords,
+)
 from groups.models import CareGroup, MembershipReview
-from mcs_admin import charts, duties
+from groups.selectors import accepted_invitations, open_reviews, pending_transfers
 from mcs_admin.models import AccessLog, AssociationProfile
+from office import charts
+from pledges.selectors import holders_without_pledge, untrained_holders
 
 DAY = datetime.timedelta(days=1)
 FIGURES_SECONDS = 10 * 60
@@ -48,93 +62,91 @@ COLUMNS = [
     Column(
         "approvals",
         _("invitations to approve"),
-        lambda today, profile: duties.accepted_invitations(),
+        lambda today, profile: accepted_invitations(),
         "staff_member__facility",
         "groups:staff_invitations",
     ),
     Column(
         "transfers",
         _("group moves to decide"),
-        lambda today, profile: duties.pending_transfers(),
+        lambda today, profile: pending_transfers(),
         "to_facility",
         "groups:transfers",
     ),
     Column(
         "id_requests",
         _("ID requests at the center"),
-        lambda today, profile: duties.pending_id_requests(),
+        lambda today, profile: pending_id_requests(),
         "facility",
         "facility:id_requests",
     ),
     Column(
         "reviews",
         _("membership reviews overdue"),
-        lambda today, profile: duties.open_reviews(due_by=today - DAY),
+        lambda today, profile: open_reviews(due_by=today - DAY),
         "group__owner",
         "facility:dashboard",
     ),
     Column(
         "roster_reviews",
         _("roster reviews overdue"),
-        lambda today, profile: duties.open_roster_reviews(due_by=today - DAY),
+        lambda today, profile: open_roster_reviews(due_by=today - DAY),
         "facility",
         "facility:roster_review",
     ),
     Column(
         "passwords",
         _("MCS passwords overdue"),
-        lambda today, profile: duties.stale_passwords(
-            duties.password_overdue_before(today, profile)
-        ),
+        lambda today, profile: stale_passwords(profile.password_overdue_before(today)),
         "staff_member__facility",
         "facility:dashboard",
     ),
     Column(
         "training",
         _("training overdue"),
-        lambda today, profile: duties.untrained_holders(duties.training_due_since(today, profile)),
+        lambda today, profile: untrained_holders(profile.training_due_since(today)),
         "facility",
         "pledges:training",
     ),
     Column(
         "pledges",
         _("ID holders without a pledge"),
-        lambda today, profile: duties.holders_without_pledge(),
+        lambda today, profile: holders_without_pledge(),
         "facility",
         "pledges:pledges",
     ),
     Column(
         "devices",
         _("devices missing measures (1)–(4)"),
-        lambda today, profile: duties.insecure_devices(),
+        lambda today, profile: insecure_devices(),
         "facility",
         "devices:device_list",
     ),
     Column(
         "consents",
         _("patient groups without consent"),
-        lambda today, profile: duties.groups_without_consent(),
+        lambda today, profile: groups_without_consent(),
         "owner",
         "groups:group_list",
     ),
     Column(
         "leaves",
         _("leavers' checklists open"),
-        lambda today, profile: duties.open_leaves(),
+        lambda today, profile: open_leaves(),
         "staff_member__facility",
         "facility:leaves",
     ),
     Column(
         "carry_outs",
         _("carry-out notices to acknowledge"),
-        lambda today, profile: duties.unacknowledged_carry_outs(),
+        lambda today, profile: unacknowledged_carry_outs(),
         "facility",
         "devices:carry_out_list",
     ),
     Column(
         "incidents",
         _("incidents awaiting reports"),
-        lambda today, profile: duties.incidents_awaiting_reports(),
+        lambda today, profile: incidents_awaiting_reports(),
         "facility",
         "devices:incident_list",
     ),
@@ -184,7 +196,7 @@ def ids_per_month(facilities: QuerySet[Facility], today: datetime.date) -> dict:
 
 
 def review_progress(facilities: QuerySet[Facility], today: datetime.date) -> dict:
-    soon = today + datetime.timedelta(days=duties.REVIEW_NOTICE_DAYS)
+    soon = today + datetime.timedelta(days=AssociationProfile.REVIEW_NOTICE_DAYS)
     reviews = MembershipReview.objects.filter(
         status=MembershipReview.Status.OPEN,
         group__status=CareGroup.Status.ACTIVE,

@@ -28,10 +28,10 @@ from facilities.models import (
 from facilities.services import staff_link_login
 from groups.models import CareGroup, Membership, MembershipReview, OwnershipTransfer, Patient
 from groups.services import reviews_schedule_missing, sync_manager_permission
-from mcs_admin import demo_data
 from mcs_admin.models import AssociationProfile, User
 from mcs_admin.roles import CENTER_APPS
 from mcs_admin.second_factor import demo_enrol
+from office import demo_data
 from pledges.models import FacilityPledge, StaffPledge, TrainingSession
 
 SUPPORT_CENTER_GROUP = "サポートセンター職員"  # a role group as the center names it

@@ -24,10 +24,20 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from mcs_admin import duties
+from devices.selectors import incidents_awaiting_reports, unacknowledged_carry_outs
+from facilities.mail import administrators_of, person_recipient
+from facilities.selectors import (
+    open_leaves,
+    open_roster_reviews,
+    pending_id_requests,
+    stale_passwords,
+)
+from groups.selectors import accepted_invitations, open_invitations, open_reviews, pending_transfers
 from mcs_admin.dates import shown_date
-from mcs_admin.mail import Recipient, absolute, administrators_of, person_recipient, support_center
-from mcs_admin.models import AssociationProfile, SentReminder
+from mcs_admin.mail import Recipient, absolute, support_center
+from mcs_admin.models import AssociationProfile
+from office.models import SentReminder
+from pledges.selectors import holders_without_pledge, untrained_holders
 
 
 @dataclass(frozen=True)
@@ -93,8 +103,8 @@ def group_label(group) -> str:
 
 @kind("membership_review", gettext_lazy("Membership reviews (精査) due"))
 def membership_reviews(today, profile):
-    due_by = today + datetime.timedelta(days=duties.REVIEW_NOTICE_DAYS)
-    reviews = duties.open_reviews(due_by).select_related("group")
+    due_by = today + datetime.timedelta(days=AssociationProfile.REVIEW_NOTICE_DAYS)
+    reviews = open_reviews(due_by).select_related("group")
     yield from to_administrators(
         reviews,
         "group__owner_id",
@@ -112,8 +122,8 @@ def membership_reviews(today, profile):
 
 @kind("roster_review", gettext_lazy("Roster reviews (ID棚卸) due"))
 def roster_reviews(today, profile):
-    due_by = today + datetime.timedelta(days=duties.REVIEW_NOTICE_DAYS)
-    reviews = duties.open_roster_reviews(due_by).annotate(
+    due_by = today + datetime.timedelta(days=AssociationProfile.REVIEW_NOTICE_DAYS)
+    reviews = open_roster_reviews(due_by).annotate(
         pending=Count("entries", filter=Q(entries__outcome="pending"))
     )
     yield from to_administrators(
@@ -135,8 +145,8 @@ def roster_reviews(today, profile):
 @kind("mcs_password", gettext_lazy("Your MCS password (第11条)"))
 def mcs_passwords(today, profile):
     max_age = datetime.timedelta(days=profile.mcs_password_max_age_days)
-    notice = datetime.timedelta(days=duties.PASSWORD_NOTICE_DAYS)
-    accounts = duties.stale_passwords(today - max_age + notice).select_related("staff_member__user")
+    notice = datetime.timedelta(days=AssociationProfile.PASSWORD_NOTICE_DAYS)
+    accounts = stale_passwords(today - max_age + notice).select_related("staff_member__user")
     for account in accounts.iterator(chunk_size=CHUNK):
         recipient = person_recipient(account.staff_member)
         if recipient is None:
@@ -162,7 +172,7 @@ def mcs_passwords(today, profile):
 @kind("training", gettext_lazy("ID holders due for training (第9条)"))
 def training(today, profile):
     people = (
-        duties.untrained_holders(duties.training_due_since(today, profile))
+        untrained_holders(profile.training_due_since(today))
         .annotate(last_training=Max("training_sessions__held_on"))
         .order_by("facility", "family_name_kana", "pk")
     )
@@ -187,7 +197,7 @@ def training(today, profile):
 
 @kind("pledge", gettext_lazy("ID holders without a staff pledge (第9条, 様式3)"))
 def pledges(today, profile):
-    people = duties.holders_without_pledge().order_by("facility", "family_name_kana", "pk")
+    people = holders_without_pledge().order_by("facility", "family_name_kana", "pk")
     yield from to_administrators(
         people,
         "facility_id",
@@ -204,7 +214,7 @@ def pledges(today, profile):
 
 @kind("approval", gettext_lazy("Invitations of your staff to approve (第8条)"))
 def approvals(today, profile):
-    memberships = duties.accepted_invitations().select_related("staff_member", "group__owner")
+    memberships = accepted_invitations().select_related("staff_member", "group__owner")
     yield from to_administrators(
         memberships,
         "staff_member__facility_id",
@@ -227,7 +237,7 @@ def approvals(today, profile):
 
 @kind("transfer", gettext_lazy("Groups other facilities ask you to take over"))
 def transfers(today, profile):
-    requests = duties.pending_transfers().select_related("group", "from_facility")
+    requests = pending_transfers().select_related("group", "from_facility")
     yield from to_administrators(
         requests,
         "to_facility_id",
@@ -244,7 +254,7 @@ def transfers(today, profile):
 
 @kind("invitation", gettext_lazy("Invitations awaiting your answer (留意事項 (3))"))
 def invitations(today, profile):
-    memberships = duties.open_invitations().select_related("staff_member__user", "group__owner")
+    memberships = open_invitations().select_related("staff_member__user", "group__owner")
     for membership in memberships.iterator(chunk_size=CHUNK):
         recipient = person_recipient(membership.staff_member)
         if recipient is None:
@@ -264,7 +274,7 @@ def id_requests(today, profile):
     center = support_center()
     if center is None:
         return
-    for request in duties.pending_id_requests().select_related("facility", "staff_member"):
+    for request in pending_id_requests().select_related("facility", "staff_member"):
         yield Item(
             recipient=center,
             kind="id_request",
@@ -282,9 +292,8 @@ def id_requests(today, profile):
 
 @kind("leave", gettext_lazy("Leavers' checklists still open (留意事項 (1)(3))"))
 def leaves(today, profile):
-    open_leaves = duties.open_leaves().select_related("staff_member")
     yield from to_administrators(
-        open_leaves,
+        open_leaves().select_related("staff_member"),
         "staff_member__facility_id",
         lambda leave, recipient: Item(
             recipient=recipient,
@@ -303,7 +312,7 @@ def leaves(today, profile):
 
 @kind("carry_out", gettext_lazy("Carry-out notices to acknowledge (第12条(9))"))
 def carry_outs(today, profile):
-    notices = duties.unacknowledged_carry_outs().select_related("staff_member")
+    notices = unacknowledged_carry_outs().select_related("staff_member")
     yield from to_administrators(
         notices,
         "facility_id",
@@ -332,7 +341,7 @@ def carry_outs(today, profile):
     gettext_lazy("Reports under the personal-information law (留意事項 (3))"),
 )
 def incident_reports(today, profile):
-    incidents = list(duties.incidents_awaiting_reports().select_related("facility"))
+    incidents = list(incidents_awaiting_reports().select_related("facility"))
     center = support_center()
     administrators = administrators_of({incident.facility_id for incident in incidents})
     for incident in incidents:

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from mcs_admin.demo import build_demo
+from office.demo import build_demo
 
 
 class Command(BaseCommand):

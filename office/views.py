@@ -8,18 +8,16 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
-from consents.pdf import CONSENT_FORM
-from facilities.forms import PasswordChangedForm
-from facilities.pdf import APPLICATION_FORM
 from facilities.roster import roster_csv, roster_facilities, roster_pdf
 from facilities.selectors import facilities_for, own_staff_member
 from facilities.services import account_record_password_change, open_account
 from mcs_admin.pages import ListPage, PrintPage, ServiceFormPage
-from mcs_admin.pdf import print_response
+from mcs_admin.pdf import PRINTED_FORMS, pdf_download, print_response
 from mcs_admin.roles import STOPPED, is_center, may_log_in
 from mcs_admin.text_rules import NoControlCharacters
+from office.forms import PasswordChangedForm
 from pledges.models import StaffPledge
-from pledges.pdf import FACILITY_PLEDGE_FORM, STAFF_PLEDGE_FORM
+from pledges.pdf import STAFF_PLEDGE_FORM
 from pledges.selectors import staff_pledges_for_person
 
 
@@ -107,27 +105,22 @@ def roster_download(request, fmt: str):
     if fmt not in ("csv", "pdf"):
         raise Http404
     facilities = facilities_for(request.user).order_by("name_kana", "name")
-    if fmt == "csv":
-        data, content_type = roster_csv(facilities, user=request.user, request=request), "text/csv"
-    else:
-        data, content_type = (
-            roster_pdf(facilities, user=request.user, request=request),
-            ("application/pdf"),
-        )
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="mcs-roster.{fmt}"'
+    if fmt == "pdf":
+        pdf = roster_pdf(facilities, user=request.user, request=request)
+        return pdf_download(pdf, "mcs-roster.pdf")
+    response = HttpResponse(
+        roster_csv(facilities, user=request.user, request=request), content_type="text/csv"
+    )
+    response["Content-Disposition"] = 'attachment; filename="mcs-roster.csv"'
     return response
-
-
-BLANK_FORMS = {1: APPLICATION_FORM, 2: FACILITY_PLEDGE_FORM, 3: STAFF_PLEDGE_FORM, 4: CONSENT_FORM}
 
 
 @require_safe
 def blank_form(request, number: int):
     """A blank form to fill in by hand: it holds no one's data, so any login may print it."""
-    if number not in BLANK_FORMS:
+    if number not in PRINTED_FORMS:
         raise Http404
-    return print_response(BLANK_FORMS[number], None, request=request)
+    return print_response(PRINTED_FORMS[number], None, request=request)
 
 
 class MyPledge(PrintPage):

@@ -1,6 +1,6 @@
 """What a page showed: the records the access log notes for it, and the people they hold.
 
-Each URL's entry in the access policy (`mcs_admin.policy`) names a `Records` function, built
+Each URL's entry in the access policy (`office.policy`) names a `Records` function, built
 here, that finds the records on the rendered page: in its template context, in the URL's
 object, in its form's choices, in the admin's list and inlines. They read what the page
 already loaded: a foreign key gives its id without a query.
@@ -149,9 +149,9 @@ def joined(*parts: Records) -> Records:
 
 
 def printed(request, response) -> Iterable[Model]:
-    """A print or an export: the service that renders it records the ids it lets out
-    (`mcs_admin.pdf.print_form`, `facilities.roster`, `facilities.pdf.id_notice_pdf`), for
-    every path that prints, the admin's actions too."""
+    """A print or an export: the one print path records the ids it lets out
+    (`mcs_admin.pdf.print_document`; the exports, `facilities.roster.roster_csv`), for every
+    path that prints, the admin's actions too."""
     return ()
 
 

@@ -5,7 +5,7 @@ records were viewed, printed or exported, person by person, with the totals the 
 logins and addresses). Shown in the admin, exported as CSV and printed as PDF; each of these is
 itself recorded in the access log.
 
-Records are mapped to people through `mcs_admin.shown.PEOPLE_OF`, the declaration every page's
+Records are mapped to people through `office.shown.PEOPLE_OF`, the declaration every page's
 log rows follow.
 """
 
@@ -23,10 +23,10 @@ from django.utils.translation import gettext_lazy
 
 from mcs_admin.dates import shown_datetime
 from mcs_admin.models import AccessLog, AssociationProfile, User
-from mcs_admin.pdf import render_pdf
+from mcs_admin.pdf import print_document
 from mcs_admin.services import access_log_record
-from mcs_admin.shown import APPLICANT, PATIENT, PEOPLE_OF, STAFF, people_held
 from mcs_admin.spreadsheets import write_csv
+from office.shown import APPLICANT, PATIENT, PEOPLE_OF, STAFF, people_held
 
 SHOWN = [AccessLog.Action.VIEW, AccessLog.Action.PRINT, AccessLog.Action.EXPORT]
 ONE_REQUEST = datetime.timedelta(seconds=1)
@@ -315,22 +315,31 @@ def _lines(tallies: dict) -> list[Line]:
 # --- out of the system: the page, the CSV and the PDF, each recorded ----------------------
 
 
-def record(report: LeakReport, *, action: str, user: User, request: HttpRequest | None) -> None:
-    """The report shows people too: one entry per kind of person it lists."""
-    description = _("Leak report: %(login)s, %(window)s") % {
+def _description(report: LeakReport) -> str:
+    return _("Leak report: %(login)s, %(window)s") % {
         "login": report.login_shown,
         "window": report.window,
     }
+
+
+def _shown(report: LeakReport) -> dict[str, list]:
+    """The report shows people too: the persons of each kind it lists (the access log's own
+    kind when it lists none)."""
     kinds = [(PATIENT, report.patients), (STAFF, report.staff), (APPLICANT, report.applicants)]
-    listed = [(label, lines) for label, lines in kinds if lines]
-    for label, lines in listed or [(AccessLog._meta.label, [])]:
+    listed = {label: [line.person for line in lines] for label, lines in kinds if lines}
+    return listed or {AccessLog._meta.label: []}
+
+
+def record(report: LeakReport, *, action: str, user: User, request: HttpRequest | None) -> None:
+    """One access-log entry per kind of person the report lists."""
+    for label, people in _shown(report).items():
         access_log_record(
             user=user,
             action=action,
-            targets=[line.person for line in lines],
+            targets=people,
             target_type=label,
-            description=description[:300],
-            row_count=len(lines),
+            description=_description(report)[:300],
+            row_count=len(people),
             request=request,
         )
 
@@ -373,14 +382,16 @@ def report_csv(report: LeakReport, *, user: User, request: HttpRequest | None = 
 
 
 def report_pdf(report: LeakReport, *, user: User, request: HttpRequest | None = None) -> bytes:
-    pdf = render_pdf(
-        "pdf/leak_report.html",
-        {
+    return print_document(
+        template_name="pdf/leak_report.html",
+        context={
             "profile": AssociationProfile.objects.filter(pk=1).first(),
             "report": report,
             "columns": columns(),
             "documents": [{}],  # pdf/base.html renders its sheets once per document
         },
+        shown=_shown(report),
+        description=_description(report),
+        user=user,
+        request=request,
     )
-    record(report, action=AccessLog.Action.PRINT, user=user, request=request)
-    return pdf

@@ -1,5 +1,5 @@
 """The admin of this system's logins: creating a facility person's login, resetting a lost
-second factor. Both call the services of `mcs_admin.logins` and `mcs_admin.second_factor`."""
+second factor. Both call the services of `office.logins` and `mcs_admin.second_factor`."""
 
 from django import forms
 from django.contrib import messages
@@ -15,11 +15,11 @@ from django.utils.translation import gettext_lazy
 
 from facilities.models import McsAccount, StaffMember
 from mcs_admin.admin_base import HistoryAdmin, ReadablePermissions
-from mcs_admin.logins import login_create_for_staff
 from mcs_admin.pages import show_validation_error
 from mcs_admin.roles import is_center
 from mcs_admin.second_factor import second_factor_reset
 from mcs_admin.text_rules import NoControlCharacters
+from office.logins import login_create_for_staff
 
 
 class CreateForStaffForm(NoControlCharacters, forms.Form):

@@ -3,7 +3,7 @@
 Every URL is declared: the self-service pages, the downloads and the login's steps in ACCESS,
 the admin's in ADMIN_PAGES and through its models (`declaration`). A declaration drives both
 the access check (`AccessMiddleware`, which refuses a URL that declares nothing) and the
-access log (`mcs_admin.access_audit.AccessLogMiddleware`, which records the records a page
+access log (`office.access_audit.AccessLogMiddleware`, which records the records a page
 declared it shows). What a login may see inside a page
 comes from each app's selectors: an object outside them answers 404, as if it did not exist;
 a page the login's role has no use for answers 403. Support-center staff may read any
@@ -25,7 +25,7 @@ from groups.selectors import groups_managed_by
 from mcs_admin.documents import scanned_document
 from mcs_admin.models import User
 from mcs_admin.roles import is_center
-from mcs_admin.shown import (
+from office.shown import (
     APPLICANT,
     PATIENT,
     STAFF,

@@ -1,0 +1,26 @@
+from django.urls import include, path
+
+from office import views
+from office.compliance import ComplianceDashboard
+from office.receiving import scanned_copy
+
+portal = (
+    [
+        path("", views.home, name="home"),
+        path("login/", views.Login.as_view(), name="login"),
+        path("logout/", views.Logout.as_view(), name="logout"),
+        path("facilities/", views.FacilityList.as_view(), name="facilities"),
+        path("me/", views.MyRecord.as_view(), name="me"),
+        path("me/pledge.pdf", views.MyPledge.as_view(), name="my_pledge"),
+        path("roster/", views.Roster.as_view(), name="roster"),
+        path("roster.<str:fmt>", views.roster_download, name="roster_download"),
+        path("forms/<int:number>/blank.pdf", views.blank_form, name="blank_form"),
+        path("compliance/", ComplianceDashboard.as_view(), name="compliance"),
+    ],
+    "portal",
+)
+
+urlpatterns = [
+    path("scans/<path:name>", scanned_copy, name="scanned-copy"),
+    path("", include(portal)),
+]
