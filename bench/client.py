@@ -3,7 +3,7 @@
 Plain HTTP on loopback, sending `X-Forwarded-Proto: https` as nginx does; the cookies are kept
 by hand (they are Secure); a form is read for its CSRF token before it is posted; a login
 passes the second factor with its demo TOTP secret. Used by the page benchmark and by the test
-that a session and an upload cross app hosts (tests/test_stateless_hosts.py).
+that a session and an upload cross app hosts (tests/mcs_admin/test_stateless_hosts.py).
 """
 
 import hashlib

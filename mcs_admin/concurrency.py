@@ -1,8 +1,8 @@
 """Two people editing the same record in the admin: the second save is refused.
 
 A record's version is the number of its latest history row: every save of a model with history
-writes one (nothing bypasses it: tests/test_code_rules.py), so it rises with each change, on
-every model, without a column of its own. The change form carries the version it was opened
+writes one (nothing bypasses it: tests/mcs_admin/test_code_rules.py), so it rises with each change,
+on every model, without a column of its own. The change form carries the version it was opened
 at; its validation locks the row and compares, inside the admin's transaction, so the check
 and the save cannot be interleaved with another save.
 """

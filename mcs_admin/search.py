@@ -22,8 +22,8 @@ from django.db.models import Expression, Func, Value
 from django.db.models.expressions import Col
 from django.utils.text import smart_split, unescape_string_literal
 
-# The fields each table's stored grams cover, in their order (tests/test_search.py compares
-# them with the database's generated columns).
+# The fields each table's stored grams cover, in their order (tests/mcs_admin/test_search.py
+# compares them with the database's generated columns).
 INDEXED_TEXT = {
     "facilities.Facility": ("name", "name_kana"),
     "facilities.StaffMember": (

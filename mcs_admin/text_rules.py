@@ -23,7 +23,7 @@ Where the one validator applies, and why there:
   parameters: evidence of an attack) is written with its control characters made `visible`,
   never refused: evidence is kept.
 
-tests/test_text_rules.py walks every model's text fields and every form of the project.
+tests/mcs_admin/test_text_rules.py walks every model's text fields and every form of the project.
 """
 
 import re

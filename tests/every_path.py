@@ -1,4 +1,4 @@
-"""What the tables of `tests/test_every_path*.py` share: trying a rule on one path (a service,
+"""What the tables of `tests/**/test_every_path*.py` share: trying a rule on one path (a service,
 a page, an admin form or action) and reading the Japanese answer it gives."""
 
 import re

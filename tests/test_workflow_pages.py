@@ -1,5 +1,5 @@
 """What the workflow pages of issue 7 show and do, beyond who may open them
-(tests/test_access_matrix.py) and the rules of their services."""
+(tests/office/test_access_matrix.py) and the rules of their services."""
 
 import pytest
 from django.urls import reverse

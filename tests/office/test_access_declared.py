@@ -33,8 +33,8 @@ from office.policy import PEOPLE, Access, Page, Shows, check_access, declaration
 from office.shown import PEOPLE_OF
 from pledges.pdf import STAFF_PLEDGE_FORM
 from tests import factories as f
+from tests.office.test_access_matrix import MATRIX, OWN_OBJECT, url_for
 from tests.pdf_reading import pages_text
-from tests.test_access_matrix import MATRIX, OWN_OBJECT, url_for
 from tests.world import build_world
 
 

@@ -1,6 +1,6 @@
 """No page or download stays in a browser's cache (issue 16): every answer of the application
 says `Cache-Control: no-store, private` — the self-service pages (every URL as every role in
-tests/test_access_matrix.py), the admin, the downloads, and the pages before a login."""
+tests/office/test_access_matrix.py), the admin, the downloads, and the pages before a login."""
 
 import pytest
 from django.test import Client

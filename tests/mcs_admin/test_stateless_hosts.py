@@ -24,7 +24,7 @@ from bench.client import Client, log_in
 from mcs_admin.second_factor import demo_enrol
 from tests import factories as f
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 BUCKET = "mcs-scans"
 REGION = "ap-northeast-1"
 PASSWORD = "cross-host-2026"

@@ -20,15 +20,15 @@ from django.utils import timezone
 from mcs_admin import dates
 from mcs_admin.models import AssociationProfile
 from tests import factories as f
-from tests.pdf_reading import pages_text
-from tests.test_access_declared import (
+from tests.office.test_access_declared import (
     ADMIN_MODELS,
     SHOWN_GETS,
     admin_extras,
     admin_urls,
     unique_world,
 )
-from tests.test_access_matrix import MATRIX, OWN_OBJECT, url_for
+from tests.office.test_access_matrix import MATRIX, OWN_OBJECT, url_for
+from tests.pdf_reading import pages_text
 
 pytestmark = pytest.mark.django_db
 

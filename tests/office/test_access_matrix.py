@@ -209,7 +209,8 @@ def test_each_role_gets_exactly_its_pages(client, name):
                 before = history_rows()
                 response = getattr(client, method)(url)
                 got = response.status_code
-                # no answer stays in the browser's cache (issue 16, tests/test_cache_control.py)
+                # no answer stays in the browser's cache
+                # (issue 16, tests/mcs_admin/test_cache_control.py)
                 assert "no-store" in response["Cache-Control"], (role, method, url)
                 if want == "login":
                     assert got == 302 and response.url.startswith(reverse("portal:login")), (

@@ -383,7 +383,8 @@ HELD_ON = {
 }
 
 # A facility's session is its administrators' to record, the association's the center's
-# (another facility's administrator never reaches the self-service page: tests/test_access_matrix)
+# (another facility's administrator never reaches the self-service page:
+# tests/office/test_access_matrix)
 ORGANISER = {
     "service: another facility's administrator": lambda case: _permission_refusal(
         services.training_session_record,

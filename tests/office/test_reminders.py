@@ -185,7 +185,7 @@ class FailingBackend(BaseEmailBackend):
         raise OSError("the mail server is down")
 
 
-@override_settings(EMAIL_BACKEND="tests.test_reminders.FailingBackend")
+@override_settings(EMAIL_BACKEND="tests.office.test_reminders.FailingBackend")
 def test_a_reminder_that_could_not_be_sent_is_not_recorded(world):
     with pytest.raises(OSError):
         call_command("send_reminders", stdout=io.StringIO())
@@ -204,7 +204,7 @@ class SecondFailsBackend(BaseEmailBackend):
         return len(email_messages)
 
 
-@override_settings(EMAIL_BACKEND="tests.test_reminders.SecondFailsBackend")
+@override_settings(EMAIL_BACKEND="tests.office.test_reminders.SecondFailsBackend")
 def test_the_reminders_sent_before_a_failure_are_recorded(world):
     SecondFailsBackend.sent = 0
     today = timezone.localdate()
