@@ -86,11 +86,11 @@ class PatientConsent(NumberedDocument):
                 name="consent_withdrawn_after_signed",
                 message=_("A consent cannot be withdrawn before it was signed."),
             ),
-            dates_in_order(
-                "prepared_on",
-                "received_on",
-                name="consent_received_after_prepared",
-                message=_("The consent cannot be received before it was prepared."),
+            *NumberedDocument.paper_constraints(
+                received_after_prepared="consent_received_after_prepared",
+                received_has_date="received_consent_has_date",
+                too_early=_("The consent cannot be received before it was prepared."),
+                without_date=_("A received consent needs the date it was received."),
             ),
             models.CheckConstraint(
                 condition=~models.Q(basis="contract") | ~models.Q(exemption_note=""),
@@ -106,11 +106,6 @@ class PatientConsent(NumberedDocument):
                 condition=~models.Q(status="withdrawn") | ~models.Q(withdrawal_reason=""),
                 name="withdrawn_consent_has_reason",
                 violation_error_message=_("Say why the consent was withdrawn."),
-            ),
-            models.CheckConstraint(
-                condition=~models.Q(status="received") | models.Q(received_on__isnull=False),
-                name="received_consent_has_date",
-                violation_error_message=_("A received consent needs the date it was received."),
             ),
         ]
 
