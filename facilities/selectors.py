@@ -6,7 +6,6 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import get_objects_for_user
 
 from facilities.models import (
-    AdministratorAppointment,
     Facility,
     IdRequest,
     Leave,
@@ -19,6 +18,15 @@ from mcs_admin.models import User
 from mcs_admin.roles import is_center
 
 ADMINISTER_FACILITY = "facilities.administer_facility"
+
+# What a person (a staff member, an applicant on a roster) is searched by, on every list
+STAFF_SEARCH = [
+    "family_name",
+    "given_name",
+    "family_name_kana",
+    "given_name_kana",
+    "email",
+]
 
 
 def own_staff_member(user: User) -> StaffMember | None:
@@ -55,16 +63,8 @@ def staff_for(user: User) -> QuerySet[StaffMember]:
     )
 
 
-def accounts_for(user: User) -> QuerySet[McsAccount]:
-    return McsAccount.objects.filter(staff_member__in=staff_for(user))
-
-
 def id_requests_for(user: User) -> QuerySet[IdRequest]:
     return IdRequest.objects.filter(facility__in=facilities_for(user))
-
-
-def appointments_for(user: User) -> QuerySet[AdministratorAppointment]:
-    return AdministratorAppointment.objects.filter(facility__in=facilities_for(user))
 
 
 def applications_for(user: User) -> QuerySet[UsageApplication]:

@@ -23,6 +23,7 @@ from facilities.models import (
 )
 from facilities.pdf import APPLICATION_FORM, id_notice_pdf
 from facilities.selectors import (
+    STAFF_SEARCH,
     applications_for,
     id_requests_for,
     leaves_for,
@@ -102,7 +103,7 @@ class Dashboard(FacilityPage, TemplateView):
 
 class StaffList(FacilityPage, ListPage):
     template_name = "facilities/staff_list.html"
-    search_fields = ["family_name", "given_name", "family_name_kana", "given_name_kana", "email"]
+    search_fields = STAFF_SEARCH
 
     def rows(self):
         staff = self.staff().prefetch_related(

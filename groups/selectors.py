@@ -5,7 +5,7 @@ from guardian.shortcuts import get_objects_for_user
 
 from facilities.models import Facility, McsAccount, StaffMember
 from facilities.selectors import facilities_for
-from groups.models import OPEN_MEMBERSHIP, CareGroup, Membership, OwnershipTransfer, Patient
+from groups.models import OPEN_MEMBERSHIP, CareGroup, Membership, OwnershipTransfer
 from mcs_admin.models import User
 from mcs_admin.roles import is_center
 
@@ -59,20 +59,6 @@ def with_group_named(memberships: QuerySet[Membership], user: User) -> QuerySet[
         group=OuterRef("group_id"), staff_member__user=user, status=Membership.Status.APPROVED
     )
     return memberships.annotate(group_named=Exists(managed) | Exists(member))
-
-
-def groups_for(user: User) -> QuerySet[CareGroup]:
-    """Groups the login may see at all: those it manages and those it is invited to or in."""
-    if is_center(user):
-        return CareGroup.objects.all()
-    return CareGroup.objects.filter(
-        Q(pk__in=groups_managed_by(user).values("pk"))
-        | Q(memberships__in=Membership.objects.filter(OPEN_MEMBERSHIP, staff_member__user=user))
-    ).distinct()
-
-
-def patients_for(user: User) -> QuerySet[Patient]:
-    return Patient.objects.filter(groups__in=groups_managed_by(user)).distinct()
 
 
 def id_holders() -> QuerySet[StaffMember]:
