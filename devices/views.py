@@ -10,9 +10,8 @@ from devices import services
 from devices.forms import CarryOutForm, DeviceForm, IncidentActionsForm, IncidentForm
 from devices.models import FIRST_STEPS
 from devices.selectors import carry_outs_for, devices_for, incidents_for
-from facilities.selectors import own_staff_member
-from facilities.views import FacilityPage
-from mcs_admin.pages import ActionPage, ListPage, PageMixin, ServiceFormPage
+from facilities.selectors import own_staff_member, staff_for
+from mcs_admin.pages import ActionPage, FacilityPage, ListPage, PageMixin, ServiceFormPage
 
 
 class DeviceList(FacilityPage, ListPage):
@@ -31,7 +30,12 @@ class DeviceFormPage(FacilityPage, ServiceFormPage):
     form_class = DeviceForm
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "staff": self.staff().filter(left_on__isnull=True)}
+        return {
+            **super().get_form_kwargs(),
+            "staff": staff_for(self.request.user).filter(
+                facility=self.facility, left_on__isnull=True
+            ),
+        }
 
     def get_success_url(self):
         return reverse("devices:device_list", args=[self.facility.pk])
@@ -60,7 +64,9 @@ class DeviceEdit(DeviceFormPage):
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         # a leaver keeps the device assigned until it is returned (the leaver's checklist)
-        current = self.staff().filter(pk=self.device.assigned_to_id)
+        current = staff_for(self.request.user).filter(
+            facility=self.facility, pk=self.device.assigned_to_id
+        )
         return {**kwargs, "instance": self.device, "staff": kwargs["staff"] | current}
 
     def perform(self, form):

@@ -35,21 +35,16 @@ from groups.models import Membership, OwnershipTransfer
 from groups.selectors import memberships_for, transfers_for, with_group_named
 from mcs_admin import duties
 from mcs_admin.models import AssociationProfile
-from mcs_admin.pages import ActionPage, ListPage, PageMixin, PrintPage, ServiceFormPage
+from mcs_admin.pages import (
+    ActionPage,
+    FacilityPage,
+    ListPage,
+    PrintPage,
+    ServiceFormPage,
+)
 from mcs_admin.pdf import print_response
 
 DASHBOARD_ROWS = 10
-
-
-class FacilityPage(PageMixin):
-    """A page of the facility in the URL (`request.facility`, set by the access policy)."""
-
-    @property
-    def facility(self):
-        return self.request.facility
-
-    def staff(self):
-        return staff_for(self.request.user).filter(facility=self.facility)
 
 
 class Dashboard(FacilityPage, TemplateView):
@@ -61,7 +56,7 @@ class Dashboard(FacilityPage, TemplateView):
         today = timezone.localdate()
         profile = AssociationProfile.current()
         overdue_on = duties.password_overdue_before(today, profile)
-        staff = self.staff().filter(left_on__isnull=True)
+        staff = staff_for(self.request.user).filter(facility=self.facility, left_on__isnull=True)
         sections = {
             "approvals": with_group_named(memberships_for(self.request.user), self.request.user)
             .filter(staff_member__in=staff, status=Membership.Status.ACCEPTED)
@@ -106,12 +101,16 @@ class StaffList(FacilityPage, ListPage):
     search_fields = STAFF_SEARCH
 
     def rows(self):
-        staff = self.staff().prefetch_related(
-            Prefetch(
-                "mcs_accounts",
-                queryset=McsAccount.objects.exclude(status=McsAccount.Status.DELETED),
-            ),
-            "pledges",
+        staff = (
+            staff_for(self.request.user)
+            .filter(facility=self.facility)
+            .prefetch_related(
+                Prefetch(
+                    "mcs_accounts",
+                    queryset=McsAccount.objects.exclude(status=McsAccount.Status.DELETED),
+                ),
+                "pledges",
+            )
         )
         if self.request.GET.get("left") != "1":
             staff = staff.filter(left_on__isnull=True)
@@ -130,7 +129,7 @@ class StaffDetail(FacilityPage, DetailView):
     context_object_name = "person"
 
     def get_queryset(self):
-        return self.staff()
+        return staff_for(self.request.user).filter(facility=self.facility)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -152,7 +151,9 @@ class StaffFormPage(FacilityPage, ServiceFormPage):
 
     @cached_property
     def person(self):
-        return get_object_or_404(self.staff(), pk=self.kwargs["pk"])
+        return get_object_or_404(
+            staff_for(self.request.user).filter(facility=self.facility), pk=self.kwargs["pk"]
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -227,7 +228,9 @@ class StaffReinstate(FacilityPage, ActionPage):
     success_message = _("The restriction was lifted.")
 
     def perform(self):
-        person = get_object_or_404(self.staff(), pk=self.kwargs["pk"])
+        person = get_object_or_404(
+            staff_for(self.request.user).filter(facility=self.facility), pk=self.kwargs["pk"]
+        )
         account = services.open_account(person)
         if account is None:
             raise ValidationError(_("This staff member has no MCS ID."))

@@ -12,7 +12,6 @@ from consents.selectors import consent_obtainers, consents_for
 from consents.services import consent_record
 from devices.views import UserPage
 from facilities.selectors import facilities_for
-from facilities.views import FacilityPage
 from groups import services
 from groups.forms import ConsentForm, GroupForm, InviteForm, ReasonForm, RoleForm
 from groups.models import OPEN_MEMBERSHIP, CareGroup, Membership, OwnershipTransfer
@@ -26,11 +25,12 @@ from groups.selectors import (
 from mcs_admin.choices import Profession
 from mcs_admin.pages import (
     ActionPage,
+    FacilityPage,
     ListPage,
     PageMixin,
     PrintPage,
+    SearchFirstFormPage,
     ServiceFormPage,
-    search_term,
 )
 from mcs_admin.pdf import print_response
 
@@ -174,7 +174,7 @@ class GroupDetail(GroupPage, TemplateView):
         return context
 
 
-class GroupInvite(GroupPage, ServiceFormPage):
+class GroupInvite(GroupPage, SearchFirstFormPage):
     """Search the ID holders of every participating facility, then invite one."""
 
     submit_label = _("Invite")
@@ -183,31 +183,19 @@ class GroupInvite(GroupPage, ServiceFormPage):
     template_name = "groups/group_invite.html"
     title = _("Invite a member")
     success_message = _("The invitation was sent.")
-    shown = 50  # a prefecture has tens of thousands of ID holders: search, then choose
+    search_fields = [
+        "family_name",
+        "given_name",
+        "family_name_kana",
+        "given_name_kana",
+        "facility__name",
+    ]
 
-    def get_form_kwargs(self):
-        candidates = invitable_staff(self.group).order_by("facility__name_kana", "family_name_kana")
-        if self.request.method == "GET":
-            term = search_term(self.request)
-            if term:
-                candidates = candidates.filter(
-                    Q(family_name__icontains=term)
-                    | Q(given_name__icontains=term)
-                    | Q(family_name_kana__icontains=term)
-                    | Q(given_name_kana__icontains=term)
-                    | Q(facility__name__icontains=term)
-                )
-            else:  # before a search: the owner's own staff, not a prefecture's
-                candidates = candidates.filter(facility=self.group.owner)
-            shown = list(candidates.values_list("pk", flat=True)[: self.shown])
-            candidates = candidates.filter(pk__in=shown)
-        return {**super().get_form_kwargs(), "candidates": candidates}
+    def candidates(self):
+        return invitable_staff(self.group).order_by("facility__name_kana", "family_name_kana")
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["q"] = self.request.GET.get("q", "")
-        context["searchable"] = True
-        return context
+    def unsearched(self, candidates):
+        return candidates.filter(facility=self.group.owner)  # the owner's own staff first
 
     def perform(self, form):
         return services.membership_invite(

@@ -16,7 +16,6 @@ from consents.selectors import consents_for
 from consents.services import consent_withdraw
 from devices.views import UserPage
 from facilities.models import Facility
-from facilities.views import FacilityPage
 from groups import services
 from groups.forms import ConsentWithdrawForm, ReasonForm, TransferForm
 from groups.models import OPEN_MEMBERSHIP, Membership, MembershipReview, OwnershipTransfer
@@ -27,7 +26,13 @@ from groups.selectors import (
     with_consent_check,
 )
 from groups.views import GroupPage
-from mcs_admin.pages import ActionPage, ListPage, ServiceFormPage, search_term
+from mcs_admin.pages import (
+    ActionPage,
+    FacilityPage,
+    ListPage,
+    SearchFirstFormPage,
+    ServiceFormPage,
+)
 
 
 class GroupReview(GroupPage, TemplateView):
@@ -87,7 +92,7 @@ class ReviewComplete(ReviewAction):
         services.review_complete(review=self.review, by=self.request.user)
 
 
-class GroupTransfer(GroupPage, ServiceFormPage):
+class GroupTransfer(GroupPage, SearchFirstFormPage):
     """The owner asks another facility to take the group over; search, then choose."""
 
     submit_label = _("Ask for the move")
@@ -96,29 +101,17 @@ class GroupTransfer(GroupPage, ServiceFormPage):
     template_name = "groups/group_transfer.html"
     title = _("Move the group to another facility")
     success_message = _("The request was sent to the receiving facility.")
-    shown = 50
+    search_fields = ["name", "name_kana"]
 
-    def get_form_kwargs(self):
-        candidates = (
+    def candidates(self):
+        return (
             Facility.objects.filter(status=Facility.Status.ACTIVE)
             .exclude(pk=self.group.owner_id)
             .order_by("name_kana")
         )
-        if self.request.method == "GET":
-            term = search_term(self.request)
-            if term:
-                candidates = candidates.filter(
-                    Q(name__icontains=term) | Q(name_kana__icontains=term)
-                )
-            candidates = candidates.filter(
-                pk__in=list(candidates.values_list("pk", flat=True)[: self.shown])
-            )
-        return {**super().get_form_kwargs(), "candidates": candidates}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["q"] = self.request.GET.get("q", "")
-        context["searchable"] = True
         context["pending"] = self.group.transfers.filter(
             status=OwnershipTransfer.Status.REQUESTED
         ).first()
