@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
@@ -156,7 +155,6 @@ class IncidentDetail(FacilityPage, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["first_steps"] = FIRST_STEPS[self.object.kind]
-        context["today"] = timezone.localdate()
         return context
 
 

@@ -92,7 +92,6 @@ class Dashboard(FacilityPage, TemplateView):
             for name, rows in sections.items()
         }
         context["password_overdue_on"] = overdue_on
-        context["today"] = today
         return context
 
 

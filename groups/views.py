@@ -2,7 +2,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
@@ -164,7 +163,6 @@ class GroupDetail(GroupPage, TemplateView):
         context["history"] = group.history.select_related("history_user", "owner").order_by(
             "-history_date"
         )[:10]
-        context["today"] = timezone.localdate()
         context["archive_form"] = ReasonForm()
         context["role_choices"] = Membership.Role.choices
         context["is_owner_admin"] = (

@@ -45,7 +45,6 @@ class GroupReview(GroupPage, TemplateView):
         reviews = self.group.reviews.select_related("reviewer")
         review = reviews.filter(status=MembershipReview.Status.OPEN).first()
         context["review"] = review
-        context["overdue"] = review is not None and review.due_on < timezone.localdate()
         if review is not None:
             context["pending"] = services.review_pending(review).select_related(
                 "staff_member__facility"
