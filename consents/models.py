@@ -115,6 +115,17 @@ class PatientConsent(NumberedDocument):
     def paper_expected(self) -> bool:
         return self.basis == self.Basis.SIGNED_FORM
 
+    @property
+    def on_record(self) -> bool:
+        return self.status == self.Status.RECEIVED
+
+
+def consent_on_record(via: str = "") -> models.Q:
+    """第6条: a patient's consent is on record: its signed form 4 received, or the contract
+    exemption (recorded as received). `via` reaches the consents from another model, as
+    "group__consents__"; `PatientConsent.on_record` says it of one consent."""
+    return models.Q(**{f"{via}status": PatientConsent.Status.RECEIVED})
+
 
 class ConsentDesignation(models.Model):
     """A person the attending physician designated to obtain a patient group's consent, of any

@@ -3,6 +3,7 @@
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 from guardian.shortcuts import get_objects_for_user
 
+from consents.models import consent_on_record
 from facilities.models import Facility, McsAccount, StaffMember
 from facilities.selectors import facilities_for
 from groups.models import OPEN_MEMBERSHIP, CareGroup, Membership, OwnershipTransfer
@@ -76,6 +77,14 @@ def invitable_staff(group: CareGroup) -> QuerySet[StaffMember]:
     return id_holders().exclude(memberships__in=group.memberships.filter(OPEN_MEMBERSHIP))
 
 
+def members_from_outside(group: CareGroup) -> QuerySet[Membership]:
+    """The open memberships of staff of other facilities than the group's owner: those that
+    end when the patient's consent is withdrawn (第6条)."""
+    return Membership.objects.filter(OPEN_MEMBERSHIP, group=group).exclude(
+        staff_member__facility=group.owner_id
+    )
+
+
 def transfers_for(user: User) -> QuerySet[OwnershipTransfer]:
     """Moves of groups from or to the facilities the login administers."""
     if is_center(user):
@@ -93,7 +102,7 @@ def with_consent_check(transfers: QuerySet[OwnershipTransfer]) -> QuerySet[Owner
     (groups.services.outsiders_await_consent)."""
     return transfers.annotate(
         consents_on_record=Count(
-            "group__consents", filter=Q(group__consents__status="received"), distinct=True
+            "group__consents", filter=consent_on_record("group__consents__"), distinct=True
         ),
         approved_outsiders=Count(
             "group__memberships",

@@ -6,6 +6,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
+from consents.models import PatientConsent, consent_on_record
 from consents.pdf import CONSENT_FORM
 from consents.selectors import consent_obtainers, consents_for
 from consents.services import consent_record
@@ -56,7 +57,7 @@ class GroupList(FacilityPage, ListPage):
             .select_related("patient", "attending_physician")
             .annotate(
                 member_count=Count("memberships", filter=Q(memberships__status="approved")),
-                consent_count=Count("consents", filter=Q(consents__status="received")),
+                consent_count=Count("consents", filter=consent_on_record("consents__")),
             )
             .order_by("-created_on", "-pk")
         )
@@ -148,12 +149,10 @@ class GroupDetail(GroupPage, TemplateView):
             "staff_member__facility"
         ).order_by("status", "pk")
         context["consents"] = consents_for(self.request.user).filter(group=group)
-        context["consent_on_record"] = any(
-            consent.status != "withdrawn" for consent in context["consents"]
+        context["consent_under_way"] = any(
+            consent.status != PatientConsent.Status.WITHDRAWN for consent in context["consents"]
         )
-        context["consent_received"] = any(
-            consent.status == "received" for consent in context["consents"]
-        )
+        context["consent_on_record"] = any(consent.on_record for consent in context["consents"])
         context["reviews"] = group.reviews.order_by("-due_on")[:5]
         context["pending_transfer"] = (
             group.transfers.filter(status=OwnershipTransfer.Status.REQUESTED)

@@ -11,7 +11,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from consents.models import PatientConsent
+from consents.models import consent_on_record
 from consents.selectors import consents_for
 from consents.services import consent_withdraw
 from devices.views import UserPage
@@ -21,6 +21,7 @@ from groups.forms import ConsentWithdrawForm, ReasonForm, TransferForm
 from groups.models import OPEN_MEMBERSHIP, Membership, MembershipReview, OwnershipTransfer
 from groups.selectors import (
     groups_attended_by,
+    members_from_outside,
     memberships_for,
     transfers_for,
     with_consent_check,
@@ -159,18 +160,12 @@ class ConsentWithdraw(GroupPage, ServiceFormPage):
 
     @cached_property
     def consent(self):
-        return (
-            consents_for(self.request.user)
-            .filter(group=self.group, status=PatientConsent.Status.RECEIVED)
-            .first()
-        )
+        return consents_for(self.request.user).filter(consent_on_record(), group=self.group).first()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["leaving"] = (
-            self.group.memberships.filter(OPEN_MEMBERSHIP)
-            .exclude(staff_member__facility=self.group.owner_id)
-            .select_related("staff_member__facility")
+        context["leaving"] = members_from_outside(self.group).select_related(
+            "staff_member__facility"
         )
         return context
 
