@@ -192,7 +192,7 @@ class GroupInvite(GroupPage, SearchFirstFormPage):
         return invitable_staff(self.group).order_by("facility__name_kana", "family_name_kana")
 
     def unsearched(self, candidates):
-        return candidates.filter(facility=self.group.owner)  # the owner's own staff first
+        return candidates.filter(facility=self.group.owner)  # not yet a prefecture's
 
     def perform(self, form):
         return services.membership_invite(
