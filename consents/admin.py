@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from consents import models, services
 from consents.pdf import CONSENT_FORM
-from facilities.admin import STAFF_SEARCH
+from facilities.selectors import STAFF_SEARCH
 from mcs_admin.admin_actions import reason_action, service_action
 from mcs_admin.admin_base import AutocompleteFilter, HistoryAdmin, PrintableAdmin
 

@@ -86,11 +86,11 @@ class PatientConsent(NumberedDocument):
                 name="consent_withdrawn_after_signed",
                 message=_("A consent cannot be withdrawn before it was signed."),
             ),
-            dates_in_order(
-                "prepared_on",
-                "received_on",
-                name="consent_received_after_prepared",
-                message=_("The consent cannot be received before it was prepared."),
+            *NumberedDocument.paper_constraints(
+                received_after_prepared="consent_received_after_prepared",
+                received_has_date="received_consent_has_date",
+                too_early=_("The consent cannot be received before it was prepared."),
+                without_date=_("A received consent needs the date it was received."),
             ),
             models.CheckConstraint(
                 condition=~models.Q(basis="contract") | ~models.Q(exemption_note=""),
@@ -107,11 +107,6 @@ class PatientConsent(NumberedDocument):
                 name="withdrawn_consent_has_reason",
                 violation_error_message=_("Say why the consent was withdrawn."),
             ),
-            models.CheckConstraint(
-                condition=~models.Q(status="received") | models.Q(received_on__isnull=False),
-                name="received_consent_has_date",
-                violation_error_message=_("A received consent needs the date it was received."),
-            ),
         ]
 
     def __str__(self):
@@ -119,6 +114,17 @@ class PatientConsent(NumberedDocument):
 
     def paper_expected(self) -> bool:
         return self.basis == self.Basis.SIGNED_FORM
+
+    @property
+    def on_record(self) -> bool:
+        return self.status == self.Status.RECEIVED
+
+
+def consent_on_record(via: str = "") -> models.Q:
+    """第6条: a patient's consent is on record: its signed form 4 received, or the contract
+    exemption (recorded as received). `via` reaches the consents from another model, as
+    "group__consents__"; `PatientConsent.on_record` says it of one consent."""
+    return models.Q(**{f"{via}status": PatientConsent.Status.RECEIVED})
 
 
 class ConsentDesignation(models.Model):

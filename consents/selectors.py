@@ -1,6 +1,6 @@
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from consents.models import ConsentDesignation, PatientConsent
+from consents.models import ConsentDesignation, PatientConsent, consent_on_record
 from facilities.models import StaffMember
 from groups.models import OPEN_MEMBERSHIP, CareGroup, Membership
 from groups.selectors import groups_managed_by
@@ -50,9 +50,7 @@ def designation_candidates(group: CareGroup) -> QuerySet[StaffMember]:
 
 def groups_without_consent() -> QuerySet[CareGroup]:
     """Active patient groups with neither the patient's consent nor its exemption (第6条)."""
-    received = PatientConsent.objects.filter(
-        group=OuterRef("pk"), status=PatientConsent.Status.RECEIVED
-    )
+    on_record = PatientConsent.objects.filter(consent_on_record(), group=OuterRef("pk"))
     return CareGroup.objects.filter(
         kind=CareGroup.Kind.PATIENT, status=CareGroup.Status.ACTIVE
-    ).exclude(Exists(received))
+    ).exclude(Exists(on_record))

@@ -145,7 +145,7 @@ def consent_withdraw(
     require_manager(by, consent.group)
     group = locked_group(consent.group)
     consent = PatientConsent.objects.select_for_update().get(pk=consent.pk)
-    if consent.status != PatientConsent.Status.RECEIVED:
+    if not consent.on_record:
         raise ValidationError(_("Only a consent on record can be withdrawn."))
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the consent was withdrawn.")})

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from devices import models, services
 from devices.resources import DeviceResource
-from facilities.admin import STAFF_SEARCH
+from facilities.selectors import STAFF_SEARCH
 from mcs_admin.admin_actions import service_action
 from mcs_admin.admin_base import AutocompleteFilter, HistoryAdmin
 from mcs_admin.sheet_admin import SpreadsheetAdminMixin

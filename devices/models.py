@@ -236,6 +236,11 @@ class CarryOutNotice(models.Model):
         return f"{self.staff_member}: {self.medium} ({period})"
 
 
+def _report_overdue(due_on: datetime.date | None, reported_on: datetime.date | None) -> bool:
+    """A report under the personal-information law not made by its day."""
+    return due_on is not None and reported_on is None and due_on < timezone.localdate()
+
+
 class Incident(models.Model):
     """留意事項 (3): a lost or stolen device, a system fault, unauthorized access or a leak."""
 
@@ -369,6 +374,14 @@ class Incident(models.Model):
             return None
         days = self.FINAL_REPORT_DAYS_DELIBERATE if self.deliberate else self.FINAL_REPORT_DAYS
         return timezone.localdate(self.reported_at) + datetime.timedelta(days=days)
+
+    @property
+    def preliminary_report_overdue(self) -> bool:
+        return _report_overdue(self.preliminary_due_on, self.preliminary_report_on)
+
+    @property
+    def final_report_overdue(self) -> bool:
+        return _report_overdue(self.final_due_on, self.final_report_on)
 
     @property
     def reports_outstanding(self) -> bool:

@@ -14,6 +14,7 @@ from facilities.models import Facility, StaffMember
 from facilities.selectors import own_staff_member, require_administrator, require_center
 from mcs_admin.history import save_by
 from mcs_admin.models import User
+from mcs_admin.updates import model_update
 
 DEVICE_FIELDS = [
     "kind",
@@ -69,9 +70,7 @@ def device_update(*, device: Device, by: User, **fields) -> Device:
     require_administrator(by, device.facility)
     device = Device.objects.select_for_update().get(pk=device.pk)
     assigned_before = device.assigned_to_id
-    for name in DEVICE_FIELDS:
-        if name in fields:
-            setattr(device, name, fields[name])
+    model_update(instance=device, fields=DEVICE_FIELDS, data=fields)
     device_check_assignee(device, assigned_before=assigned_before)
     device.full_clean()
     save_by(device, by)
@@ -276,9 +275,7 @@ def incident_record_actions(*, incident: Incident, by: User, **fields) -> Incide
     …) and whether personal data is involved, which starts the report deadlines."""
     require_administrator(by, incident.facility)
     incident = _locked_open_incident(incident)
-    for name in INCIDENT_ACTION_FIELDS:
-        if name in fields:
-            setattr(incident, name, fields[name])
+    model_update(instance=incident, fields=INCIDENT_ACTION_FIELDS, data=fields)
     incident.full_clean()
     save_by(incident, by)
     return incident

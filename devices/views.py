@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
@@ -10,9 +9,8 @@ from devices import services
 from devices.forms import CarryOutForm, DeviceForm, IncidentActionsForm, IncidentForm
 from devices.models import FIRST_STEPS
 from devices.selectors import carry_outs_for, devices_for, incidents_for
-from facilities.selectors import own_staff_member
-from facilities.views import FacilityPage
-from mcs_admin.pages import ActionPage, ListPage, PageMixin, ServiceFormPage
+from facilities.selectors import staff_for
+from mcs_admin.pages import ActionPage, FacilityPage, ListPage, ServiceFormPage, UserPage
 
 
 class DeviceList(FacilityPage, ListPage):
@@ -31,7 +29,12 @@ class DeviceFormPage(FacilityPage, ServiceFormPage):
     form_class = DeviceForm
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "staff": self.staff().filter(left_on__isnull=True)}
+        return {
+            **super().get_form_kwargs(),
+            "staff": staff_for(self.request.user).filter(
+                facility=self.facility, left_on__isnull=True
+            ),
+        }
 
     def get_success_url(self):
         return reverse("devices:device_list", args=[self.facility.pk])
@@ -60,7 +63,9 @@ class DeviceEdit(DeviceFormPage):
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         # a leaver keeps the device assigned until it is returned (the leaver's checklist)
-        current = self.staff().filter(pk=self.device.assigned_to_id)
+        current = staff_for(self.request.user).filter(
+            facility=self.facility, pk=self.device.assigned_to_id
+        )
         return {**kwargs, "instance": self.device, "staff": kwargs["staff"] | current}
 
     def perform(self, form):
@@ -150,7 +155,6 @@ class IncidentDetail(FacilityPage, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["first_steps"] = FIRST_STEPS[self.object.kind]
-        context["today"] = timezone.localdate()
         return context
 
 
@@ -190,16 +194,12 @@ class IncidentClose(IncidentPage, ActionPage):
         services.incident_close(incident=self.incident, by=self.request.user)
 
 
-class UserPage(PageMixin):
-    @cached_property
-    def person(self):
-        return own_staff_member(self.request.user)
-
+class MyDevicesPage(UserPage):
     def my_devices(self):
         return devices_for(self.request.user).filter(assigned_to=self.person)
 
 
-class MyDevices(UserPage, ListPage):
+class MyDevices(MyDevicesPage, ListPage):
     template_name = "devices/my_devices.html"
 
     def rows(self):
@@ -245,7 +245,7 @@ class MyCarryOutReturn(UserPage, ActionPage):
         return reverse("devices:my_carry_outs")
 
 
-class CarryOutFile(UserPage, ServiceFormPage):
+class CarryOutFile(MyDevicesPage, ServiceFormPage):
     submit_label = _("File the notice")
     form_class = CarryOutForm
     title = _("File a carry-out notice")
@@ -270,7 +270,7 @@ class CarryOutFile(UserPage, ServiceFormPage):
         return reverse("devices:my_carry_outs")
 
 
-class IncidentReport(UserPage, ServiceFormPage):
+class IncidentReport(MyDevicesPage, ServiceFormPage):
     submit_label = _("Report the incident")
     form_class = IncidentForm
     template_name = "devices/incident_report.html"

@@ -12,6 +12,7 @@ from facilities.admin_views import FacilityWithdrawView, IdRequestHandleView, Ro
 from facilities.forms import LeftOnForm
 from facilities.pdf import APPLICATION_FORM, id_notice_pdf
 from facilities.resources import FacilityResource, StaffMemberResource
+from facilities.selectors import STAFF_SEARCH
 from mcs_admin.admin_actions import form_action, reason_action, service_action
 from mcs_admin.admin_base import (
     AutocompleteFilter,
@@ -26,14 +27,6 @@ from mcs_admin.pdf import pdf_download
 from mcs_admin.sheet_admin import SpreadsheetAdminMixin
 from pledges.selectors import pledge_on_record
 from pledges.services import facility_manager_change
-
-STAFF_SEARCH = [
-    "family_name",
-    "given_name",
-    "family_name_kana",
-    "given_name_kana",
-    "email",
-]
 
 
 class AppointmentInline(ListedInline):

@@ -157,11 +157,9 @@ class UsageApplication(NumberedDocument):
         verbose_name_plural = _("usage applications (form 1)")
         ordering = ["-prepared_on", "-pk"]
         constraints = [
-            dates_in_order(
-                "prepared_on",
-                "received_on",
-                name="application_received_after_prepared",
-                message=_("The application cannot be received before it was prepared."),
+            *NumberedDocument.paper_constraints(
+                received_after_prepared="application_received_after_prepared",
+                too_early=_("The application cannot be received before it was prepared."),
             ),
             dates_in_order(
                 "received_on",

@@ -3,12 +3,11 @@
 import datetime
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, Max, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 from guardian.shortcuts import get_objects_for_user
 
 from facilities.models import (
-    AdministratorAppointment,
     Facility,
     IdRequest,
     Leave,
@@ -21,6 +20,15 @@ from mcs_admin.models import User
 from mcs_admin.roles import is_center
 
 ADMINISTER_FACILITY = "facilities.administer_facility"
+
+# What a person (a staff member, an applicant on a roster) is searched by, on every list
+STAFF_SEARCH = [
+    "family_name",
+    "given_name",
+    "family_name_kana",
+    "given_name_kana",
+    "email",
+]
 
 
 def own_staff_member(user: User) -> StaffMember | None:
@@ -57,16 +65,8 @@ def staff_for(user: User) -> QuerySet[StaffMember]:
     )
 
 
-def accounts_for(user: User) -> QuerySet[McsAccount]:
-    return McsAccount.objects.filter(staff_member__in=staff_for(user))
-
-
 def id_requests_for(user: User) -> QuerySet[IdRequest]:
     return IdRequest.objects.filter(facility__in=facilities_for(user))
-
-
-def appointments_for(user: User) -> QuerySet[AdministratorAppointment]:
-    return AdministratorAppointment.objects.filter(facility__in=facilities_for(user))
 
 
 def applications_for(user: User) -> QuerySet[UsageApplication]:
@@ -97,9 +97,29 @@ def require_center(user: User) -> None:
         raise PermissionDenied(_("Only the support center may do this."))
 
 
-def with_last_training(staff: QuerySet[StaffMember]) -> QuerySet[StaffMember]:
-    """Each person's last training (第9条) as `last_training`, in the same query."""
-    return staff.annotate(last_training=Max("training_sessions__held_on"))
+def with_last_training(
+    staff: QuerySet[StaffMember], *, due_since: datetime.date
+) -> QuerySet[StaffMember]:
+    """Each person's last training (第9条) as `last_training`, and `training_overdue` when it
+    was before `due_since` (`AssociationProfile.training_due_since`), in the same query."""
+    return staff.annotate(
+        last_training=Max("training_sessions__held_on"),
+        training_overdue=ExpressionWrapper(
+            Q(last_training__lt=due_since), output_field=BooleanField()
+        ),
+    )
+
+
+def with_password_overdue(
+    accounts: QuerySet[McsAccount], *, overdue_before: datetime.date
+) -> QuerySet[McsAccount]:
+    """Each ID's `password_overdue`: its MCS password was last changed before the day
+    (`AssociationProfile.password_overdue_before`, 第11条(3))."""
+    return accounts.annotate(
+        password_overdue=ExpressionWrapper(
+            Q(password_changed_on__lt=overdue_before), output_field=BooleanField()
+        )
+    )
 
 
 # What is open or overdue across the association (the compliance dashboard counts it per

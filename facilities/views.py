@@ -22,6 +22,7 @@ from facilities.models import (
 )
 from facilities.pdf import APPLICATION_FORM, id_notice_pdf
 from facilities.selectors import (
+    STAFF_SEARCH,
     applications_for,
     id_requests_for,
     leaves_for,
@@ -29,26 +30,22 @@ from facilities.selectors import (
     staff_for,
     stale_passwords,
     with_last_training,
+    with_password_overdue,
 )
 from groups.models import Membership, OwnershipTransfer
 from groups.selectors import memberships_for, open_reviews, transfers_for, with_group_named
 from mcs_admin.models import AssociationProfile
-from mcs_admin.pages import ActionPage, ListPage, PageMixin, PrintPage, ServiceFormPage
+from mcs_admin.pages import (
+    ActionPage,
+    FacilityPage,
+    ListPage,
+    PrintPage,
+    ServiceFormPage,
+)
 from mcs_admin.pdf import pdf_download, print_response
 from pledges.selectors import holders_without_pledge
 
 DASHBOARD_ROWS = 10
-
-
-class FacilityPage(PageMixin):
-    """A page of the facility in the URL (`request.facility`, set by the access policy)."""
-
-    @property
-    def facility(self):
-        return self.request.facility
-
-    def staff(self):
-        return staff_for(self.request.user).filter(facility=self.facility)
 
 
 class Dashboard(FacilityPage, TemplateView):
@@ -60,7 +57,7 @@ class Dashboard(FacilityPage, TemplateView):
         today = timezone.localdate()
         profile = AssociationProfile.current()
         overdue_on = profile.password_overdue_before(today)
-        staff = self.staff().filter(left_on__isnull=True)
+        staff = staff_for(self.request.user).filter(facility=self.facility, left_on__isnull=True)
         sections = {
             "approvals": with_group_named(memberships_for(self.request.user), self.request.user)
             .filter(staff_member__in=staff, status=Membership.Status.ACCEPTED)
@@ -83,8 +80,11 @@ class Dashboard(FacilityPage, TemplateView):
             .filter(group__owner=self.facility)
             .select_related("group__patient"),
             # 第11条(3): the same rule as the reminders, for the facility's own staff
-            "passwords": stale_passwords(
-                overdue_on + datetime.timedelta(days=AssociationProfile.PASSWORD_NOTICE_DAYS)
+            "passwords": with_password_overdue(
+                stale_passwords(
+                    overdue_on + datetime.timedelta(days=AssociationProfile.PASSWORD_NOTICE_DAYS)
+                ),
+                overdue_before=overdue_on,
             )
             .filter(staff_member__in=staff)
             .select_related("staff_member")
@@ -95,33 +95,31 @@ class Dashboard(FacilityPage, TemplateView):
             name: {"rows": rows[:DASHBOARD_ROWS], "count": rows.count()}
             for name, rows in sections.items()
         }
-        context["password_overdue_on"] = overdue_on
-        context["today"] = today
         return context
 
 
 class StaffList(FacilityPage, ListPage):
     template_name = "facilities/staff_list.html"
-    search_fields = ["family_name", "given_name", "family_name_kana", "given_name_kana", "email"]
+    search_fields = STAFF_SEARCH
 
     def rows(self):
-        staff = self.staff().prefetch_related(
-            Prefetch(
-                "mcs_accounts",
-                queryset=McsAccount.objects.exclude(status=McsAccount.Status.DELETED),
-            ),
-            "pledges",
+        staff = (
+            staff_for(self.request.user)
+            .filter(facility=self.facility)
+            .prefetch_related(
+                Prefetch(
+                    "mcs_accounts",
+                    queryset=McsAccount.objects.exclude(status=McsAccount.Status.DELETED),
+                ),
+                "pledges",
+            )
         )
         if self.request.GET.get("left") != "1":
             staff = staff.filter(left_on__isnull=True)
-        return with_last_training(staff).order_by("family_name_kana", "given_name_kana", "pk")
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["training_overdue_before"] = AssociationProfile.current().training_due_since(
-            timezone.localdate()
+        due_since = AssociationProfile.current().training_due_since(timezone.localdate())
+        return with_last_training(staff, due_since=due_since).order_by(
+            "family_name_kana", "given_name_kana", "pk"
         )
-        return context
 
 
 class StaffDetail(FacilityPage, DetailView):
@@ -129,7 +127,7 @@ class StaffDetail(FacilityPage, DetailView):
     context_object_name = "person"
 
     def get_queryset(self):
-        return self.staff()
+        return staff_for(self.request.user).filter(facility=self.facility)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -151,7 +149,9 @@ class StaffFormPage(FacilityPage, ServiceFormPage):
 
     @cached_property
     def person(self):
-        return get_object_or_404(self.staff(), pk=self.kwargs["pk"])
+        return get_object_or_404(
+            staff_for(self.request.user).filter(facility=self.facility), pk=self.kwargs["pk"]
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -226,7 +226,9 @@ class StaffReinstate(FacilityPage, ActionPage):
     success_message = _("The restriction was lifted.")
 
     def perform(self):
-        person = get_object_or_404(self.staff(), pk=self.kwargs["pk"])
+        person = get_object_or_404(
+            staff_for(self.request.user).filter(facility=self.facility), pk=self.kwargs["pk"]
+        )
         account = services.open_account(person)
         if account is None:
             raise ValidationError(_("This staff member has no MCS ID."))

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from facilities.admin import STAFF_SEARCH
+from facilities.selectors import STAFF_SEARCH
 from groups import models, services
 from groups.selectors import with_consent_check
 from groups.services.lifecycle import GROUP_FIELDS

@@ -9,11 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from consents.selectors import designation_candidates, designations_for
 from consents.services import designation_add, designation_end
-from devices.views import UserPage
 from groups.forms import DesignationForm
 from groups.selectors import groups_attended_by
 from groups.views import GroupPage
-from mcs_admin.pages import ActionPage, ServiceFormPage
+from mcs_admin.pages import ActionPage, ServiceFormPage, UserPage
 
 
 class Designations(ServiceFormPage):

@@ -158,7 +158,8 @@ class CareGroupGroupObjectPermission(GroupObjectPermissionBase):
         verbose_name_plural = _("group permissions of role groups")
 
 
-OPEN_MEMBERSHIP = models.Q(status__in=["invited", "accepted", "approved"])
+OPEN_STATES = ["invited", "accepted", "approved"]  # invited to, or in, the group
+OPEN_MEMBERSHIP = models.Q(status__in=OPEN_STATES)
 
 
 class Membership(models.Model):
@@ -247,6 +248,10 @@ class Membership(models.Model):
     def __str__(self):
         return f"{self.staff_member} @ {self.group}"
 
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATES
+
 
 class MembershipReview(models.Model):
     """精査 (留意事項 (1)): the owner's periodic review of one group's members."""
@@ -294,6 +299,10 @@ class MembershipReview(models.Model):
             "group": self.group,
             "date": shown_date(self.due_on),
         }
+
+    @property
+    def overdue(self) -> bool:
+        return self.status == self.Status.OPEN and self.due_on < timezone.localdate()
 
 
 class MembershipReviewEntry(models.Model):

@@ -5,6 +5,7 @@ import datetime
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 from guardian.shortcuts import get_objects_for_user
 
+from consents.models import consent_on_record
 from facilities.models import StaffMember
 from facilities.selectors import facilities_for, id_holders
 from groups.models import (
@@ -13,7 +14,6 @@ from groups.models import (
     Membership,
     MembershipReview,
     OwnershipTransfer,
-    Patient,
 )
 from mcs_admin.models import User
 from mcs_admin.roles import is_center
@@ -70,23 +70,17 @@ def with_group_named(memberships: QuerySet[Membership], user: User) -> QuerySet[
     return memberships.annotate(group_named=Exists(managed) | Exists(member))
 
 
-def groups_for(user: User) -> QuerySet[CareGroup]:
-    """Groups the login may see at all: those it manages and those it is invited to or in."""
-    if is_center(user):
-        return CareGroup.objects.all()
-    return CareGroup.objects.filter(
-        Q(pk__in=groups_managed_by(user).values("pk"))
-        | Q(memberships__in=Membership.objects.filter(OPEN_MEMBERSHIP, staff_member__user=user))
-    ).distinct()
-
-
-def patients_for(user: User) -> QuerySet[Patient]:
-    return Patient.objects.filter(groups__in=groups_managed_by(user)).distinct()
-
-
 def invitable_staff(group: CareGroup) -> QuerySet[StaffMember]:
     """ID holders not already invited to or in the group."""
     return id_holders().exclude(memberships__in=group.memberships.filter(OPEN_MEMBERSHIP))
+
+
+def members_from_outside(group: CareGroup) -> QuerySet[Membership]:
+    """The open memberships of staff of other facilities than the group's owner: those that
+    end when the patient's consent is withdrawn (第6条)."""
+    return Membership.objects.filter(OPEN_MEMBERSHIP, group=group).exclude(
+        staff_member__facility=group.owner_id
+    )
 
 
 def transfers_for(user: User) -> QuerySet[OwnershipTransfer]:
@@ -106,7 +100,7 @@ def with_consent_check(transfers: QuerySet[OwnershipTransfer]) -> QuerySet[Owner
     (groups.services.outsiders_await_consent)."""
     return transfers.annotate(
         consents_on_record=Count(
-            "group__consents", filter=Q(group__consents__status="received"), distinct=True
+            "group__consents", filter=consent_on_record("group__consents__"), distinct=True
         ),
         approved_outsiders=Count(
             "group__memberships",

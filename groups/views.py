@@ -2,17 +2,15 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
+from consents.models import PatientConsent, consent_on_record
 from consents.pdf import CONSENT_FORM
 from consents.selectors import consent_obtainers, consents_for
 from consents.services import consent_record
-from devices.views import UserPage
 from facilities.selectors import facilities_for
-from facilities.views import FacilityPage
 from groups import services
 from groups.forms import ConsentForm, GroupForm, InviteForm, ReasonForm, RoleForm
 from groups.models import OPEN_MEMBERSHIP, CareGroup, Membership, OwnershipTransfer
@@ -26,11 +24,13 @@ from groups.selectors import (
 from mcs_admin.choices import Profession
 from mcs_admin.pages import (
     ActionPage,
+    FacilityPage,
     ListPage,
     PageMixin,
     PrintPage,
+    SearchFirstFormPage,
     ServiceFormPage,
-    search_term,
+    UserPage,
 )
 from mcs_admin.pdf import print_response
 
@@ -57,7 +57,7 @@ class GroupList(FacilityPage, ListPage):
             .select_related("patient", "attending_physician")
             .annotate(
                 member_count=Count("memberships", filter=Q(memberships__status="approved")),
-                consent_count=Count("consents", filter=Q(consents__status="received")),
+                consent_count=Count("consents", filter=consent_on_record("consents__")),
             )
             .order_by("-created_on", "-pk")
         )
@@ -149,12 +149,10 @@ class GroupDetail(GroupPage, TemplateView):
             "staff_member__facility"
         ).order_by("status", "pk")
         context["consents"] = consents_for(self.request.user).filter(group=group)
-        context["consent_on_record"] = any(
-            consent.status != "withdrawn" for consent in context["consents"]
+        context["consent_under_way"] = any(
+            consent.status != PatientConsent.Status.WITHDRAWN for consent in context["consents"]
         )
-        context["consent_received"] = any(
-            consent.status == "received" for consent in context["consents"]
-        )
+        context["consent_on_record"] = any(consent.on_record for consent in context["consents"])
         context["reviews"] = group.reviews.order_by("-due_on")[:5]
         context["pending_transfer"] = (
             group.transfers.filter(status=OwnershipTransfer.Status.REQUESTED)
@@ -164,7 +162,6 @@ class GroupDetail(GroupPage, TemplateView):
         context["history"] = group.history.select_related("history_user", "owner").order_by(
             "-history_date"
         )[:10]
-        context["today"] = timezone.localdate()
         context["archive_form"] = ReasonForm()
         context["role_choices"] = Membership.Role.choices
         context["is_owner_admin"] = (
@@ -174,7 +171,7 @@ class GroupDetail(GroupPage, TemplateView):
         return context
 
 
-class GroupInvite(GroupPage, ServiceFormPage):
+class GroupInvite(GroupPage, SearchFirstFormPage):
     """Search the ID holders of every participating facility, then invite one."""
 
     submit_label = _("Invite")
@@ -183,31 +180,19 @@ class GroupInvite(GroupPage, ServiceFormPage):
     template_name = "groups/group_invite.html"
     title = _("Invite a member")
     success_message = _("The invitation was sent.")
-    shown = 50  # a prefecture has tens of thousands of ID holders: search, then choose
+    search_fields = [
+        "family_name",
+        "given_name",
+        "family_name_kana",
+        "given_name_kana",
+        "facility__name",
+    ]
 
-    def get_form_kwargs(self):
-        candidates = invitable_staff(self.group).order_by("facility__name_kana", "family_name_kana")
-        if self.request.method == "GET":
-            term = search_term(self.request)
-            if term:
-                candidates = candidates.filter(
-                    Q(family_name__icontains=term)
-                    | Q(given_name__icontains=term)
-                    | Q(family_name_kana__icontains=term)
-                    | Q(given_name_kana__icontains=term)
-                    | Q(facility__name__icontains=term)
-                )
-            else:  # before a search: the owner's own staff, not a prefecture's
-                candidates = candidates.filter(facility=self.group.owner)
-            shown = list(candidates.values_list("pk", flat=True)[: self.shown])
-            candidates = candidates.filter(pk__in=shown)
-        return {**super().get_form_kwargs(), "candidates": candidates}
+    def candidates(self):
+        return invitable_staff(self.group).order_by("facility__name_kana", "family_name_kana")
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["q"] = self.request.GET.get("q", "")
-        context["searchable"] = True
-        return context
+    def unsearched(self, candidates):
+        return candidates.filter(facility=self.group.owner)  # not yet a prefecture's
 
     def perform(self, form):
         return services.membership_invite(

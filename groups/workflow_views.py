@@ -11,23 +11,29 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from consents.models import PatientConsent
+from consents.models import consent_on_record
 from consents.selectors import consents_for
 from consents.services import consent_withdraw
-from devices.views import UserPage
 from facilities.models import Facility
-from facilities.views import FacilityPage
 from groups import services
 from groups.forms import ConsentWithdrawForm, ReasonForm, TransferForm
 from groups.models import OPEN_MEMBERSHIP, Membership, MembershipReview, OwnershipTransfer
 from groups.selectors import (
     groups_attended_by,
+    members_from_outside,
     memberships_for,
     transfers_for,
     with_consent_check,
 )
 from groups.views import GroupPage
-from mcs_admin.pages import ActionPage, ListPage, ServiceFormPage, search_term
+from mcs_admin.pages import (
+    ActionPage,
+    FacilityPage,
+    ListPage,
+    SearchFirstFormPage,
+    ServiceFormPage,
+    UserPage,
+)
 
 
 class GroupReview(GroupPage, TemplateView):
@@ -40,7 +46,6 @@ class GroupReview(GroupPage, TemplateView):
         reviews = self.group.reviews.select_related("reviewer")
         review = reviews.filter(status=MembershipReview.Status.OPEN).first()
         context["review"] = review
-        context["overdue"] = review is not None and review.due_on < timezone.localdate()
         if review is not None:
             context["pending"] = services.review_pending(review).select_related(
                 "staff_member__facility"
@@ -87,7 +92,7 @@ class ReviewComplete(ReviewAction):
         services.review_complete(review=self.review, by=self.request.user)
 
 
-class GroupTransfer(GroupPage, ServiceFormPage):
+class GroupTransfer(GroupPage, SearchFirstFormPage):
     """The owner asks another facility to take the group over; search, then choose."""
 
     submit_label = _("Ask for the move")
@@ -96,29 +101,17 @@ class GroupTransfer(GroupPage, ServiceFormPage):
     template_name = "groups/group_transfer.html"
     title = _("Move the group to another facility")
     success_message = _("The request was sent to the receiving facility.")
-    shown = 50
+    search_fields = ["name", "name_kana"]
 
-    def get_form_kwargs(self):
-        candidates = (
+    def candidates(self):
+        return (
             Facility.objects.filter(status=Facility.Status.ACTIVE)
             .exclude(pk=self.group.owner_id)
             .order_by("name_kana")
         )
-        if self.request.method == "GET":
-            term = search_term(self.request)
-            if term:
-                candidates = candidates.filter(
-                    Q(name__icontains=term) | Q(name_kana__icontains=term)
-                )
-            candidates = candidates.filter(
-                pk__in=list(candidates.values_list("pk", flat=True)[: self.shown])
-            )
-        return {**super().get_form_kwargs(), "candidates": candidates}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["q"] = self.request.GET.get("q", "")
-        context["searchable"] = True
         context["pending"] = self.group.transfers.filter(
             status=OwnershipTransfer.Status.REQUESTED
         ).first()
@@ -167,18 +160,12 @@ class ConsentWithdraw(GroupPage, ServiceFormPage):
 
     @cached_property
     def consent(self):
-        return (
-            consents_for(self.request.user)
-            .filter(group=self.group, status=PatientConsent.Status.RECEIVED)
-            .first()
-        )
+        return consents_for(self.request.user).filter(consent_on_record(), group=self.group).first()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["leaving"] = (
-            self.group.memberships.filter(OPEN_MEMBERSHIP)
-            .exclude(staff_member__facility=self.group.owner_id)
-            .select_related("staff_member__facility")
+        context["leaving"] = members_from_outside(self.group).select_related(
+            "staff_member__facility"
         )
         return context
 

@@ -15,11 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mcs_admin import normalize
-from mcs_admin.models import NumberedDocument, User
+from mcs_admin.models import NumberedDocument, PaperStatus, User
 from mcs_admin.pdf import printed_form_of
 
 NUMBER = re.compile(r"F(\d+)-\d{4}-\d{5,}")
-PREPARED, RECEIVED = "prepared", "received"  # the same two states in every form's status list
 
 
 def numbered_document_models() -> list[type[NumberedDocument]]:
@@ -87,14 +86,14 @@ def document_receive(
         raise ValidationError(
             _("%(record)s is an exemption: no signed form comes back.") % {"record": record}
         )
-    if record.status != PREPARED:
+    if record.status != PaperStatus.PREPARED:
         raise ValidationError(
             _("%(record)s is already “%(status)s”: only a form not yet received can be received.")
             % {"record": record, "status": record.get_status_display()}
         )
     if received_on > timezone.localdate():
         raise ValidationError(_("The date received cannot be in the future."))
-    record.status = RECEIVED
+    record.status = PaperStatus.RECEIVED
     record.received_on = received_on
     if scanned_copy is not None:
         record.scanned_copy = scanned_copy

@@ -9,9 +9,11 @@ from django.db.models import Q
 from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from mcs_admin import access_chain, normalize
+from mcs_admin.constraints import dates_in_order
 from mcs_admin.fields import (
     EmailField,
     KanaField,
@@ -317,6 +319,14 @@ class DocumentNumber(models.Model):
         return f"F{self.form_number}-{year}-{self.pk:05d}"
 
 
+class PaperStatus(models.TextChoices):
+    """Where the signed paper of a form is: printed and out, or back at the office. Every form's
+    status list starts with these two."""
+
+    PREPARED = "prepared", _("not yet received")
+    RECEIVED = "received", _("received")
+
+
 class NumberedDocument(models.Model):
     """A record of a printed form (様式1–4) whose signed paper comes back to the office.
 
@@ -343,3 +353,30 @@ class NumberedDocument(models.Model):
     def paper_expected(self) -> bool:
         """Whether signed paper comes back; an exemption (earlier pledge, contract) has none."""
         return True
+
+    @staticmethod
+    def paper_constraints(
+        *,
+        received_after_prepared: str,
+        received_has_date: str | None = None,
+        too_early: str | Promise,
+        without_date: str | Promise | None = None,
+    ) -> list[models.CheckConstraint]:
+        """The rules of a form's returned paper, by the names and messages each form gives
+        them: not received before it was prepared; and, where the form says so, a received
+        paper has the day it came back."""
+        constraints = [
+            dates_in_order(
+                "prepared_on", "received_on", name=received_after_prepared, message=too_early
+            )
+        ]
+        if received_has_date:
+            constraints.append(
+                models.CheckConstraint(
+                    condition=~models.Q(status=PaperStatus.RECEIVED)
+                    | models.Q(received_on__isnull=False),
+                    name=received_has_date,
+                    violation_error_message=without_date,
+                )
+            )
+        return constraints

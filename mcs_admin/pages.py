@@ -1,5 +1,6 @@
 """The few view shapes every self-service page is made of: a searchable list, a form that calls
-a service, and a POST-only action that calls a service.
+a service (one whose choice is searched for first among many), and a POST-only action that calls
+a service.
 
 Access is checked before any of them runs (office.policy); they only read through selectors
 and write through services, turning a service's ValidationError into a message beside the field.
@@ -7,7 +8,7 @@ and write through services, turning a service's ValidationError into a message b
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -28,6 +29,23 @@ class PageMixin:
         return context
 
 
+class UserPage(PageMixin):
+    """A page of the login's own records (`request.person`, its staff record, set by the
+    access policy)."""
+
+    @property
+    def person(self):
+        return self.request.person
+
+
+class FacilityPage(PageMixin):
+    """A page of the facility in the URL (`request.facility`, set by the access policy)."""
+
+    @property
+    def facility(self):
+        return self.request.facility
+
+
 def search_term(request) -> str:
     """The search box's text (`?q=`), trimmed. One with a control character (PostgreSQL
     cannot even compare U+0000) counts as no search, and the page says why, as a form would."""
@@ -40,30 +58,40 @@ def search_term(request) -> str:
     return term
 
 
-class ListPage(PageMixin, ListView):
-    """A list with a search box (`?q=`) over `search_fields` and 25 rows a page."""
+def matching(queryset: QuerySet, fields: list[str], term: str) -> QuerySet:
+    """The rows with `term` in any of `fields`."""
+    condition = Q()
+    for field in fields:
+        condition |= Q(**{f"{field}__icontains": term})
+    return queryset.filter(condition)
 
-    paginate_by = 25
+
+class SearchBox:
+    """The search box (`?q=`, `portal/_search.html`) over `search_fields`."""
+
     search_fields: list[str] = []
-
-    def get_queryset(self):
-        queryset = self.rows()
-        term = search_term(self.request)
-        if term and self.search_fields:
-            condition = Q()
-            for field in self.search_fields:
-                condition |= Q(**{f"{field}__icontains": term})
-            queryset = queryset.filter(condition)
-        return queryset
-
-    def rows(self):
-        raise NotImplementedError
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["q"] = self.request.GET.get("q", "")
         context["searchable"] = bool(self.search_fields)
         return context
+
+
+class ListPage(SearchBox, PageMixin, ListView):
+    """A list with a search box over `search_fields` and 25 rows a page."""
+
+    paginate_by = 25
+
+    def get_queryset(self):
+        queryset = self.rows()
+        term = search_term(self.request)
+        if term and self.search_fields:
+            queryset = matching(queryset, self.search_fields, term)
+        return queryset
+
+    def rows(self):
+        raise NotImplementedError
 
 
 def show_validation_error(form, error: ValidationError) -> None:
@@ -101,6 +129,32 @@ class ServiceFormPage(PageMixin, FormView):
         context["title"] = self.title
         context["submit_label"] = self.submit_label
         return context
+
+
+class SearchFirstFormPage(SearchBox, ServiceFormPage):
+    """A form choosing among too many to list (a prefecture's ID holders, its facilities): the
+    form offers the first `shown` of the `candidates` the search box finds, and before a search
+    those `unsearched` keeps."""
+
+    shown = 50
+
+    def candidates(self) -> QuerySet:
+        raise NotImplementedError
+
+    def unsearched(self, candidates: QuerySet) -> QuerySet:
+        return candidates
+
+    def get_form_kwargs(self):
+        candidates = self.candidates()
+        if self.request.method == "GET":
+            term = search_term(self.request)
+            if term:
+                candidates = matching(candidates, self.search_fields, term)
+            else:
+                candidates = self.unsearched(candidates)
+            first = list(candidates.values_list("pk", flat=True)[: self.shown])
+            candidates = candidates.filter(pk__in=first)
+        return {**super().get_form_kwargs(), "candidates": candidates}
 
 
 class ActionPage(View):

@@ -298,8 +298,9 @@ def declaration(match: ResolverMatch) -> Page | None:
 
 
 def check_access(request, page: Page | None, kwargs: dict):
-    """None to go on, or the response that stops the request. Sets `request.facility` or
-    `request.group` to the object of the URL, found through the login's selectors."""
+    """None to go on, or the response that stops the request. Sets `request.person` (the
+    login's own staff record), `request.facility` or `request.group` (the object of the URL),
+    found through the login's selectors."""
     if page is None:
         raise PermissionDenied("This page declares no access rule.")
     rule = page.access
@@ -311,8 +312,10 @@ def check_access(request, page: Page | None, kwargs: dict):
     center = is_center(user)
     if rule is Access.CENTER and not center:
         raise PermissionDenied
-    if rule is Access.USER and own_staff_member(user) is None:
-        raise PermissionDenied
+    if rule is Access.USER:
+        request.person = own_staff_member(user)
+        if request.person is None:
+            raise PermissionDenied
     if rule is Access.FACILITY:
         visible = facilities_for(user)
         if not center and not visible.exists():

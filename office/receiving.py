@@ -16,13 +16,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from mcs_admin.documents import (
-    PREPARED,
     document_get,
     document_receive,
     document_with_scan,
     may_view_scanned_copy,
     numbered_document_models,
 )
+from mcs_admin.models import PaperStatus
 from mcs_admin.text_rules import NoControlCharacters
 from mcs_admin.uploads import validate_scanned_copy
 
@@ -100,7 +100,7 @@ def receive_view(request, site: admin.AdminSite):
                     "number", _("No form has the document number %(number)s.") % {"number": number}
                 )
             elif (
-                record.status == PREPARED
+                record.status == PaperStatus.PREPARED
                 and record.paper_expected()
                 and _can(request.user, record, "change")
             ):

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.db.models import Count
 
-from facilities.admin import STAFF_SEARCH
+from facilities.selectors import STAFF_SEARCH
 from mcs_admin.admin_base import AutocompleteFilter, HistoryAdmin, PrintableAdmin
 from pledges import models, services
 from pledges.pdf import FACILITY_PLEDGE_FORM, STAFF_PLEDGE_FORM

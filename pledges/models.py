@@ -4,18 +4,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from facilities.models import Facility, StaffMember
-from mcs_admin.constraints import dates_in_order
 from mcs_admin.dates import shown_date
 from mcs_admin.fields import NormalizedCharField
 from mcs_admin.history import History
-from mcs_admin.models import NumberedDocument
-
-
-class PaperStatus(models.TextChoices):
-    """Where the signed paper of a form is: printed and out, or back at the office."""
-
-    PREPARED = "prepared", _("not yet received")
-    RECEIVED = "received", _("received")
+from mcs_admin.models import NumberedDocument, PaperStatus
 
 
 class FacilityPledge(NumberedDocument):
@@ -41,16 +33,11 @@ class FacilityPledge(NumberedDocument):
         verbose_name_plural = _("facility pledges (form 2)")
         ordering = ["-prepared_on", "-pk"]
         constraints = [
-            dates_in_order(
-                "prepared_on",
-                "received_on",
-                name="facility_pledge_received_after_prepared",
-                message=_("The pledge cannot be received before it was prepared."),
-            ),
-            models.CheckConstraint(
-                condition=~models.Q(status="received") | models.Q(received_on__isnull=False),
-                name="facility_pledge_received_has_date",
-                violation_error_message=_("A received pledge needs the date it was received."),
+            *NumberedDocument.paper_constraints(
+                received_after_prepared="facility_pledge_received_after_prepared",
+                received_has_date="facility_pledge_received_has_date",
+                too_early=_("The pledge cannot be received before it was prepared."),
+                without_date=_("A received pledge needs the date it was received."),
             ),
         ]
 
@@ -96,21 +83,16 @@ class StaffPledge(NumberedDocument):
         verbose_name_plural = _("staff pledges (form 3)")
         ordering = ["-prepared_on", "-pk"]
         constraints = [
-            dates_in_order(
-                "prepared_on",
-                "received_on",
-                name="staff_pledge_received_after_prepared",
-                message=_("The pledge cannot be received before it was prepared."),
+            *NumberedDocument.paper_constraints(
+                received_after_prepared="staff_pledge_received_after_prepared",
+                received_has_date="staff_pledge_received_has_date",
+                too_early=_("The pledge cannot be received before it was prepared."),
+                without_date=_("A received pledge needs the date it was received."),
             ),
             models.CheckConstraint(
                 condition=~models.Q(basis="exemption") | ~models.Q(exemption_note=""),
                 name="staff_pledge_exemption_has_note",
                 violation_error_message=_("An exemption needs a note of the earlier pledge."),
-            ),
-            models.CheckConstraint(
-                condition=~models.Q(status="received") | models.Q(received_on__isnull=False),
-                name="staff_pledge_received_has_date",
-                violation_error_message=_("A received pledge needs the date it was received."),
             ),
         ]
 
@@ -125,6 +107,12 @@ class StaffPledge(NumberedDocument):
 
     def paper_expected(self) -> bool:
         return self.basis == self.Basis.SIGNED
+
+    @property
+    def on_record(self) -> bool:
+        """第9条: the signed form 3 is back, or an exemption; `pledges.selectors.ON_RECORD`
+        says it in a query."""
+        return self.status == PaperStatus.RECEIVED or self.basis == self.Basis.EXEMPTION
 
 
 class TrainingSession(models.Model):

@@ -4,11 +4,11 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from facilities.models import StaffMember
 from facilities.selectors import facilities_for, id_holders
-from mcs_admin.models import User
+from mcs_admin.models import PaperStatus, User
 from pledges.models import FacilityPledge, StaffPledge, TrainingSession
 
 # 第9条: a staff pledge is on record once the signed form 3 is back, or as an exemption
-ON_RECORD = Q(status="received") | Q(basis="exemption")
+ON_RECORD = Q(status=PaperStatus.RECEIVED) | Q(basis=StaffPledge.Basis.EXEMPTION)
 
 
 def pledge_on_record(staff_member: str = "staff_member") -> Exists:

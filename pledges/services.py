@@ -15,8 +15,8 @@ from facilities.models import Facility, StaffMember
 from facilities.selectors import require_administrator, require_center
 from mcs_admin.dates import shown_date
 from mcs_admin.history import save_by
-from mcs_admin.models import User
-from pledges.models import FacilityPledge, PaperStatus, StaffPledge, TrainingSession
+from mcs_admin.models import PaperStatus, User
+from pledges.models import FacilityPledge, StaffPledge, TrainingSession
 from pledges.selectors import ON_RECORD
 
 # A session of a facility is attended by its own staff (the self-service form says it too).

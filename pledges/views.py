@@ -5,8 +5,8 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from facilities.views import FacilityPage
-from mcs_admin.pages import ActionPage, ListPage, PrintPage, ServiceFormPage
+from facilities.selectors import staff_for
+from mcs_admin.pages import ActionPage, FacilityPage, ListPage, PrintPage, ServiceFormPage
 from mcs_admin.pdf import print_response
 from pledges import services
 from pledges.forms import ExemptionForm, ManagerForm, TrainingSessionForm
@@ -23,7 +23,8 @@ class Pledges(FacilityPage, ListPage):
     def rows(self):
         pledges = staff_pledges_for(self.request.user).order_by("-prepared_on")
         return (
-            self.staff()
+            staff_for(self.request.user)
+            .filter(facility=self.facility)
             .filter(left_on__isnull=True)
             .prefetch_related(Prefetch("pledges", queryset=pledges, to_attr="staff_pledges"))
         )
@@ -43,7 +44,7 @@ class Training(FacilityPage, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        staff = self.staff()
+        staff = staff_for(self.request.user).filter(facility=self.facility)
         context["sessions"] = (
             training_sessions_for(self.request.user)
             .filter(Q(attendees__facility=self.facility) | Q(facility=self.facility))
@@ -89,7 +90,9 @@ class StaffPledgePrepare(FacilityPage, ActionPage):
     success_message = _("The pledge was prepared: print it and have it signed.")
 
     def perform(self):
-        person = get_object_or_404(self.staff(), pk=self.kwargs["pk"])
+        person = get_object_or_404(
+            staff_for(self.request.user).filter(facility=self.facility), pk=self.kwargs["pk"]
+        )
         services.staff_pledge_prepare(staff_member=person, by=self.request.user)
 
     def redirect_url(self):
@@ -107,7 +110,9 @@ class StaffPledgeExempt(FacilityPage, ServiceFormPage):
 
     @cached_property
     def person(self):
-        return get_object_or_404(self.staff(), pk=self.kwargs["pk"])
+        return get_object_or_404(
+            staff_for(self.request.user).filter(facility=self.facility), pk=self.kwargs["pk"]
+        )
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "subject": self.person}
@@ -131,7 +136,11 @@ class TrainingAdd(FacilityPage, ServiceFormPage):
     success_message = _("The training session was recorded.")
 
     def get_form_kwargs(self):
-        staff = self.staff().order_by("family_name_kana", "given_name_kana")
+        staff = (
+            staff_for(self.request.user)
+            .filter(facility=self.facility)
+            .order_by("family_name_kana", "given_name_kana")
+        )
         return {**super().get_form_kwargs(), "staff": staff}
 
     def perform(self, form):

@@ -26,8 +26,7 @@ from groups.models import CareGroup, OwnershipTransfer
 from groups.services import group_archive, transfer_cancel, transfer_refuse
 from mcs_admin.history import save_by
 from mcs_admin.locking import locked_family
-from mcs_admin.models import User
-from pledges.models import PaperStatus
+from mcs_admin.models import PaperStatus, User
 
 
 def _locked(application: UsageApplication, *states: str) -> UsageApplication:

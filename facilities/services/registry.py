@@ -8,6 +8,7 @@ from facilities.models import Facility
 from facilities.selectors import require_administrator, require_center
 from mcs_admin.history import save_by
 from mcs_admin.models import User
+from mcs_admin.updates import model_update
 
 # The details; the manager changes with a new pledge (pledges.services.facility_manager_change).
 FACILITY_FIELDS = [
@@ -41,9 +42,7 @@ def facility_register(*, by: User, manager_name: str = "", **fields) -> Facility
 def facility_update(*, facility: Facility, by: User, **fields) -> Facility:
     require_administrator(by, facility)
     facility = Facility.objects.select_for_update().get(pk=facility.pk)
-    for name in FACILITY_FIELDS:
-        if name in fields:
-            setattr(facility, name, fields[name])
+    model_update(instance=facility, fields=FACILITY_FIELDS, data=fields)
     facility.full_clean()
     save_by(facility, by)
     return facility

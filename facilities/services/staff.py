@@ -25,6 +25,7 @@ from groups.services import memberships_end_for
 from mcs_admin.history import save_by
 from mcs_admin.models import User
 from mcs_admin.sessions import end_sessions_for
+from mcs_admin.updates import model_update
 
 
 def sync_administrator_permissions(user: User) -> None:
@@ -132,9 +133,7 @@ def staff_update(*, staff_member: StaffMember, by: User, **fields) -> StaffMembe
     staff_member = StaffMember.objects.select_for_update().get(pk=staff_member.pk)
     if staff_member.left_on:
         raise ValidationError(_("A staff member who has left cannot be changed."))
-    for name in STAFF_FIELDS:
-        if name in fields:
-            setattr(staff_member, name, fields[name])
+    model_update(instance=staff_member, fields=STAFF_FIELDS, data=fields)
     staff_member.full_clean()
     save_by(staff_member, by)
     return staff_member

@@ -6,10 +6,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
+from consents.models import consent_on_record
 from facilities.models import StaffMember
 from facilities.selectors import require_administrator
 from groups.models import OPEN_MEMBERSHIP, CareGroup, Membership
-from groups.selectors import MANAGE_GROUP, groups_managed_by, id_holders
+from groups.selectors import MANAGE_GROUP, groups_managed_by, id_holders, members_from_outside
 from mcs_admin.history import save_by
 from mcs_admin.models import User
 from mcs_admin.roles import is_center
@@ -42,7 +43,7 @@ def locked_membership(membership: Membership, *states: str) -> Membership:
 
 def has_consent(group: CareGroup) -> bool:
     """第6条: a patient group's consent (signed form 4 received, or the contract exemption)."""
-    return group.consents.filter(status="received").exists()
+    return group.consents.filter(consent_on_record()).exists()
 
 
 def needs_consent(group: CareGroup, staff_member: StaffMember) -> bool:
@@ -242,14 +243,8 @@ def membership_remove_for_leak(*, membership: Membership, reason: str, by: User)
 def memberships_from_outside_end(*, group: CareGroup, reason: str, by: User) -> int:
     """Without the patient's consent only the owner's own staff share a patient group (第6条):
     every open membership of another facility's staff ends, with the reason."""
-    memberships = (
-        Membership.objects.select_for_update()
-        .filter(OPEN_MEMBERSHIP, group=group)
-        .exclude(staff_member__facility=group.owner_id)
-        .order_by("pk")
-    )
     ended = 0
-    for membership in memberships:
+    for membership in members_from_outside(group).select_for_update().order_by("pk"):
         end_membership(membership, by, Membership.Status.REMOVED, reason)
         ended += 1
     return ended
