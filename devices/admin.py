@@ -22,18 +22,7 @@ class DeviceAdmin(SpreadsheetAdminMixin, HistoryAdmin):
         (None, {"fields": ["registered_on", "retired_on", "personal_use_permitted_on"]}),
         (
             _("Security measures (article 12)"),
-            {
-                "fields": [
-                    "boot_password",
-                    "no_file_sharing",
-                    "antivirus",
-                    "browser_saves_no_password",
-                    "follows_procedures",
-                    "remote_wipe",
-                    "emergency_line_stop",
-                    "mdm",
-                ]
-            },
+            {"fields": models.MEASURES},
         ),
     ]
 

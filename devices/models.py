@@ -21,6 +21,10 @@ class Consideration(models.TextChoices):
 
 # 第12条 (1)–(4): a device in use lacks none of them
 REQUIRED_MEASURES = ["boot_password", "no_file_sharing", "antivirus", "browser_saves_no_password"]
+# (6)–(8): considered by the facility, each recorded as done or not needed
+CONSIDERED_MEASURES = ["remote_wipe", "emergency_line_stop", "mdm"]
+# every measure of 第12条 a device records, (5) the facility's procedures among them
+MEASURES = [*REQUIRED_MEASURES, "follows_procedures", *CONSIDERED_MEASURES]
 
 
 class Device(models.Model):
@@ -138,10 +142,9 @@ class Device(models.Model):
     @property
     def unconsidered_measures(self) -> list[str]:
         """The verbose names of the measures (6)–(8) nobody has considered yet."""
-        optional = ["remote_wipe", "emergency_line_stop", "mdm"]
         return [
             str(self._meta.get_field(name).verbose_name)
-            for name in optional
+            for name in CONSIDERED_MEASURES
             if getattr(self, name) == Consideration.NOT_CONSIDERED
         ]
 

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from devices.models import Device
+from devices.models import MEASURES, Device
 from devices.services import device_check_assignee
 from facilities.sheet_fields import StaffMemberWidget
 from mcs_admin import normalize
@@ -33,14 +33,7 @@ class DeviceResource(SheetResource):
             "registered_on",
             "retired_on",
             "personal_use_permitted_on",
-            "boot_password",
-            "no_file_sharing",
-            "antivirus",
-            "browser_saves_no_password",
-            "follows_procedures",
-            "remote_wipe",
-            "emergency_line_stop",
-            "mdm",
+            *MEASURES,
         ]
 
     def filter_export(self, queryset, **kwargs):

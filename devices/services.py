@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from devices.models import CarryOutNotice, Device, Incident
+from devices.models import MEASURES, CarryOutNotice, Device, Incident
 from devices.notifications import incident_notify
 from facilities.models import Facility, StaffMember
 from facilities.selectors import own_staff_member, require_administrator, require_center
@@ -23,14 +23,7 @@ DEVICE_FIELDS = [
     "assigned_to",
     "registered_on",
     "personal_use_permitted_on",
-    "boot_password",
-    "no_file_sharing",
-    "antivirus",
-    "browser_saves_no_password",
-    "follows_procedures",
-    "remote_wipe",
-    "emergency_line_stop",
-    "mdm",
+    *MEASURES,
 ]
 
 

@@ -1,7 +1,5 @@
 """What every model admin of the project shares."""
 
-from typing import TYPE_CHECKING
-
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
@@ -22,11 +20,8 @@ from mcs_admin.concurrency import versioned_form
 from mcs_admin.documents import document_receive_today
 from mcs_admin.history_display import ReadableHistory
 from mcs_admin.paginators import EstimatedCountPaginator
-from mcs_admin.pdf import print_response
+from mcs_admin.pdf import PrintedForm, print_response
 from mcs_admin.roles import CENTER_APPS, permission_label
-
-if TYPE_CHECKING:
-    from mcs_admin.pdf import PrintedForm
 
 
 def workflow_fields(model) -> list[str]:
@@ -290,7 +285,7 @@ class PrintableAdmin(HistoryAdmin):
     log; missing data comes back as messages saying what to fill in.
     """
 
-    printed_form: "PrintedForm"
+    printed_form: PrintedForm
     actions = [
         "print_selected",
         service_action(
