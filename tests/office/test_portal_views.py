@@ -1,11 +1,14 @@
 """What the self-service pages show and do, beyond who may open them."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from groups.models import Membership
+from mcs_admin.models import AssociationProfile
 from tests import factories as f
 from tests.world import build_world, id_holder
 
@@ -134,6 +137,21 @@ def _training_cell(page: str, person) -> str:
     """The person's row of the staff list, found by the link to their page."""
     row = page[page.index(reverse("facility:staff_detail", args=[person.facility_id, person.pk])) :]
     return row[: row.index("</tr>")]
+
+
+def test_the_dashboard_tells_a_password_due_soon_from_one_overdue(client, world):
+    """第11条(3): a password older than the maximum age is overdue; one that will be within
+    the notice days is listed, not marked."""
+    max_age, today = AssociationProfile.current().mcs_password_max_age_days, timezone.localdate()
+    soon = id_holder(world.a.facility, family_name="期限前")
+    soon.mcs_accounts.update(password_changed_on=today - timedelta(days=max_age - 3))
+    late = id_holder(world.a.facility, family_name="期限後")
+    late.mcs_accounts.update(password_changed_on=today - timedelta(days=max_age + 1))
+    client.force_login(world.a.admin)
+    page = client.get(reverse("facility:dashboard", args=[world.a.facility.pk])).content.decode()
+    passwords = re.search(r"MCS パスワードの変更時期.*?</ul>", page, re.S)[0]
+    assert "期限切れ" not in re.search(r"<li>期限前.*?</li>", passwords)[0]
+    assert "期限切れ" in re.search(r"<li>期限後.*?</li>", passwords)[0]
 
 
 def test_the_staff_list_tells_never_trained_from_overdue(client, world):
