@@ -19,7 +19,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from mcs_admin.models import AccessLog, AssociationProfile, NumberedDocument, User
-from mcs_admin.services import access_log_record
+from mcs_admin.services import access_log_record_shown
 from mcs_admin.wareki import current_era
 
 # IPAex明朝 of Debian's fonts-ipaexfont-mincho (`fc-list | grep ipaexm`), embedded in every PDF
@@ -158,17 +158,14 @@ def print_document(
     report): render it, then record the print with the records it shows, one access-log entry
     per kind of record (`shown`: label → records; a blank form shows none of its kind)."""
     pdf = render_pdf(template_name, context)
-    for label, records in shown.items():
-        access_log_record(
-            user=user,
-            action=AccessLog.Action.PRINT,
-            targets=records,
-            target_type=label,
-            description=description[:300],
-            row_count=len(records),
-            request=request,
-            username=username,
-        )
+    access_log_record_shown(
+        user=user,
+        action=AccessLog.Action.PRINT,
+        shown=shown,
+        description=description,
+        request=request,
+        username=username,
+    )
     return pdf
 
 

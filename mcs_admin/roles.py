@@ -1,5 +1,7 @@
 """The roles of DESIGN §4, and whether a facility's login may still be used."""
 
+from collections.abc import Callable
+
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -47,7 +49,7 @@ def is_center(user) -> bool:
 
 # What stops a login, added by the app that keeps it (facilities: the person left, the facility
 # is suspended, the ID is restricted); each check answers in one query on indexed keys.
-LOGIN_STOPS: list = []
+LOGIN_STOPS: list[Callable[[object], bool]] = []
 
 
 def may_log_in(user) -> bool:

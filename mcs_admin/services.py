@@ -1,4 +1,4 @@
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import tablib
@@ -40,6 +40,30 @@ def access_log_record(
         row_count=row_count,
         ip_address=client_ip(request) if request is not None else None,
     )
+
+
+def access_log_record_shown(
+    *,
+    user: User | None,
+    action: str,
+    shown: Mapping[str, Sequence[models.Model]],
+    description: str,
+    request: HttpRequest | None = None,
+    username: str = "",
+) -> None:
+    """One entry per kind of record a page or a document shows (`shown`: label → records; a
+    kind with none, as a blank form's, still gets its entry)."""
+    for label, records in shown.items():
+        access_log_record(
+            user=user,
+            action=action,
+            targets=records,
+            target_type=label,
+            description=description[:300],
+            row_count=len(records),
+            request=request,
+            username=username,
+        )
 
 
 @transaction.atomic

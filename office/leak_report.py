@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 from mcs_admin.dates import shown_datetime
 from mcs_admin.models import AccessLog, AssociationProfile, User
 from mcs_admin.pdf import print_document
-from mcs_admin.services import access_log_record
+from mcs_admin.services import access_log_record_shown
 from mcs_admin.spreadsheets import write_csv
 from office.shown import APPLICANT, PATIENT, PEOPLE_OF, STAFF, people_held
 
@@ -332,16 +332,13 @@ def _shown(report: LeakReport) -> dict[str, list]:
 
 def record(report: LeakReport, *, action: str, user: User, request: HttpRequest | None) -> None:
     """One access-log entry per kind of person the report lists."""
-    for label, people in _shown(report).items():
-        access_log_record(
-            user=user,
-            action=action,
-            targets=people,
-            target_type=label,
-            description=_description(report)[:300],
-            row_count=len(people),
-            request=request,
-        )
+    access_log_record_shown(
+        user=user,
+        action=action,
+        shown=_shown(report),
+        description=_description(report),
+        request=request,
+    )
 
 
 def columns() -> list[str]:
