@@ -10,7 +10,7 @@ import re
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,6 +23,15 @@ NUMBER = re.compile(r"F(\d+)-\d{4}-\d{5,}")
 
 def numbered_document_models() -> list[type[NumberedDocument]]:
     return [model for model in apps.get_models() if issubclass(model, NumberedDocument)]
+
+
+def unreturned(model: type[NumberedDocument], *, prepared_by: datetime.date) -> models.QuerySet:
+    """The records of `model` whose signed paper is still out though it was prepared on or
+    before `prepared_by` (`AssociationProfile.paper_overdue_since`): the one rule of a form
+    that never came back, read by the office's list, the facility's dashboard and reminders."""
+    return model._default_manager.filter(
+        model.paper_expected_q(), status=PaperStatus.PREPARED, prepared_on__lte=prepared_by
+    )
 
 
 def document_with_scan(name: str) -> NumberedDocument | None:

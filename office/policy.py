@@ -227,6 +227,8 @@ ADMIN_PAGES = {
     "admin:autocomplete": Page(Access.ADMIN, PEOPLE, autocomplete_results),
     "admin:receive_documents": Page(Access.ADMIN, PEOPLE, in_context("record")),
     "admin:disclosure": Page(Access.ADMIN, PEOPLE, in_context("person")),
+    # forms name facilities, staff pledges their person, consents their group's number only
+    "admin:unreturned_forms": Page(Access.ADMIN, Shows.STAFF, in_context("rows.person")),
     "admin:mcs_admin_user_create_for_staff": ADMIN,
     "admin:mcs_admin_user_reset_second_factor": Page(
         Access.ADMIN, Shows.STAFF, admin_records(User)
