@@ -115,6 +115,9 @@ class PatientConsent(NumberedDocument):
     def __str__(self):
         return _("Consent for group %(group)s") % {"group": self.group}
 
+    def paper_label(self) -> str:
+        return _("Consent for group %(group)s") % {"group": self.group.label_without_patient}
+
     @property
     def on_record(self) -> bool:
         return self.status == self.Status.RECEIVED

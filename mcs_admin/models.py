@@ -370,6 +370,10 @@ class NumberedDocument(models.Model):
         """Whether signed paper comes back; an exemption (earlier pledge, contract) has none."""
         return self.signed_basis is None or self.basis == self.signed_basis
 
+    def paper_label(self) -> str:
+        """The record as the lists and e-mails of unreturned paper name it: never a patient."""
+        return str(self)
+
     @classmethod
     def paper_expected_q(cls) -> Q:
         """`paper_expected` as a query."""

@@ -8,11 +8,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from mcs_admin.documents import unreturned
+from mcs_admin.documents import unreturned, unreturned_forms
 from mcs_admin.models import AccessLog, AssociationProfile
-from office.unreturned import unreturned_rows
 from pledges.models import StaffPledge
 from tests import factories as f
+from tests.world import build_world
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +56,7 @@ def test_every_form_of_each_facility_is_listed_with_a_reprint_of_its_number(cent
     every_form(a, days_ago(3))  # not yet late
     response = center_client.get(reverse("admin:unreturned_forms"))
     listed = [
-        (facility, [row.record for row in rows])
+        (facility, [row.record for row, _urls in rows])
         for facility, rows in response.context["facilities"]
     ]
     assert listed == [(a, records[:4]), (b, records[4:])]
@@ -79,9 +79,10 @@ def test_the_list_keeps_one_facility(center_client):
 def test_a_reprint_prints_the_same_number_and_writes_nothing(center_client):
     f.AssociationProfileFactory()
     pledge = f.StaffPledgeFactory(prepared_on=days_ago(20), staff_member__address="三郷市1-1")
-    (row,) = unreturned_rows(timezone.localdate())
+    response = center_client.get(reverse("admin:unreturned_forms"))
+    ((_facility, ((_row, urls),)),) = response.context["facilities"]
     before = pledge.history.count()
-    response = center_client.get(row.print_url)
+    response = center_client.get(urls["print"])
     assert response["Content-Type"] == "application/pdf"
     assert pledge.document_number in response["Content-Disposition"]
     pledge.refresh_from_db()
@@ -105,3 +106,43 @@ def test_the_list_runs_a_fixed_number_of_queries(center_client):
     for _ in range(5):
         every_form(f.FacilityFactory(), days_ago(20))
     assert queries() == few
+
+
+def test_the_list_logs_the_staff_it_names_and_no_patient(center_client):
+    a = f.FacilityFactory()
+    pledge = every_form(a, days_ago(20))[2]
+    center_client.get(reverse("admin:unreturned_forms"))
+    logged = AccessLog.objects.filter(action=AccessLog.Action.VIEW)
+    assert [(log.target_type, log.target_ids) for log in logged] == [
+        ("facilities.StaffMember", [pledge.staff_member_id])
+    ]
+
+
+def test_the_forms_come_by_form_then_day_and_one_facilitys_alone():
+    a, b = f.FacilityFactory(), f.FacilityFactory()
+    mine, theirs = every_form(a, days_ago(20)), every_form(b, days_ago(20))
+    center = f.CenterUserFactory()
+    everything = unreturned_forms(today=timezone.localdate(), user=center)
+    assert [row.record for row in everything] == [
+        record for pair in zip(mine, theirs, strict=True) for record in pair
+    ]
+    one = unreturned_forms(today=timezone.localdate(), facility=a.pk)
+    assert [(row.record, row.facility, row.days) for row in one] == [
+        (record, a, 20) for record in mine
+    ]
+
+
+def test_a_facilitys_dashboard_lists_its_own_unreturned_forms(client):
+    world = build_world()
+    consent = f.PatientConsentFactory(group=world.a.group)  # the world's own came back
+    client.force_login(world.a.admin)
+    response = client.get(reverse("facility:dashboard", args=[world.a.facility.pk]))
+    listed = {row.record for row in response.context["unreturned"]["rows"]}
+    a, b = world.a, world.b
+    assert {a.facility_pledge, a.staff_pledge, consent} <= listed
+    assert a.consent not in listed
+    assert not listed & {b.application, b.facility_pledge, b.staff_pledge}
+    card = response.content.decode().split('id="unreturned"')[1].split("</section>")[0]
+    assert a.staff_pledge.document_number in card
+    assert consent.document_number in card
+    assert a.group.patient.family_name not in card
