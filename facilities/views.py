@@ -98,7 +98,7 @@ class Dashboard(FacilityPage, TemplateView):
         }
         # 様式1–4 of the facility printed and not back in time, as the center's list has them
         unreturned = unreturned_forms(
-            today=today, facility=self.facility.pk, user=self.request.user
+            today=today, facility=self.facility.pk, user=self.request.user, profile=profile
         )
         context["unreturned"] = {"rows": unreturned[:DASHBOARD_ROWS], "count": len(unreturned)}
         return context

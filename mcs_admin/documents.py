@@ -54,11 +54,12 @@ def unreturned_forms(
     kinds: Iterable[type[NumberedDocument]] | None = None,
     facility: int | None = None,
     user: User | None = None,
+    profile: AssociationProfile | None = None,
 ) -> list[UnreturnedForm]:
     """Every form not returned in time, by form: of `kinds` of form (every one when None), of
     one facility or of all, of the records `user` may see or of all; a query per form. The
     center's list, the facility's dashboard and the reminders read it."""
-    prepared_by = AssociationProfile.current().paper_overdue_since(today)
+    prepared_by = (profile or AssociationProfile.current()).paper_overdue_since(today)
     forms = []
     for model in sorted(kinds or numbered_document_models(), key=attrgetter("form_number")):
         path = model.facility_path
