@@ -1,6 +1,7 @@
 """The center's list of printed forms that never came back (様式1–4), per facility, with a
 reprint of the same number. Which forms those are is `mcs_admin.documents.unreturned_forms`."""
 
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
@@ -10,6 +11,10 @@ from django.utils.translation import gettext as _
 
 from mcs_admin.documents import UnreturnedForm, numbered_document_models, unreturned_forms
 from mcs_admin.models import AssociationProfile
+
+
+class FacilityChoice(forms.Form):
+    facility = forms.IntegerField(min_value=1, max_value=2**31 - 1)
 
 
 def _admin_url(row: UnreturnedForm, view: str) -> str:
@@ -26,9 +31,12 @@ def unreturned_view(request, site: admin.AdminSite):
     ]
     if not kinds:
         raise PermissionDenied
-    facility = request.GET.get("facility", "")
-    facility = int(facility) if facility.isdigit() else None
-    rows = unreturned_forms(today=timezone.localdate(), kinds=kinds, facility=facility)
+    profile = AssociationProfile.current()
+    chosen = FacilityChoice(request.GET)
+    facility = chosen.cleaned_data["facility"] if chosen.is_valid() else None
+    rows = unreturned_forms(
+        today=timezone.localdate(), kinds=kinds, facility=facility, profile=profile
+    )
     facilities: dict[int, tuple] = {}
     for row in rows:
         # the admin's print of the record is the reprint: a document keeps its number
@@ -37,7 +45,7 @@ def unreturned_view(request, site: admin.AdminSite):
     context = {
         **site.each_context(request),
         "title": _("Forms not returned"),
-        "profile": AssociationProfile.current(),
+        "profile": profile,
         "facilities": sorted(
             facilities.values(), key=lambda group: (group[0].name_kana, group[0].name)
         ),

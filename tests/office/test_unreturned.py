@@ -74,6 +74,9 @@ def test_the_list_keeps_one_facility(center_client):
     every_form(b, days_ago(20))
     response = center_client.get(reverse("admin:unreturned_forms"), {"facility": a.pk})
     assert [row.record for row in response.context["rows"]] == mine
+    for nonsense in ("x", "-1", "9" * 30):  # every facility's, never an error
+        response = center_client.get(reverse("admin:unreturned_forms"), {"facility": nonsense})
+        assert len(response.context["rows"]) == 8
 
 
 def test_a_reprint_prints_the_same_number_and_writes_nothing(center_client):
