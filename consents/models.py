@@ -32,6 +32,9 @@ class PatientConsent(NumberedDocument):
         RECEIVED = "received", _("received")
         WITHDRAWN = "withdrawn", _("withdrawn")
 
+    facility_path = "group__owner"  # the owner keeps the paper (連携元事業所)
+    signed_basis = Basis.SIGNED_FORM
+
     group = models.ForeignKey(
         CareGroup,
         verbose_name=_("patient group"),
@@ -112,8 +115,8 @@ class PatientConsent(NumberedDocument):
     def __str__(self):
         return _("Consent for group %(group)s") % {"group": self.group}
 
-    def paper_expected(self) -> bool:
-        return self.basis == self.Basis.SIGNED_FORM
+    def paper_label(self) -> str:
+        return _("Consent for group %(group)s") % {"group": self.group.label_without_patient}
 
     @property
     def on_record(self) -> bool:

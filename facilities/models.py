@@ -127,6 +127,7 @@ class UsageApplication(NumberedDocument):
     """利用申込書 (別紙様式1): a facility's application to use MCS, with its roster."""
 
     form_number = 1
+    facility_path = "facility"
 
     class Status(models.TextChoices):
         PREPARED = "prepared", _("not yet received")

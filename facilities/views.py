@@ -34,6 +34,7 @@ from facilities.selectors import (
 )
 from groups.models import Membership, OwnershipTransfer
 from groups.selectors import memberships_for, open_reviews, transfers_for, with_group_named
+from mcs_admin.documents import unreturned_forms
 from mcs_admin.models import AssociationProfile
 from mcs_admin.pages import (
     ActionPage,
@@ -95,6 +96,11 @@ class Dashboard(FacilityPage, TemplateView):
             name: {"rows": rows[:DASHBOARD_ROWS], "count": rows.count()}
             for name, rows in sections.items()
         }
+        # 様式1–4 of the facility printed and not back in time, as the center's list has them
+        unreturned = unreturned_forms(
+            today=today, facility=self.facility.pk, user=self.request.user, profile=profile
+        )
+        context["unreturned"] = {"rows": unreturned[:DASHBOARD_ROWS], "count": len(unreturned)}
         return context
 
 

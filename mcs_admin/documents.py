@@ -6,16 +6,19 @@ joining workflow is this one too.
 
 import datetime
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from operator import attrgetter
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mcs_admin import normalize
-from mcs_admin.models import NumberedDocument, PaperStatus, User
+from mcs_admin.models import AssociationProfile, NumberedDocument, PaperStatus, User
 from mcs_admin.pdf import printed_form_of
 
 NUMBER = re.compile(r"F(\d+)-\d{4}-\d{5,}")
@@ -23,6 +26,57 @@ NUMBER = re.compile(r"F(\d+)-\d{4}-\d{5,}")
 
 def numbered_document_models() -> list[type[NumberedDocument]]:
     return [model for model in apps.get_models() if issubclass(model, NumberedDocument)]
+
+
+def unreturned(model: type[NumberedDocument], *, prepared_by: datetime.date) -> models.QuerySet:
+    """The records of `model` whose signed paper is still out though it was prepared on or
+    before `prepared_by` (`AssociationProfile.paper_overdue_since`): the one rule of a form
+    that never came back."""
+    return model._default_manager.filter(
+        model.paper_expected_q(), status=PaperStatus.PREPARED, prepared_on__lte=prepared_by
+    )
+
+
+@dataclass(frozen=True)
+class UnreturnedForm:
+    record: NumberedDocument
+    facility: models.Model  # whose paper it is (`facility_path`)
+    days: int  # since the form was prepared
+
+    @property
+    def form(self) -> str:
+        return self.record._meta.verbose_name
+
+
+def unreturned_forms(
+    *,
+    today: datetime.date,
+    kinds: Iterable[type[NumberedDocument]] | None = None,
+    facility: int | None = None,
+    user: User | None = None,
+    profile: AssociationProfile | None = None,
+) -> list[UnreturnedForm]:
+    """Every form not returned in time, by form: of `kinds` of form (every one when None), of
+    one facility or of all, of the records `user` may see or of all; a query per form. The
+    center's list, the facility's dashboard and the reminders read it."""
+    prepared_by = (profile or AssociationProfile.current()).paper_overdue_since(today)
+    forms = []
+    for model in sorted(kinds or numbered_document_models(), key=attrgetter("form_number")):
+        path = model.facility_path
+        records = unreturned(model, prepared_by=prepared_by).select_related(path)
+        if facility is not None:
+            records = records.filter(**{path: facility})
+        if user is not None:
+            records = records.filter(pk__in=printed_form_of(model).visible_to(user).values("pk"))
+        for record in records.order_by("prepared_on", "pk"):
+            forms.append(
+                UnreturnedForm(
+                    record,
+                    attrgetter(path.replace("__", "."))(record),
+                    (today - record.prepared_on).days,
+                )
+            )
+    return forms
 
 
 def document_with_scan(name: str) -> NumberedDocument | None:

@@ -106,6 +106,15 @@ class AssociationProfile(models.Model):
         validators=[MinValueValidator(7), MaxValueValidator(365)],
         help_text=_("第11条(3): an MCS password is changed at least every two months."),
     )
+    paper_return_days = models.PositiveSmallIntegerField(
+        _("days for a printed form to come back"),
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text=_(
+            "A printed form (様式1–4) not received this many days after it was prepared is "
+            "listed as not returned and reminded to its facility."
+        ),
+    )
     date_style = models.CharField(
         _("dates on screens"),
         max_length=10,
@@ -148,6 +157,10 @@ class AssociationProfile(models.Model):
     def password_overdue_before(self, today: datetime.date) -> datetime.date:
         """An MCS password changed before this day is older than the maximum age (第11条(3))."""
         return today - datetime.timedelta(days=self.mcs_password_max_age_days)
+
+    def paper_overdue_since(self, today: datetime.date) -> datetime.date:
+        """A form prepared on or before this day and still not received is not returned."""
+        return today - datetime.timedelta(days=self.paper_return_days)
 
     def training_due_since(self, today: datetime.date) -> datetime.date:
         """An ID holder trained before this day is due again (第9条)."""
@@ -335,6 +348,9 @@ class NumberedDocument(models.Model):
     """
 
     form_number: int  # 1–4: which of the policy's forms the record prints as
+    facility_path: str  # the lookup from a record to the facility its paper belongs to
+    # the `basis` whose paper comes back, on forms that also record an exemption (no paper)
+    signed_basis: str | None = None
 
     document_number = models.CharField(
         _("document number"), max_length=20, unique=True, editable=False, blank=True
@@ -352,7 +368,16 @@ class NumberedDocument(models.Model):
 
     def paper_expected(self) -> bool:
         """Whether signed paper comes back; an exemption (earlier pledge, contract) has none."""
-        return True
+        return self.signed_basis is None or self.basis == self.signed_basis
+
+    def paper_label(self) -> str:
+        """The record as the lists and e-mails of unreturned paper name it: never a patient."""
+        return str(self)
+
+    @classmethod
+    def paper_expected_q(cls) -> Q:
+        """`paper_expected` as a query."""
+        return Q() if cls.signed_basis is None else Q(basis=cls.signed_basis)
 
     @staticmethod
     def paper_constraints(

@@ -1,5 +1,5 @@
 """The support center's own pages in the admin: logins, the access log and its reports, sent
-reminders, receiving returned forms."""
+reminders, receiving returned forms and those that never came back."""
 
 from django.contrib import admin
 
@@ -10,11 +10,13 @@ from office.disclosure_views import disclosure_view
 from office.login_admin import LoginAdmin
 from office.models import SentReminder
 from office.receiving import receive_view
+from office.unreturned import unreturned_view
 
 admin.site.register(User, LoginAdmin)
 admin.site.register(AccessLog, AccessLogAdmin)
 admin.site.add_page("receive/", receive_view, name="receive_documents")
 admin.site.add_page("disclosure/", disclosure_view, name="disclosure")
+admin.site.add_page("unreturned/", unreturned_view, name="unreturned_forms")
 
 
 @admin.register(SentReminder)

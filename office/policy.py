@@ -106,7 +106,12 @@ ACCESS = {
     "portal:roster": Page(Access.CENTER, Shows.STAFF, in_context("object_list.holders")),
     "portal:roster_download": Page(Access.CENTER, Shows.STAFF, printed),
     "portal:blank_form": Page(Access.ANY),
-    "facility:dashboard": Page(Access.FACILITY, PEOPLE, in_context("sections.*.rows")),
+    "facility:dashboard": Page(
+        Access.FACILITY,
+        PEOPLE,
+        # the unreturned forms name a staff pledge's person, a consent's group by number
+        in_context("sections.*.rows", "unreturned.rows.record.staff_member"),
+    ),
     "facility:staff_list": Page(Access.FACILITY, Shows.STAFF, LISTED),
     "facility:staff_add": Page(Access.FACILITY),
     "facility:staff_detail": Page(Access.FACILITY, PEOPLE, STAFF_RECORD),
@@ -227,6 +232,10 @@ ADMIN_PAGES = {
     "admin:autocomplete": Page(Access.ADMIN, PEOPLE, autocomplete_results),
     "admin:receive_documents": Page(Access.ADMIN, PEOPLE, in_context("record")),
     "admin:disclosure": Page(Access.ADMIN, PEOPLE, in_context("person")),
+    # the forms name their facility, a staff pledge its person, a consent its group's number
+    "admin:unreturned_forms": Page(
+        Access.ADMIN, Shows.STAFF, in_context("rows.record.staff_member")
+    ),
     "admin:mcs_admin_user_create_for_staff": ADMIN,
     "admin:mcs_admin_user_reset_second_factor": Page(
         Access.ADMIN, Shows.STAFF, admin_records(User)

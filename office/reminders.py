@@ -34,6 +34,7 @@ from facilities.selectors import (
 )
 from groups.selectors import accepted_invitations, open_invitations, open_reviews, pending_transfers
 from mcs_admin.dates import shown_date
+from mcs_admin.documents import unreturned_forms
 from mcs_admin.mail import Recipient, absolute, support_center
 from mcs_admin.models import AssociationProfile
 from office.models import SentReminder
@@ -370,6 +371,29 @@ def incident_reports(today, profile):
                 url=absolute(path),
                 due_on=due_on,
                 overdue=due_on < today,
+            )
+
+
+@kind("paper", gettext_lazy("Printed forms not yet returned (様式1–4)"))
+def unreturned_paper(today, profile):
+    forms = unreturned_forms(today=today, profile=profile)
+    administrators = administrators_of({form.facility.pk for form in forms})
+    for form in forms:
+        record = form.record
+        for recipient in administrators.get(form.facility.pk, []):
+            yield Item(
+                recipient=recipient,
+                kind="paper",
+                key=f"paper:{record.document_number}",
+                text=_("%(form)s %(number)s (%(record)s): not yet received.")
+                % {
+                    "form": form.form,
+                    "number": record.document_number,
+                    "record": record.paper_label(),
+                },
+                url=absolute(reverse("facility:dashboard", args=[form.facility.pk])),
+                due_on=record.prepared_on + datetime.timedelta(days=profile.paper_return_days),
+                overdue=True,
             )
 
 

@@ -14,6 +14,7 @@ class FacilityPledge(NumberedDocument):
     """連携守秘誓約書 (別紙様式2), signed by the facility's manager (第3条)."""
 
     form_number = 2
+    facility_path = "facility"
 
     facility = models.ForeignKey(
         Facility, verbose_name=_("facility"), on_delete=models.PROTECT, related_name="pledges"
@@ -56,6 +57,9 @@ class StaffPledge(NumberedDocument):
     class Basis(models.TextChoices):
         SIGNED = "signed", _("signed form 3")
         EXEMPTION = "exemption", _("exempt: earlier confidentiality pledge")
+
+    facility_path = "staff_member__facility"
+    signed_basis = Basis.SIGNED
 
     staff_member = models.ForeignKey(
         StaffMember,
@@ -104,9 +108,6 @@ class StaffPledge(NumberedDocument):
             raise ValidationError(
                 {"exemption_note": _("Only an exemption has a note of an earlier pledge.")}
             )
-
-    def paper_expected(self) -> bool:
-        return self.basis == self.Basis.SIGNED
 
     @property
     def on_record(self) -> bool:

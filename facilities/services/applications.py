@@ -5,6 +5,8 @@ Approval needs the facility's pledge (様式2), activates the facility, appoints
 named on the roster and turns the roster into ID issue requests.
 """
 
+from functools import partial
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -19,6 +21,7 @@ from facilities.models import (
     StaffMember,
     UsageApplication,
 )
+from facilities.notifications import application_approved_notify
 from facilities.selectors import require_center
 from facilities.services.id_requests import id_request_create
 from facilities.services.staff import appointment_end, appointment_start
@@ -143,6 +146,7 @@ def application_approve(*, application: UsageApplication, by: User) -> UsageAppl
             )
             request.full_clean()
             save_by(request, by)
+    transaction.on_commit(partial(application_approved_notify, application))
     return _decide(application, UsageApplication.Status.APPROVED, by)
 
 

@@ -1,5 +1,7 @@
 """独自ルール 3: a facility asks the support center about an MCS ID; the center handles it."""
 
+from functools import partial
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -10,6 +12,7 @@ from facilities.models import (
     McsAccount,
     StaffMember,
 )
+from facilities.notifications import id_request_notify
 from facilities.selectors import open_account, require_administrator, require_center
 from facilities.services.accounts import account_issue, account_update
 from mcs_admin.history import save_by
@@ -81,6 +84,7 @@ def id_request_issue(*, request: IdRequest, login_id: str, by: User) -> McsAccou
     )
     request.account = account
     _close(request, by, IdRequest.Status.DONE)
+    transaction.on_commit(partial(id_request_notify, request))
     return account
 
 
@@ -111,7 +115,9 @@ def id_request_reject(*, request: IdRequest, reason: str, by: User) -> IdRequest
             .first()
         )
         _set_account_status(request.account, before or McsAccount.Status.ISSUED, by)
-    return _close(request, by, IdRequest.Status.REJECTED)
+    _close(request, by, IdRequest.Status.REJECTED)
+    transaction.on_commit(partial(id_request_notify, request))
+    return request
 
 
 DELETION_STEPS = ["released", "holder_deleted"]
@@ -145,6 +151,7 @@ def id_request_confirm_deleted(*, request: IdRequest, by: User) -> McsAccount:
         )
     account = _set_account_status(request.account, McsAccount.Status.DELETED, by)
     _close(request, by, IdRequest.Status.DONE)
+    transaction.on_commit(partial(id_request_notify, request))
     return account
 
 

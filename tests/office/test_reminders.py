@@ -32,7 +32,13 @@ def world():
     world = build_world()
     world.a.incident.involves_personal_data = True
     world.a.incident.save()
+    world.a.staff_pledge.prepared_on = days_ago(30)  # not returned in time
+    world.a.staff_pledge.save()
     return world
+
+
+def days_ago(days):
+    return timezone.localdate() - timezone.timedelta(days=days)
 
 
 def items_of(kind):
@@ -67,6 +73,10 @@ EXPECTED = {
     "leave": (lambda w: email_of(w.a.admin), lambda w: f"leave:{w.a.leave.pk}"),
     "carry_out": (lambda w: email_of(w.a.admin), lambda w: f"carry_out:{w.a.carry_out.pk}"),
     "incident_report": (lambda w: email_of(w.a.admin), lambda w: f"incident:{w.a.incident.pk}"),
+    "paper": (
+        lambda w: email_of(w.a.admin),
+        lambda w: f"paper:{w.a.staff_pledge.document_number}",
+    ),
 }
 
 
@@ -95,6 +105,17 @@ def test_an_item_links_to_its_page_and_names_a_group_by_number(world):
     assert world.a.group.patient.family_name not in item.text
 
 
+def test_a_form_not_returned_is_reminded_by_number_and_never_names_the_patient(world):
+    late = f.PatientConsentFactory(group=world.a.group, prepared_on=days_ago(30))
+    in_time = f.PatientConsentFactory(group=world.a.group, prepared_on=days_ago(3))
+    items = {item.key: item for item in items_of("paper")}
+    item = items[f"paper:{late.document_number}"]
+    assert item.recipient.email == email_of(world.a.admin)
+    assert late.document_number in item.text and f"#{world.a.group.pk}" in item.text
+    assert world.a.group.patient.family_name not in item.text
+    assert f"paper:{in_time.document_number}" not in items
+
+
 def more_of_every_kind(count):
     """`count` more facilities, each with an administrator and an item of every kind."""
     for n in range(count):
@@ -114,11 +135,13 @@ def more_of_every_kind(count):
         f.LeaveFactory(staff_member=person)
         f.CarryOutNoticeFactory(staff_member=person)
         f.IncidentFactory(facility=facility, involves_personal_data=True)
+        f.PatientConsentFactory(group=group, prepared_on=days_ago(30))
 
 
 # collecting and preparing every kind's e-mails: a query or two per kind, whatever the rows,
-# and the association's date style once
-REMINDER_QUERIES = 27
+# and the association's date style once; the unreturned forms read one query per form (様式1–4)
+# and one for their facilities' administrators
+REMINDER_QUERIES = 32
 
 
 def test_reminders_take_a_fixed_number_of_queries(world, django_assert_max_num_queries):
