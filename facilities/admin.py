@@ -149,6 +149,43 @@ class UsageApplicationAdmin(PrintableAdmin):
     ]
 
 
+@admin.register(models.ApplicationInvitation)
+class ApplicationInvitationAdmin(HistoryAdmin):
+    """The center invites a prospective facility to apply online: the link is shown once, on
+    saving, to send; what the facility submits is in the applications' list."""
+
+    add_fields = ["email"]
+    change_fields = []
+
+    def create(self, request, form):
+        invitation, token = services.invitation_create(
+            email=form.cleaned_data["email"], by=request.user
+        )
+        messages.success(
+            request,
+            format_html(
+                _("Send this link to {email} (it is shown only now): {link}"),
+                email=invitation.email,
+                link=services.invitation_link(token),
+            ),
+        )
+        return invitation
+
+    list_display = ["email", "invited_at", "expires_at", "submitted_at", "application"]
+    list_select_related = ["application__facility"]
+    search_fields = ["email"]
+    fields = [
+        "email",
+        "invited_by",
+        "invited_at",
+        "expires_at",
+        "saved_at",
+        "submitted_at",
+        "application",
+    ]
+    readonly_fields = ["invited_by", "invited_at", "expires_at"]
+
+
 @admin.register(models.ApplicationRosterLine)
 class ApplicationRosterLineAdmin(HistoryAdmin):
     def create(self, request, form):

@@ -203,6 +203,28 @@ def print_form(
     )
 
 
+def print_forms(
+    *,
+    parts: Sequence[tuple[PrintedForm, Sequence[NumberedDocument]]],
+    description: str,
+    user: User | None,
+    request: HttpRequest | None = None,
+) -> bytes:
+    """Several filled forms in one PDF, one after the other (an online application's 様式1 and
+    様式2, printed together to sign and seal), recorded as `print_document` records one."""
+    documents = [layout(form.template_name, form_context(form, records)) for form, records in parts]
+    pages = [page for document in documents for page in document.pages]
+    pdf = documents[0].copy(pages).write_pdf()
+    access_log_record_shown(
+        user=user,
+        action=AccessLog.Action.PRINT,
+        shown={form.model._meta.label: list(records) for form, records in parts},
+        description=description,
+        request=request,
+    )
+    return pdf
+
+
 def pdf_filename(form: PrintedForm, records: Sequence[NumberedDocument] | None) -> str:
     if records is None:
         return f"form{form.number}-blank.pdf"
