@@ -64,12 +64,13 @@ def invitation_link(token: str) -> str:
 def invitation_create(*, email: str, by: User) -> tuple[ApplicationInvitation, str]:
     """A new invitation and its token (given only here: the record keeps its digest)."""
     require_center(by)
-    token = secrets.token_urlsafe(32)
+    token, now = secrets.token_urlsafe(32), timezone.now()
     invitation = ApplicationInvitation(
         email=email,
         token_digest=ApplicationInvitation.digest(token),
         invited_by=by,
-        expires_at=timezone.now() + INVITATION_VALID_FOR,
+        invited_at=now,
+        expires_at=now + INVITATION_VALID_FOR,
     )
     invitation.full_clean()
     save_by(invitation, by)
@@ -124,8 +125,14 @@ def _checked(facility: dict, roster: list[dict]) -> tuple[Facility, list[Applica
     return record, lines
 
 
-def _keep(invitation: ApplicationInvitation, facility: dict, roster: list[dict]) -> None:
-    invitation.draft = {"facility": facility, "roster": roster}
+def _keep(
+    invitation: ApplicationInvitation, record: Facility, lines: list[ApplicationRosterLine]
+) -> None:
+    """The entries as the models normalised them (kana, postal code, e-mail), to show again."""
+    invitation.draft = {
+        "facility": {name: getattr(record, name) for name in ONLINE_FACILITY_FIELDS},
+        "roster": [{name: getattr(line, name) for name in ROSTER_FIELDS} for line in lines],
+    }
     invitation.saved_at = timezone.now()
 
 
@@ -135,8 +142,7 @@ def invitation_save(
 ) -> ApplicationInvitation:
     """The applicant's entries kept, to come back to through the same link."""
     invitation = _open(invitation)
-    _checked(facility, roster)
-    _keep(invitation, facility, roster)
+    _keep(invitation, *_checked(facility, roster))
     invitation.full_clean()
     _by_link(invitation, invitation)
     return invitation
@@ -166,7 +172,7 @@ def invitation_submit(
         line.application = application
         line.full_clean()
         _by_link(line, invitation)
-    _keep(invitation, facility, roster)
+    _keep(invitation, record, lines)
     invitation.application = application
     invitation.submitted_at = timezone.now()
     invitation.full_clean()
