@@ -442,6 +442,7 @@ FACTORIES = {
         McsAccountFactory,
         UsageApplicationFactory,
         ApplicationRosterLineFactory,
+        ApplicationInvitationFactory,
         ProfessionSynonymFactory,
         IdRequestFactory,
         RosterReviewFactory,
