@@ -77,7 +77,12 @@ class OnlineFacilityForm(NoControlCharacters, forms.ModelForm):
     class Meta:
         model = Facility
         fields = ONLINE_FACILITY_FIELDS
-        widgets = {"address": forms.TextInput(attrs={"size": 60})}
+        widgets = {
+            "name": forms.TextInput(attrs={"size": 40}),
+            "name_kana": forms.TextInput(attrs={"size": 40}),
+            "address": forms.TextInput(attrs={"size": 60}),
+            "email": forms.EmailInput(attrs={"size": 40}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -92,8 +97,18 @@ class RosterLineForm(NoControlCharacters, forms.ModelForm):
         model = ApplicationRosterLine
         fields = ROSTER_FIELDS
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():  # a table's cells: the column's heading names them
+            field.widget.attrs["aria-label"] = field.label
+
 
 class BaseRosterFormSet(forms.BaseFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        form.fields["DELETE"].label = _("delete the line")
+        form.fields["DELETE"].widget.attrs["aria-label"] = _("delete the line")
+
     def clean(self):
         seen = set()
         for form in self.forms:

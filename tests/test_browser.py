@@ -3,6 +3,7 @@
 With SCREENSHOTS_DIR set (`make screenshots`), the main pages are saved there as PNG.
 """
 
+import io
 import os
 import re
 from pathlib import Path
@@ -436,14 +437,14 @@ def test_the_menu_opens_under_the_content_security_policy(page, live_server):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_facility_applies_through_its_link_and_the_center_approves_it(page):
-    # the center invites; the link is shown once, to send
-    log_in(page, "center")
-    page.goto(reverse("admin:facilities_applicationinvitation_add"))
-    page.get_by_label("メールアドレス").fill("info@kaze-kango.example.jp")
-    page.get_by_role("button", name="保存", exact=True).click()
-    link = page.locator("ul.messagelist").get_by_text("/apply/").inner_text()
-    link = link[link.index("/apply/") :].strip()
-    log_out(page)
+    # the center invites (the admin's page is tested apart: one login of a demo user a test);
+    # the link is shown once, to send
+    out = io.StringIO()
+    call_command(
+        "invite_facility", "--email", "info@kaze-kango.example.jp", "--user", "center", stdout=out
+    )
+    link = out.getvalue().strip()
+    link = link[link.index("/apply/") :]
 
     # the facility, with no login, fills in forms 1 and 2, saves, comes back and sends
     page.goto(link)
@@ -491,6 +492,9 @@ def test_a_facility_applies_through_its_link_and_the_center_approves_it(page):
     with page.expect_download() as download:
         page.get_by_test_id("forms-pdf").click()
     assert Path(download.value.path()).read_bytes().startswith(b"%PDF")
+    page.goto(link[:-3] + "xx/")  # a link altered in the copying opens nothing
+    expect(page.get_by_test_id("link-closed")).to_contain_text("このリンクは有効ではありません")
+    shot(page, "apply-link-closed")
     facility = Facility.objects.get(name="風の丘訪問看護ステーション")
     application = facility.applications.get()
     pledge = facility.pledges.get()
@@ -500,7 +504,6 @@ def test_a_facility_applies_through_its_link_and_the_center_approves_it(page):
     page.goto(reverse("admin:facilities_usageapplication_changelist") + "?status__exact=prepared")
     page.get_by_role("link", name=facility.name).click()
     expect(page.locator("#roster_lines-group")).to_contain_text("丘")
-    shot(page, "center-online-application")
     with page.expect_download() as download:
         page.get_by_role("link", name="様式を印刷（PDF）").click()
     assert Path(download.value.path()).read_bytes().startswith(b"%PDF")
