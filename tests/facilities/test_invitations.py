@@ -25,6 +25,7 @@ from mcs_admin.documents import document_receive
 from mcs_admin.models import AccessLog, PaperStatus
 from office.policy import LINK_REQUESTS
 from pledges.models import FacilityPledge
+from pledges.services import facility_pledge_apply
 from tests.factories import (
     ApplicationInvitationFactory,
     AssociationProfileFactory,
@@ -324,4 +325,24 @@ def test_a_post_without_the_csrf_token_is_refused_and_writes_nothing():
     before = written()
     response = Client(enforce_csrf_checks=True).post(link("t-csrf"), form_data(button="submit"))
     assert response.status_code == 403
+    assert written() == before
+
+
+def test_the_pledge_of_an_online_application_is_prepared_once_and_only_after_submitting():
+    invitation = ApplicationInvitationFactory(token="t-pledge")
+    with pytest.raises(ValidationError, match="まだ送信されていません"):
+        facility_pledge_apply(invitation=invitation)
+    Client().post(link("t-pledge"), form_data(button="submit"))
+    invitation.refresh_from_db()
+    before = written()
+    with pytest.raises(ValidationError, match="既に記録されています"):
+        facility_pledge_apply(invitation=invitation)
+    assert written() == before
+
+
+def test_saving_through_an_expired_link_is_refused_by_the_service_too():
+    invitation = _expired("t-late")
+    before = written()
+    with pytest.raises(ValidationError, match="有効期限"):
+        services.invitation_save(invitation=invitation, facility=dict(FACILITY), roster=[])
     assert written() == before
