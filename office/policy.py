@@ -24,9 +24,10 @@ from facilities.models import IdRequest
 from facilities.selectors import LinkClosed, facilities_for, invitation_by_link, own_staff_member
 from groups.selectors import groups_managed_by
 from mcs_admin.documents import scanned_document
-from mcs_admin.models import User
+from mcs_admin.models import AccessLog, User
 from mcs_admin.rate_limit import over_limit
 from mcs_admin.roles import is_center
+from mcs_admin.services import access_log_record
 from office.shown import (
     APPLICANT,
     PATIENT,
@@ -352,9 +353,18 @@ def _link_check(request, token: str):
     else:
         try:
             request.invitation = invitation_by_link(token, request.session)
-            return None
         except LinkClosed as closed:
             message, status = closed.message, closed.status
+        else:
+            # every use of a link, its token left out: when and from where, to the center
+            access_log_record(
+                user=None,
+                action=AccessLog.Action.VIEW,
+                targets=[request.invitation],
+                description=request.path.replace(token, "…"),
+                request=request,
+            )
+            return None
     return render(request, "portal/link_closed.html", {"message": message}, status=status)
 
 

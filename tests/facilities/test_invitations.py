@@ -172,6 +172,10 @@ def test_saving_keeps_the_normalised_entries_and_writes_no_registry_record():
     # the same link shows what was saved
     page = client.get(link("t-save")).content.decode()
     assert "みさと訪問看護ステーション" in page and "suzuki@misato-kango.example.jp" in page
+    # each use of the link is in the access log, without its token
+    uses = AccessLog.objects.filter(target_type="facilities.ApplicationInvitation")
+    assert [(entry.action, entry.target_ids) for entry in uses] == [("view", [invitation.pk])] * 2
+    assert uses[0].description == "/apply/…/"
 
 
 def test_submitting_registers_the_application_as_the_center_would_have_typed_it():
