@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from facilities import models, services
 from facilities.admin_views import FacilityWithdrawView, IdRequestHandleView, RosterRoundView
 from facilities.forms import LeftOnForm
+from facilities.mail import invitation_mail
 from facilities.pdf import APPLICATION_FORM, id_notice_pdf
 from facilities.resources import FacilityResource, StaffMemberResource
 from facilities.selectors import STAFF_SEARCH
@@ -151,8 +152,8 @@ class UsageApplicationAdmin(PrintableAdmin):
 
 @admin.register(models.ApplicationInvitation)
 class ApplicationInvitationAdmin(HistoryAdmin):
-    """The center invites a prospective facility to apply online: the link is shown once, on
-    saving, to send; what the facility submits is in the applications' list."""
+    """The center invites a prospective facility to apply online: the link is e-mailed to it and
+    shown once, on saving; what the facility submits is in the applications' list."""
 
     add_fields = ["email"]
     change_fields = []
@@ -161,12 +162,14 @@ class ApplicationInvitationAdmin(HistoryAdmin):
         invitation, token = services.invitation_create(
             email=form.cleaned_data["email"], by=request.user
         )
+        link = services.invitation_link(token)
+        invitation_mail(invitation, link)
         messages.success(
             request,
             format_html(
-                _("Send this link to {email} (it is shown only now): {link}"),
+                _("The link was sent to {email}; it is shown only now: {link}"),
                 email=invitation.email,
-                link=services.invitation_link(token),
+                link=link,
             ),
         )
         return invitation

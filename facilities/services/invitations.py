@@ -11,7 +11,6 @@ neither used nor expired). Its history entries carry no user and say so in their
 import datetime
 import secrets
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -26,6 +25,7 @@ from facilities.models import (
 )
 from facilities.selectors import require_center
 from mcs_admin.history import save_by
+from mcs_admin.mail import absolute
 from mcs_admin.models import User
 from pledges.services import facility_pledge_apply
 
@@ -57,7 +57,7 @@ ROSTER_FIELDS = [
 
 
 def invitation_link(token: str) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("apply:form", args=[token])
+    return absolute(reverse("apply:form", args=[token]))
 
 
 @transaction.atomic

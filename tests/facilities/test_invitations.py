@@ -142,15 +142,21 @@ def test_the_command_prints_a_link_that_opens_the_application(center_user):
     assert "MCS利用申込" in response.content.decode()
 
 
-def test_the_admin_shows_the_link_once_on_inviting(center_client):
+def test_the_admin_mails_the_link_and_shows_it_once(center_client, mailoutbox):
     response = center_client.post(
         reverse("admin:facilities_applicationinvitation_add"),
         {"email": "Clinic@Example.JP"},
         follow=True,
     )
     invitation = ApplicationInvitation.objects.get()
+    assert invitation.email == "Clinic@example.jp"
     shown = [str(message) for message in response.context["messages"]]
-    assert any("/apply/" in message and invitation.email in message for message in shown)
+    link = next(message for message in shown if "/apply/" in message).split("：")[-1]
+    (mail,) = mailoutbox
+    assert mail.to == ["Clinic@example.jp"] and "オンライン申込" in mail.subject
+    assert link in mail.body and "利用申込書（様式1）" in mail.body and "None" not in mail.body
+    token = link.rstrip("/").rsplit("/", 1)[-1]
+    assert invitation.token_digest == ApplicationInvitation.digest(token)
 
 
 # --- saving and submitting ------------------------------------------------------------------
