@@ -2,8 +2,9 @@
 
 Each app describes its forms with a `PrintedForm` in its own `pdf.py` (`facilities.pdf`,
 `pledges.pdf`, `consents.pdf`), loaded at start-up as admin modules are; everything that
-prints — the admin's actions, the self-service pages, `manage.py print_form` — goes through
-`print_form` or `print_response` here, so that every print is recorded in the access log.
+prints — the admin's actions, the self-service pages, `manage.py print_form`, an online
+application's forms — goes through `print_form`, `print_response` or `print_forms` here, so
+that every print is recorded in the access log.
 """
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
