@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from facilities import models, services
 from facilities.admin_views import FacilityWithdrawView, IdRequestHandleView, RosterRoundView
 from facilities.forms import LeftOnForm
+from facilities.mail import invitation_mail
 from facilities.pdf import APPLICATION_FORM, id_notice_pdf
 from facilities.resources import FacilityResource, StaffMemberResource
 from facilities.selectors import STAFF_SEARCH
@@ -147,6 +148,45 @@ class UsageApplicationAdmin(PrintableAdmin):
         ),
         reason_action(services.application_reject, _("Reject"), field="application"),
     ]
+
+
+@admin.register(models.ApplicationInvitation)
+class ApplicationInvitationAdmin(HistoryAdmin):
+    """The center invites a prospective facility to apply online: the link is e-mailed to it and
+    shown once, on saving; what the facility submits is in the applications' list."""
+
+    add_fields = ["email"]
+    change_fields = []
+
+    def create(self, request, form):
+        invitation, token = services.invitation_create(
+            email=form.cleaned_data["email"], by=request.user
+        )
+        link = services.invitation_link(token)
+        invitation_mail(invitation, link)
+        messages.success(
+            request,
+            format_html(
+                _("The link was sent to {email}; it is shown only now: {link}"),
+                email=invitation.email,
+                link=link,
+            ),
+        )
+        return invitation
+
+    list_display = ["email", "invited_at", "expires_at", "submitted_at", "application"]
+    list_select_related = ["application__facility"]
+    search_fields = ["email"]
+    fields = [
+        "email",
+        "invited_by",
+        "invited_at",
+        "expires_at",
+        "saved_at",
+        "submitted_at",
+        "application",
+    ]
+    readonly_fields = ["invited_by", "invited_at", "expires_at"]
 
 
 @admin.register(models.ApplicationRosterLine)

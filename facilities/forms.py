@@ -2,8 +2,16 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from facilities.models import IdRequest, Leave, McsAccount, StaffMember
+from facilities.models import (
+    ApplicationRosterLine,
+    Facility,
+    IdRequest,
+    Leave,
+    McsAccount,
+    StaffMember,
+)
 from facilities.services import STAFF_FIELDS
+from facilities.services.invitations import ONLINE_FACILITY_FIELDS, ONLINE_REQUIRED, ROSTER_FIELDS
 from mcs_admin.text_rules import NoControlCharacters
 from mcs_admin.widgets import DateInput
 
@@ -61,3 +69,66 @@ class IdRequestForm(NoControlCharacters, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("For a change: what is to change (e.g. the e-mail address)."),
     )
+
+
+class OnlineFacilityForm(NoControlCharacters, forms.ModelForm):
+    """様式1's facility and 様式2's manager, as the applicant types them through the link."""
+
+    class Meta:
+        model = Facility
+        fields = ONLINE_FACILITY_FIELDS
+        widgets = {
+            "name": forms.TextInput(attrs={"size": 40}),
+            "name_kana": forms.TextInput(attrs={"size": 40}),
+            "address": forms.TextInput(attrs={"size": 60}),
+            "email": forms.EmailInput(attrs={"size": 40}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ONLINE_REQUIRED:
+            self.fields[name].required = True
+
+
+class RosterLineForm(NoControlCharacters, forms.ModelForm):
+    """A line of 様式1's roster: 職種, 氏名 (with kana), 性別, メールアドレス."""
+
+    class Meta:
+        model = ApplicationRosterLine
+        fields = ROSTER_FIELDS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():  # a table's cells: the column's heading names them
+            field.widget.attrs["aria-label"] = field.label
+
+
+class BaseRosterFormSet(forms.BaseFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        form.fields["DELETE"].label = _("delete the line")
+        form.fields["DELETE"].widget.attrs["aria-label"] = _("delete the line")
+
+    def clean(self):
+        seen = set()
+        for form in self.forms:
+            if self.can_delete and self._should_delete_form(form):
+                continue
+            email = (form.cleaned_data or {}).get("email", "").lower()
+            if email and email in seen:
+                form.add_error("email", _("This e-mail address is already on the roster."))
+            seen.add(email)
+
+    def rows(self) -> list[dict]:
+        """The filled lines, as the service takes them."""
+        return [
+            {name: form.cleaned_data[name] for name in ROSTER_FIELDS}
+            for index, form in enumerate(self.forms)
+            if (index < self.initial_form_count() or form.has_changed())
+            and not self._should_delete_form(form)
+        ]
+
+
+RosterFormSet = forms.formset_factory(
+    RosterLineForm, formset=BaseRosterFormSet, extra=3, can_delete=True
+)

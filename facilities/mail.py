@@ -3,10 +3,14 @@
 from collections import defaultdict
 from collections.abc import Collection
 
+from django.conf import settings
+from django.core.mail import send_mail
 from django.db.models import QuerySet
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 
-from facilities.models import AdministratorAppointment, StaffMember
-from mcs_admin.mail import Recipient
+from facilities.models import AdministratorAppointment, ApplicationInvitation, StaffMember
+from mcs_admin.mail import Recipient, support_center
 
 
 def person_recipient(person: StaffMember) -> Recipient | None:
@@ -29,3 +33,15 @@ def administrators_of(facility_ids: Collection[int] | QuerySet) -> dict[int, lis
         if recipient:
             recipients[appointment.facility_id].append(recipient)
     return recipients
+
+
+def invitation_mail(invitation: ApplicationInvitation, link: str) -> int:
+    """The invitation to apply online, with its link, to the address it is tied to."""
+    center = support_center()
+    context = {"invitation": invitation, "link": link, "center": center}
+    return send_mail(
+        _("[MCS] Invitation to apply online for the use of MCS"),
+        render_to_string("mail/application_invitation.txt", context),
+        settings.DEFAULT_FROM_EMAIL,
+        [invitation.email],
+    )

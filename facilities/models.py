@@ -1,3 +1,5 @@
+import hashlib
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -210,6 +212,77 @@ class ApplicationRosterLine(PersonName):
 
     def __str__(self):
         return self.full_name
+
+
+class ApplicationInvitation(models.Model):
+    """The center's invitation to a prospective facility to apply online (様式1, 様式2): a link,
+    tied to one e-mail address, that works until it is used (the application is submitted) or
+    expires. Only the digest of the link's token is kept: the link is shown once, to send."""
+
+    email = EmailField(_("e-mail"))
+    token_digest = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = actor(_("invited by"))
+    invited_at = models.DateTimeField(_("invited at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    # what the applicant typed so far, as the online forms cleaned it, to come back to
+    draft = models.JSONField(_("entries saved"), default=dict, blank=True, editable=False)
+    saved_at = models.DateTimeField(_("last saved at"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    application = models.OneToOneField(
+        UsageApplication,
+        verbose_name=_("application"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invitation",
+    )
+    workflow_fields = ["saved_at", "submitted_at", "application"]
+    history = History()
+
+    class Meta:
+        verbose_name = _("application invitation")
+        verbose_name_plural = _("application invitations")
+        ordering = ["-invited_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expires_at__gt=models.F("invited_at")),
+                name="invitation_expires_after_invited",
+                violation_error_message=_("An invitation expires after it was sent."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(submitted_at__isnull=True, application__isnull=True)
+                | models.Q(submitted_at__isnull=False, application__isnull=False),
+                name="invitation_submitted_with_application",
+                violation_error_message=_("A submitted invitation has its application."),
+            ),
+        ]
+
+    def __str__(self):
+        return _("Invitation to %(email)s (%(date)s)") % {
+            "email": self.email,
+            "date": shown_date(self.invited_at),
+        }
+
+    def change_reason(self) -> str:
+        """What the history entries of the applicant's writes say: no login made them."""
+        return _("Through the application link sent to %(email)s") % {"email": self.email}
+
+    @staticmethod
+    def digest(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    def closed_reason(self) -> str | None:
+        """Why the link no longer opens the application's pages, or None while it does."""
+        if self.submitted_at is not None:
+            return _(
+                "This link was already used: the application was sent on %(date)s. "
+                "Ask the support center if you need anything more."
+            ) % {"date": shown_date(self.submitted_at)}
+        if timezone.now() >= self.expires_at:
+            return _(
+                "This link expired on %(date)s. Ask the support center for a new invitation."
+            ) % {"date": shown_date(self.expires_at)}
+        return None
 
 
 class StaffMember(ChecksInPython, PersonName):

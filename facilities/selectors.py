@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import get_objects_for_user
 
 from facilities.models import (
+    ApplicationInvitation,
     Facility,
     IdRequest,
     Leave,
@@ -67,6 +68,37 @@ def staff_for(user: User) -> QuerySet[StaffMember]:
 
 def id_requests_for(user: User) -> QuerySet[IdRequest]:
     return IdRequest.objects.filter(facility__in=facilities_for(user))
+
+
+# The invitations a browser's session submitted: their confirmation and forms stay open to it.
+SUBMITTED_HERE = "submitted_invitations"
+
+
+class LinkClosed(Exception):
+    """An application link that opens nothing: why, and the status of the page that says so."""
+
+    def __init__(self, message: str, status: int):
+        super().__init__(message)
+        self.message, self.status = message, status
+
+
+def invitation_by_link(token: str, session) -> ApplicationInvitation:
+    """The invitation an application link opens: one not used nor expired, or one that this
+    session has just submitted. Raises LinkClosed for any other (altered, used, expired)."""
+    digest = ApplicationInvitation.digest(token)
+    invitation = ApplicationInvitation.objects.filter(token_digest=digest).first()
+    if invitation is None:
+        raise LinkClosed(
+            _(
+                "This link is not valid. Check that the whole link was copied from the e-mail, "
+                "or ask the support center."
+            ),
+            404,
+        )
+    reason = invitation.closed_reason()
+    if reason and invitation.pk not in session.get(SUBMITTED_HERE, []):
+        raise LinkClosed(reason, 410)
+    return invitation
 
 
 def applications_for(user: User) -> QuerySet[UsageApplication]:

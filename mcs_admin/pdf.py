@@ -2,8 +2,9 @@
 
 Each app describes its forms with a `PrintedForm` in its own `pdf.py` (`facilities.pdf`,
 `pledges.pdf`, `consents.pdf`), loaded at start-up as admin modules are; everything that
-prints — the admin's actions, the self-service pages, `manage.py print_form` — goes through
-`print_form` or `print_response` here, so that every print is recorded in the access log.
+prints — the admin's actions, the self-service pages, `manage.py print_form`, an online
+application's forms — goes through `print_form`, `print_response` or `print_forms` here, so
+that every print is recorded in the access log.
 """
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -201,6 +202,28 @@ def print_form(
         request=request,
         username=username,
     )
+
+
+def print_forms(
+    *,
+    parts: Sequence[tuple[PrintedForm, Sequence[NumberedDocument]]],
+    description: str,
+    user: User | None,
+    request: HttpRequest | None = None,
+) -> bytes:
+    """Several filled forms in one PDF, one after the other (an online application's 様式1 and
+    様式2, printed together to sign and seal), recorded as `print_document` records one."""
+    documents = [layout(form.template_name, form_context(form, records)) for form, records in parts]
+    pages = [page for document in documents for page in document.pages]
+    pdf = documents[0].copy(pages).write_pdf()
+    access_log_record_shown(
+        user=user,
+        action=AccessLog.Action.PRINT,
+        shown={form.model._meta.label: list(records) for form, records in parts},
+        description=description,
+        request=request,
+    )
+    return pdf
 
 
 def pdf_filename(form: PrintedForm, records: Sequence[NumberedDocument] | None) -> str:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("account/", include("mcs_admin.account_urls")),
     path("", include("office.urls")),
     path("f/<int:facility>/", include("facilities.urls")),
+    path("apply/", include("facilities.application_urls")),
     path("f/<int:facility>/", include("pledges.urls")),
     path("", include("devices.urls")),
     path("", include("groups.urls")),

@@ -16,6 +16,13 @@ from office.policy import declaration
 from office.shown import PEOPLE_OF
 
 
+def _described(request) -> str:
+    """The page's address, an application link's token left out: the log is no way in."""
+    path = request.get_full_path()
+    token = request.resolver_match.kwargs.get("token")
+    return path.replace(token, "…") if token else path
+
+
 class AccessLogMiddleware:
     """Records the personal data a page showed, as its URL declares."""
 
@@ -45,6 +52,6 @@ class AccessLogMiddleware:
                 action=AccessLog.Action.VIEW,
                 targets=unique.values(),
                 target_type=label,
-                description=request.get_full_path()[:300],
+                description=_described(request)[:300],
                 request=request,
             )

@@ -16,15 +16,18 @@ from enum import Enum, Flag, auto
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.urls import ResolverMatch
+from django.utils.translation import gettext as _
 
 from facilities.models import IdRequest
-from facilities.selectors import facilities_for, own_staff_member
+from facilities.selectors import LinkClosed, facilities_for, invitation_by_link, own_staff_member
 from groups.selectors import groups_managed_by
 from mcs_admin.documents import scanned_document
-from mcs_admin.models import User
+from mcs_admin.models import AccessLog, User
+from mcs_admin.rate_limit import over_limit
 from mcs_admin.roles import is_center
+from mcs_admin.services import access_log_record
 from office.shown import (
     APPLICANT,
     PATIENT,
@@ -41,6 +44,9 @@ from office.shown import (
 
 SELF_SERVICE_NAMESPACES = {"portal", "facility", "groups", "devices", "pledges"}
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+# requests of one client address to the application links: plenty to fill in a roster, too few
+# to try tokens (which are 256 random bits anyway)
+LINK_REQUESTS, LINK_WINDOW_SECONDS = 60, 600
 
 
 class Access(Enum):
@@ -51,6 +57,7 @@ class Access(Enum):
     GROUP = "group"  # those who run the group in the URL for its owner; the center reads
     USER = "user"  # an ID holder's own pages
     ADMIN = "admin"  # the admin site's own check: center staff with the model's permission
+    LINK = "link"  # anyone holding a valid application link: that link's application only
 
 
 class Shows(Flag):
@@ -214,6 +221,9 @@ ACCESS = {
     "account:password_reset_done": Page(Access.PUBLIC),
     "account:password_reset_confirm": Page(Access.PUBLIC),
     "account:password_reset_complete": Page(Access.PUBLIC),
+    "apply:form": Page(Access.LINK),  # the applicant's own entries, not yet anyone's record
+    "apply:submitted": Page(Access.LINK, Shows.APPLICANTS, in_context("application")),
+    "apply:forms_pdf": Page(Access.LINK, Shows.APPLICANTS, printed),
 }
 
 # The admin's pages beyond the lists, records, histories and deletions of its models (those
@@ -316,6 +326,8 @@ def check_access(request, page: Page | None, kwargs: dict):
     user = request.user
     if rule in (Access.PUBLIC, Access.ADMIN):
         return None
+    if rule is Access.LINK:
+        return _link_check(request, kwargs["token"])
     if not user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     center = is_center(user)
@@ -340,6 +352,29 @@ def check_access(request, page: Page | None, kwargs: dict):
     if center and rule in (Access.FACILITY, Access.GROUP) and request.method not in SAFE_METHODS:
         raise PermissionDenied
     return None
+
+
+def _link_check(request, token: str):
+    """An application link opens its own application's pages, and nothing for a client that
+    sends too many requests; a closed link gets a page saying why, and writes nothing."""
+    if over_limit(request, scope="link", limit=LINK_REQUESTS, seconds=LINK_WINDOW_SECONDS):
+        message, status = _("Too many requests: wait a few minutes and try again."), 429
+    else:
+        try:
+            request.invitation = invitation_by_link(token, request.session)
+        except LinkClosed as closed:
+            message, status = closed.message, closed.status
+        else:
+            # every use of a link, its token left out: when and from where, to the center
+            access_log_record(
+                user=None,
+                action=AccessLog.Action.VIEW,
+                targets=[request.invitation],
+                description=request.path.replace(token, "…"),
+                request=request,
+            )
+            return None
+    return render(request, "portal/link_closed.html", {"message": message}, status=status)
 
 
 class AccessMiddleware:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from facilities.models import Facility, StaffMember
+from facilities.models import ApplicationInvitation, Facility, StaffMember
 from facilities.selectors import require_administrator, require_center
 from mcs_admin.dates import shown_date
 from mcs_admin.history import save_by
@@ -95,7 +95,7 @@ def staff_pledge_exempt(
 
 
 def _facility_pledge_new(
-    facility: Facility, signed_on: datetime.date | None, by: User
+    facility: Facility, signed_on: datetime.date | None, by: User | None, reason: str = ""
 ) -> FacilityPledge:
     if not facility.manager_name:
         raise ValidationError({"facility": _("The facility has no manager on record.")})
@@ -109,6 +109,8 @@ def _facility_pledge_new(
     )
     _signed_on_check(pledge)
     pledge.full_clean()
+    if reason:
+        pledge._change_reason = reason
     save_by(pledge, by)
     return pledge
 
@@ -122,6 +124,19 @@ def facility_pledge_prepare(
     require_administrator(by, facility)
     facility = Facility.objects.select_for_update().get(pk=facility.pk)
     return _facility_pledge_new(facility, signed_on, by)
+
+
+@transaction.atomic
+def facility_pledge_apply(*, invitation: ApplicationInvitation) -> FacilityPledge:
+    """The manager's pledge (様式2) of a facility that applied online, prepared with its
+    application to print together: the invitation just used is the authority, no login."""
+    invitation = ApplicationInvitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.application_id is None:
+        raise ValidationError(_("The application has not been submitted."))
+    facility = Facility.objects.select_for_update().get(pk=invitation.application.facility_id)
+    if facility.pledges.exists():
+        raise ValidationError(_("This facility's pledge is already on record."))
+    return _facility_pledge_new(facility, None, None, invitation.change_reason())
 
 
 @transaction.atomic

@@ -154,6 +154,21 @@ class ApplicationRosterLineFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"roster{n}@example.jp")
 
 
+class ApplicationInvitationFactory(factory.django.DjangoModelFactory):
+    """An open invitation; its link's token is `token` (the record keeps only its digest)."""
+
+    class Meta:
+        model = facilities.ApplicationInvitation
+
+    class Params:
+        token = factory.Sequence(lambda n: f"test-token-{n}")
+
+    email = factory.Sequence(lambda n: f"applicant{n}@example.jp")
+    token_digest = factory.LazyAttribute(lambda o: facilities.ApplicationInvitation.digest(o.token))
+    invited_at = factory.LazyFunction(timezone.now)
+    expires_at = factory.LazyAttribute(lambda o: o.invited_at + datetime.timedelta(days=14))
+
+
 class ProfessionSynonymFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = facilities.ProfessionSynonym
@@ -427,6 +442,7 @@ FACTORIES = {
         McsAccountFactory,
         UsageApplicationFactory,
         ApplicationRosterLineFactory,
+        ApplicationInvitationFactory,
         ProfessionSynonymFactory,
         IdRequestFactory,
         RosterReviewFactory,

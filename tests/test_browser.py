@@ -3,6 +3,7 @@
 With SCREENSHOTS_DIR set (`make screenshots`), the main pages are saved there as PNG.
 """
 
+import io
 import os
 import re
 from pathlib import Path
@@ -432,3 +433,93 @@ def test_the_menu_opens_under_the_content_security_policy(page, live_server):
     expect(phone.get_by_role("link", name="自分の情報")).to_be_hidden()
     assert refused == []
     context.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_facility_applies_through_its_link_and_the_center_approves_it(page):
+    # the center invites (the admin's page is tested apart: one login of a demo user a test);
+    # the link is shown once, to send
+    out = io.StringIO()
+    call_command(
+        "invite_facility", "--email", "info@kaze-kango.example.jp", "--user", "center", stdout=out
+    )
+    link = out.getvalue().strip()
+    link = link[link.index("/apply/") :]
+
+    # the facility, with no login, fills in forms 1 and 2, saves, comes back and sends
+    page.goto(link)
+    expect(page.get_by_role("heading", name="MCS利用申込")).to_be_visible()
+    for name, value in {
+        "name": "風の丘訪問看護ステーション",
+        "name_kana": "ｶｾﾞﾉｵｶﾎｳﾓﾝｶﾝｺﾞｽﾃｰｼｮﾝ",
+        "postal_code": "3410044",
+        "address": "埼玉県三郷市戸ケ崎2-100",
+        "phone": "048-955-1234",
+        "email": "info@kaze-kango.example.jp",
+        "manager_name": "風間 良子",
+    }.items():
+        page.locator(f"[name=facility-{name}]").fill(value)
+    page.locator("[name=facility-category]").select_option("home_nursing")
+    people = [
+        ("nurse", "風間", "良子", "カザマ", "リョウコ", "female", "kazama@kaze-kango.example.jp"),
+        (
+            "physical_therapist",
+            "丘",
+            "健一",
+            "おか",
+            "けんいち",
+            "male",
+            "oka@kaze-kango.example.jp",
+        ),
+    ]
+    fields = ["profession", "family_name", "given_name", "family_name_kana", "given_name_kana"]
+    for index, person in enumerate(people):
+        row = {name: person[i] for i, name in enumerate(fields)}
+        page.locator(f"[name=roster-{index}-profession]").select_option(row.pop("profession"))
+        for name, value in row.items():
+            page.locator(f"[name=roster-{index}-{name}]").fill(value)
+        page.locator(f"[name=roster-{index}-gender]").select_option(person[5])
+        page.locator(f"[name=roster-{index}-email]").fill(person[6])
+    page.locator("[name=roster-0-is_administrator]").check()
+    page.get_by_role("button", name="保存して後で続ける").click()
+    expect(page.get_by_text("保存しました。")).to_be_visible()
+    page.goto(link)  # back through the same link: what was saved, normalised
+    expect(page.locator("[name=roster-1-family_name_kana]")).to_have_value("オカ")
+    shot(page, "apply-form")
+    page.get_by_role("button", name="申込を送信する").click()
+    expect(page.get_by_role("heading", name="申込を送信しました")).to_be_visible()
+    shot(page, "apply-submitted")
+    with page.expect_download() as download:
+        page.get_by_test_id("forms-pdf").click()
+    assert Path(download.value.path()).read_bytes().startswith(b"%PDF")
+    page.goto(link[:-3] + "xx/")  # a link altered in the copying opens nothing
+    expect(page.get_by_test_id("link-closed")).to_contain_text("このリンクは有効ではありません")
+    shot(page, "apply-link-closed")
+    facility = Facility.objects.get(name="風の丘訪問看護ステーション")
+    application = facility.applications.get()
+    pledge = facility.pledges.get()
+
+    # the center finds it in its queue with its roster, prints it, receives it, approves it
+    log_in(page, "center")
+    page.goto(reverse("admin:facilities_usageapplication_changelist") + "?status__exact=prepared")
+    page.get_by_role("link", name=facility.name).click()
+    expect(page.locator("#roster_lines-group")).to_contain_text("丘")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="様式を印刷（PDF）").click()
+    assert Path(download.value.path()).read_bytes().startswith(b"%PDF")
+    for number in (application.document_number, pledge.document_number):
+        page.goto(reverse("admin:receive_documents"))
+        page.get_by_label("文書番号").fill(number)
+        page.get_by_role("button", name="検索").click()
+        page.get_by_role("button", name="受領済みにする").click()
+        expect(page.locator("ul.messagelist")).to_contain_text(number)
+    for action in ("確認済みにする", "承認（利用開始・MCS管理者の任命・ID発行申請）"):
+        page.goto(reverse("admin:facilities_usageapplication_changelist"))
+        page.locator(f"input[name=_selected_action][value='{application.pk}']").check()
+        page.locator("select[name=action]").select_option(label=action)
+        page.get_by_role("button", name="実行").click()
+        expect(page.locator("ul.messagelist")).to_be_visible()
+    facility.refresh_from_db()
+    assert facility.status == Facility.Status.ACTIVE
+    assert sorted(facility.staff.values_list("family_name_kana", flat=True)) == ["オカ", "カザマ"]
+    assert facility.appointments.get().staff_member.family_name == "風間"

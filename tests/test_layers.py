@@ -16,7 +16,17 @@ OFFICE = {"office"}
 FLOORS = {**dict.fromkeys(GROUND, 1), **dict.fromkeys(DOMAIN, 2), **dict.fromkeys(OFFICE, 3)}
 # an app's own surfaces, which no other package imports: shared code lives in its selectors,
 # services and models, or in the ground
-PRIVATE = {"views", "admin", "urls", "forms", "workflow_views", "designation_views", "admin_views"}
+PRIVATE = {
+    "views",
+    "admin",
+    "urls",
+    "forms",
+    "workflow_views",
+    "designation_views",
+    "admin_views",
+    "application_views",
+    "application_urls",
+}
 
 
 def _modules():

@@ -27,6 +27,12 @@ from facilities.services.id_requests import (
     id_request_issue,
     id_request_reject,
 )
+from facilities.services.invitations import (
+    invitation_create,
+    invitation_link,
+    invitation_save,
+    invitation_submit,
+)
 from facilities.services.leaves import leave_item_close, leave_open, staff_mark_left
 from facilities.services.records import (
     administrator_record,
@@ -87,6 +93,10 @@ __all__ = [
     "id_request_create",
     "id_request_issue",
     "id_request_reject",
+    "invitation_create",
+    "invitation_link",
+    "invitation_save",
+    "invitation_submit",
     "leave_item_close",
     "leave_open",
     "login_id_check",

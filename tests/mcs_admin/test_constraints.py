@@ -66,6 +66,14 @@ CASES = [
         ),
     ),
     (
+        "invitation_expires_after_invited",
+        lambda: f.ApplicationInvitationFactory.build(invited_at=NOW, expires_at=NOW),
+    ),
+    (
+        "invitation_submitted_with_application",
+        lambda: f.ApplicationInvitationFactory.build(submitted_at=NOW),
+    ),
+    (
         "staff_left_after_joined",
         lambda: f.StaffMemberFactory.build(
             facility=f.FacilityFactory(), joined_on=D, left_on=D - DAY
