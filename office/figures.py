@@ -250,17 +250,9 @@ def recount(facility_ids: Iterable[int] | None = None, today: datetime.date | No
             counts = figures.get(pk, {})
             total = sum(counts.get(column.key, 0) for column in COLUMNS)
             rows.append(FacilityFigures(facility_id=pk, total=total, counted_at=now, **counts))
-        stale = (
-            FacilityFigures.objects.all()
-            if ids is None
-            else FacilityFigures.objects.filter(facility__in=ids)
-        )
-        stale.delete()
+        _within(FacilityFigures.objects.all(), "facility", ids).delete()
         FacilityFigures.objects.bulk_create(rows, batch_size=1000)
-        old_months = MonthlyIdFigures.objects.all()
-        if ids is not None:
-            old_months = old_months.filter(facility__in=ids)
-        old_months.delete()
+        _within(MonthlyIdFigures.objects.all(), "facility", ids).delete()
         MonthlyIdFigures.objects.bulk_create(
             [
                 MonthlyIdFigures(facility_id=pk, month=month, **counts)
