@@ -19,7 +19,7 @@ from mcs_admin.concurrency import FIELD as VERSION
 from mcs_admin.concurrency import versioned_form
 from mcs_admin.documents import document_receive_today
 from mcs_admin.history_display import ReadableHistory
-from mcs_admin.paginators import EstimatedCountPaginator
+from mcs_admin.paginators import CappedCountPaginator, EstimatedCountPaginator
 from mcs_admin.pdf import PrintedForm, print_response
 from mcs_admin.roles import CENTER_APPS, permission_label
 
@@ -145,9 +145,15 @@ class HistoryAdmin(ShownDates, SimpleHistoryAdmin):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         # the search index's candidates first, so PostgreSQL reads only those (mcs_admin.search)
         keys = search.candidates(queryset.model, self.get_search_fields(request), search_term)
-        if keys is not None:
+        request.common_search = keys is search.COMMON  # for get_paginator
+        if keys not in (None, search.COMMON):
             queryset = queryset.filter(search.among(keys))
         return queryset, may_have_duplicates
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        if getattr(request, "common_search", False):
+            return CappedCountPaginator(queryset, per_page, orphans, allow_empty_first_page)
+        return super().get_paginator(request, queryset, per_page, orphans, allow_empty_first_page)
 
     # Optimistic locking (mcs_admin.concurrency): a change form carries the record's version.
     def _versioned(self, request, obj) -> bool:

@@ -13,8 +13,8 @@ own condition, left as it is, decides.
 
 import json
 from collections.abc import Iterable
+from operator import itemgetter
 
-from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connection, models
@@ -40,9 +40,10 @@ INDEXED_TEXT = {
 }
 
 
-# Candidates beyond which the search reads the table instead: the index answers a term few
-# rows contain in milliseconds, but one in nearly every row (試験 in all 50,000 staff) costs
-# 240 ms through it against 66 ms for Django's search alone (docs/performance.md).
+# Candidates beyond which the search reads the table instead, in the list's order, until a
+# page is full (mcs_admin.paginators.CappedCountPaginator): the index answers a term few rows
+# contain in milliseconds, but one in nearly every row (試験 in all 50,000 staff) costs 240 ms
+# through it (docs/performance.md).
 NARROW_AT_MOST = 10_000
 
 
@@ -109,35 +110,51 @@ def _plan(model, search_fields: Iterable[str]):
     return prefixes, integer_paths
 
 
-def candidates(model, search_fields, search_term: str) -> models.QuerySet | None:
-    """The primary keys that may match every term of an admin search (the index's answer), or
-    None where no index applies (not PostgreSQL, an unindexed field, no term)."""
+# The answer when every term of a search is in more rows than NARROW_AT_MOST: the list then
+# reads the table in its order (mcs_admin.paginators.CappedCountPaginator).
+COMMON = "common"
+
+
+def _term_candidates(model, prefixes, integer_paths, bit: str) -> models.QuerySet:
+    """The primary keys of the rows whose indexed fields may hold the term."""
+    parts = [
+        matching(target, bit)
+        if not prefix
+        else model._base_manager.filter(**{f"{prefix}__in": matching(target, bit)})
+        .order_by()
+        .values("pk")
+        for prefix, target in prefixes.items()
+    ]
+    if bit.isdigit():
+        parts += [
+            model._base_manager.filter(**{path: int(bit)}).order_by().values("pk")
+            for path in integer_paths
+        ]
+    return parts[0].union(*parts[1:], all=True) if parts else model.objects.none()
+
+
+def candidates(model, search_fields, search_term: str) -> list | str | None:
+    """The primary keys that may match an admin search, read once: those of its rarest term
+    (Django's condition, left as it is, checks every term); COMMON when even the rarest term
+    is in more than NARROW_AT_MOST rows; None where no index applies (not PostgreSQL, an
+    unindexed field, no term)."""
     plan = _plan(model, search_fields) if connection.vendor == "postgresql" else None
     if plan is None:
         return None
-    prefixes, integer_paths = plan
     per_term = []
     for bit in smart_split(search_term):
         if bit.startswith(('"', "'")) and bit[0] == bit[-1]:
             bit = unescape_string_literal(bit)  # as the admin reads a quoted phrase
-        parts = [
-            matching(target, bit)
-            if not prefix
-            else model._base_manager.filter(**{f"{prefix}__in": matching(target, bit)})
-            .order_by()
-            .values("pk")
-            for prefix, target in prefixes.items()
-        ]
-        if bit.isdigit():
-            parts += [
-                model._base_manager.filter(**{path: int(bit)}).order_by().values("pk")
-                for path in integer_paths
-            ]
-        per_term.append(parts[0].union(*parts[1:], all=True) if parts else model.objects.none())
+        per_term.append(_term_candidates(model, *plan, bit))
     if not per_term:
         return None
-    keys = per_term[0].intersection(*per_term[1:]) if len(per_term) > 1 else per_term[0]
-    return keys if _estimated_rows(keys) <= NARROW_AT_MOST else None
+    # the planner's estimate of each term's candidates (no execution, under 1 ms each):
+    # reading one term's few is cheaper than intersecting every term's
+    estimate, rarest = min(((_estimated_rows(keys), keys) for keys in per_term), key=itemgetter(0))
+    if estimate > NARROW_AT_MOST:
+        return COMMON
+    keys = list(rarest.values_list("pk", flat=True)[: NARROW_AT_MOST + 1])
+    return COMMON if len(keys) > NARROW_AT_MOST else keys
 
 
 def _estimated_rows(queryset: models.QuerySet) -> float:
@@ -153,8 +170,8 @@ class _AnyOf(Func):
     output_field = models.BooleanField()
 
 
-def among(keys: models.QuerySet) -> _AnyOf:
-    """`pk = ANY(ARRAY(keys))`: the candidates are read once per query (an InitPlan), where
-    `pk IN (keys)` let the planner read them again for every row of a join it misjudged (the
-    admin's OR of LIKEs looks to it as if it left one row)."""
-    return _AnyOf(models.F("pk"), ArraySubquery(keys))
+def among(keys: list) -> _AnyOf:
+    """`pk = ANY(%s)`, the candidates one array parameter: read once for the count and the
+    list alike (where `pk IN (subquery)` let the planner read them again for every row of a
+    join it misjudged: the admin's OR of LIKEs looks to it as if it left one row)."""
+    return _AnyOf(models.F("pk"), Value(keys, output_field=ArrayField(models.BigIntegerField())))

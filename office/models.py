@@ -1,4 +1,5 @@
-"""The office's own record. It was made in the ground's app and keeps that label and table."""
+"""The office's records: the reminders sent (made in the ground's app, it keeps that label and
+table) and the compliance dashboard's figures."""
 
 from django.db import models
 from django.utils import timezone
@@ -38,3 +39,69 @@ class SentReminder(models.Model):
 
     def __str__(self):
         return f"{shown_date(self.sent_on)} {self.recipient} {self.kind} {self.key}"
+
+
+# The compliance dashboard's figures (office.figures): derived from the domain's records and
+# counted again by the scheduled job at will, so they keep no history (the records they count
+# keep theirs) and no page edits them.
+
+
+class FacilityFigures(models.Model):
+    """What is open at one facility, as last counted: one count per dashboard column
+    (office.figures.COLUMNS, same keys), the reviews' progress and the sum of the columns."""
+
+    facility = models.OneToOneField(
+        "facilities.Facility", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    approvals = models.PositiveIntegerField(default=0)
+    transfers = models.PositiveIntegerField(default=0)
+    id_requests = models.PositiveIntegerField(default=0)
+    reviews = models.PositiveIntegerField(default=0)
+    roster_reviews = models.PositiveIntegerField(default=0)
+    passwords = models.PositiveIntegerField(default=0)
+    training = models.PositiveIntegerField(default=0)
+    pledges = models.PositiveIntegerField(default=0)
+    devices = models.PositiveIntegerField(default=0)
+    consents = models.PositiveIntegerField(default=0)
+    leaves = models.PositiveIntegerField(default=0)
+    carry_outs = models.PositiveIntegerField(default=0)
+    incidents = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    # open membership reviews of active groups by due date, IDs in open roster reviews
+    reviews_overdue = models.PositiveIntegerField(default=0)
+    reviews_soon = models.PositiveIntegerField(default=0)
+    reviews_later = models.PositiveIntegerField(default=0)
+    entries_confirmed = models.PositiveIntegerField(default=0)
+    entries_pending = models.PositiveIntegerField(default=0)
+    counted_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            # the dashboard's list: most open first, facilities with nothing open left out
+            models.Index(
+                models.F("total").desc(),
+                "facility",
+                condition=models.Q(total__gt=0),
+                name="figures_open_first",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.facility_id}: {self.total}"
+
+
+class MonthlyIdFigures(models.Model):
+    """MCS IDs of one facility issued and deleted in one month, as last counted."""
+
+    facility = models.ForeignKey("facilities.Facility", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()  # its first day
+    issued = models.PositiveIntegerField(default=0)
+    deleted = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["facility", "month"], name="id_figures_once_a_month")
+        ]
+
+    def __str__(self):
+        return f"{self.facility_id} {self.month:%Y-%m}: {self.issued}/{self.deleted}"

@@ -4,13 +4,16 @@ read through the GIN indexes on PostgreSQL."""
 import pytest
 from django.apps import apps
 from django.contrib import admin
-from django.db import connection
+from django.db import connection, transaction
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from devices.models import Device
 from facilities.models import McsAccount, StaffMember
 from groups.models import CareGroup, Membership
 from mcs_admin import search
+from mcs_admin.paginators import CappedCountPaginator, in_the_lists_order
 from tests.factories import (
     CareGroupFactory,
     CenterUserFactory,
@@ -78,22 +81,63 @@ def test_the_indexed_search_finds_exactly_what_djangos_search_finds(model):
     assert found_any
 
 
+def _plan_of(sql: str, params, *, index_only: bool = False) -> str:
+    with connection.cursor() as cursor:
+        if index_only:  # a few rows: leave the planner no other way in than the indexes
+            for scan in ("seqscan", "indexscan", "indexonlyscan"):
+                cursor.execute(f"SET LOCAL enable_{scan} = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
 @pytest.mark.django_db
 @pytest.mark.postgres
 def test_a_two_kanji_surname_is_looked_up_in_the_index():
     _registry()
-    model_admin = admin.site._registry[StaffMember]
-    found, _ = model_admin.get_search_results(_request(), StaffMember.objects.all(), "佐藤")
-    with connection.cursor() as cursor:
-        # a few rows: leave the planner no other way in than the indexes of the search
-        for scan in ("seqscan", "indexscan", "indexonlyscan"):
-            cursor.execute(f"SET LOCAL enable_{scan} = off")
-        sql, params = found.query.sql_with_params()
-        cursor.execute(f"EXPLAIN {sql}", params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
+    fields = admin.site._registry[StaffMember].search_fields
+    keys = search._term_candidates(StaffMember, *search._plan(StaffMember, fields), "佐藤")
+    plan = _plan_of(*keys.query.sql_with_params(), index_only=True)
     assert "staffmember_search_grams" in plan
     assert "facility_search_grams" in plan
+    model_admin = admin.site._registry[StaffMember]
+    found, _ = model_admin.get_search_results(_request(), StaffMember.objects.all(), "佐藤")
     assert [person.family_name for person in found] == ["佐藤"]
+
+
+@pytest.mark.django_db
+@pytest.mark.postgres
+def test_only_the_rarest_terms_candidates_are_read(monkeypatch):
+    _registry()
+    fields = admin.site._registry[StaffMember].search_fields
+    estimates = []
+
+    def estimate(keys):  # the planner's guess on a handful of rows is no guide: say it here
+        estimates.append(1 if "花子" in str(keys.query) else 100)
+        return estimates[-1]
+
+    monkeypatch.setattr(search, "_estimated_rows", estimate)
+    with CaptureQueriesContext(connection) as queries:
+        keys = search.candidates(StaffMember, fields, "佐 花子")
+    assert len(estimates) == 2  # the planner asked once per term
+    assert len(queries) == 1  # the rarest term's candidates, read once
+    花子 = search._term_candidates(StaffMember, *search._plan(StaffMember, fields), "花子")
+    assert sorted(keys) == sorted(花子.values_list("pk", flat=True))  # fewer than 佐's
+
+
+@pytest.mark.django_db
+@pytest.mark.postgres
+def test_the_count_and_the_list_take_the_candidates_without_reading_the_grams(center_client):
+    _registry()
+    url = reverse("admin:facilities_staffmember_changelist")
+    center_client.get(url, {"q": "佐藤 花子"})
+    with CaptureQueriesContext(connection) as queries:
+        page = center_client.get(url, {"q": "佐藤 花子"})
+    assert page.context["cl"].result_count == 1
+    grams = [q["sql"] for q in queries if '"search_grams" @>' in q["sql"]]
+    assert len(grams) == 3  # two estimates (EXPLAIN) and one read of the rarest term's
+    assert sum(not sql.startswith("EXPLAIN") for sql in grams) == 1
+    listed = [q["sql"] for q in queries if "ORDER BY" in q["sql"] and "LIKE" in q["sql"]]
+    assert listed and all("= ANY(" in sql for sql in listed)
 
 
 @pytest.mark.django_db
@@ -130,12 +174,46 @@ def test_each_index_covers_the_fields_the_search_relies_on():
 def test_a_term_in_most_rows_is_left_to_djangos_search(monkeypatch):
     _registry()
     fields = admin.site._registry[StaffMember].search_fields
-    assert search.candidates(StaffMember, fields, "佐藤") is not None
+    assert search.candidates(StaffMember, fields, "佐藤") not in (None, search.COMMON)
     monkeypatch.setattr(search, "NARROW_AT_MOST", 0)  # as if every estimate were too many
-    assert search.candidates(StaffMember, fields, "佐藤") is None
+    assert search.candidates(StaffMember, fields, "佐藤") == search.COMMON
     assert _results(StaffMember, "佐藤", narrowed=True) == _results(
         StaffMember, "佐藤", narrowed=False
     )
+
+
+@pytest.mark.django_db
+@pytest.mark.postgres
+def test_a_common_term_is_counted_up_to_a_cap_and_listed_in_the_index_order(
+    monkeypatch, center_client
+):
+    _registry()
+    for _ in range(3):
+        StaffMemberFactory(family_name="佐藤")
+    monkeypatch.setattr(search, "NARROW_AT_MOST", 0)
+    monkeypatch.setattr(CappedCountPaginator, "cap", 2)
+    monkeypatch.setattr(admin.site._registry[StaffMember], "list_per_page", 1)
+    url = reverse("admin:facilities_staffmember_changelist")
+    with CaptureQueriesContext(connection) as queries:
+        page = center_client.get(url, {"q": "佐藤", "p": 2}, HTTP_ACCEPT_LANGUAGE="ja")
+    cl = page.context["cl"]
+    assert (cl.result_count, cl.paginator.capped) == (2, True)
+    assert "2件以上" in page.content.decode()
+    assert len(cl.result_list) == 1  # of the two pages of a capped count, the second
+
+    listed = next(q["sql"] for q in queries if "ORDER BY" in q["sql"] and "LIKE" in q["sql"])
+    with transaction.atomic(), in_the_lists_order("default"):
+        plan = _plan_of(listed.replace("%", "%%"), ())
+    assert "Sort" not in plan and "facilities__family__8db05d_idx" in plan, plan
+
+
+@pytest.mark.django_db
+@pytest.mark.postgres
+def test_a_search_with_a_few_rows_counts_them_exactly(center_client):
+    _registry()
+    page = center_client.get(reverse("admin:facilities_staffmember_changelist"), {"q": "佐藤"})
+    cl = page.context["cl"]
+    assert cl.result_count == 1 and not getattr(cl.paginator, "capped", False)
 
 
 @pytest.mark.django_db
