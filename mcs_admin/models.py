@@ -261,6 +261,7 @@ class AccessLog(models.Model):
             models.Index(fields=["user", "at"]),
             models.Index(fields=["target_type", "at"]),
             models.Index(fields=["username", "at"]),
+            models.Index(fields=["action", "at"]),
         ]
 
     def __str__(self):

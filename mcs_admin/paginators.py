@@ -1,3 +1,5 @@
+import json
+
 from django.core.paginator import Paginator
 from django.db import connections, models
 from django.utils.functional import cached_property
@@ -21,11 +23,24 @@ class EstimatedCountPaginator(Paginator):
             and not queryset.query.where
         ):
             with connections[queryset.db].cursor() as cursor:
+                # a partitioned table's rows are its partitions'
                 cursor.execute(
-                    "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
-                    [queryset.model._meta.db_table],
+                    "SELECT sum(greatest(reltuples, 0))::bigint FROM pg_class "
+                    "WHERE relkind <> 'p' AND (oid = %s::regclass OR oid IN "
+                    "(SELECT inhrelid FROM pg_inherits WHERE inhparent = %s::regclass))",
+                    [queryset.model._meta.db_table] * 2,
                 )
                 row = cursor.fetchone()
             if row and row[0] >= self.exact_below:
                 return row[0]
         return super().count
+
+
+def planned_rows(queryset: models.QuerySet) -> int:
+    """The planner's estimate of the rows of a PostgreSQL query (EXPLAIN, no execution)."""
+    sql, params = queryset.order_by().query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    return int(plan[0]["Plan"]["Plan Rows"])

@@ -159,6 +159,10 @@ class Migration(migrations.Migration):
             model_name="accesslog",
             index=models.Index(fields=["username", "at"], name="mcs_admin_a_usernam_6130f6_idx"),
         ),
+        migrations.AddIndex(
+            model_name="accesslog",
+            index=models.Index(fields=["action", "at"], name="mcs_admin_a_action_ebb133_idx"),
+        ),
         migrations.CreateModel(
             name="AccessLogCheckpoint",
             fields=[
