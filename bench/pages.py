@@ -63,6 +63,24 @@ PAGES = [  # (login, label, path); {facility} is the bench administrator's facil
         "/admin/care_groups/membership/?" + urlencode({"q": "佐藤"}),
     ),
     ("center", "admin: devices", "/admin/devices/device/"),
+    ("center", "admin: access log", "/admin/mcs_admin/accesslog/"),
+    ("center", "admin: access log, one month", "/admin/mcs_admin/accesslog/?period={month}"),
+    ("center", "admin: access log, one login", "/admin/mcs_admin/accesslog/?q={log_login}"),
+    (
+        "center",
+        "admin: access log, one kind",
+        "/admin/mcs_admin/accesslog/?target_type=facilities.StaffMember",
+    ),
+    (
+        "center",
+        "admin: access log, one record's viewers",
+        "/admin/mcs_admin/accesslog/?target_type=facilities.StaffMember&record={record}",
+    ),
+    (
+        "center",
+        "leak report, one login over a year",
+        "/admin/mcs_admin/accesslog/report/?username={log_login}&start={year_ago}&end={now}",
+    ),
     ("center", "compliance dashboard", "/compliance/"),
     ("center", "compliance, counted again", "/compliance/?refresh=1"),  # answers 302
     ("center", "roster (独自ルール 2)", "/roster/"),
