@@ -118,9 +118,8 @@ def build_access_log(facilities: int, rng: random.Random) -> int:
     kinds = _ranges()
     rows = _chained(_entries(count, numbers, kinds, rng, first_id), head.last_hash)
     previous = _copy(rows) if connection.vendor == "postgresql" else _bulk(rows)
-    AccessLogHead.objects.filter(pk=AccessLogHead.ONE).update(
-        last_id=first_id + count - 1, last_hash=previous
-    )
+    head.last_id, head.last_hash = first_id + count - 1, previous
+    head.save()
     return count
 
 
