@@ -199,8 +199,10 @@ def main():
     if args.only:
         PAGES[:] = [page for page in PAGES if any(word in page[1] for word in args.only)]
 
-    small = {**os.environ, "DATABASE_URL": database_url("mcs_bench_small")}
-    for sql in ("DROP DATABASE IF EXISTS mcs_bench_small", "CREATE DATABASE mcs_bench_small"):
+    # named after the full registry's, so that benchmarks of two registries never share it
+    name = re.sub(r".*/", "", os.environ["DATABASE_URL"]) + "_bench_small"
+    small = {**os.environ, "DATABASE_URL": database_url(name)}
+    for sql in (f"DROP DATABASE IF EXISTS {name}", f"CREATE DATABASE {name}"):
         subprocess.run(["psql", "-q", database_url("postgres"), "-c", sql], check=True)
     manage("migrate", "-v0", env=small)
     manage("seed_scale", "--facilities", str(args.small), env={**small, "DEBUG": "1"})  # it asks
