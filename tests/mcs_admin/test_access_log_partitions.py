@@ -220,3 +220,28 @@ def test_retention_refuses_a_month_whose_entries_are_not_the_chains_first(tmp_pa
 def test_retention_drops_nothing_without_a_directory_for_the_exports():
     with pytest.raises(CommandError, match="--out"):
         retention("--drop")
+
+
+@pytest.mark.django_db
+def test_the_list_finds_one_records_viewers_a_login_exactly_and_a_month(center_client):
+    seen, other = f.StaffMemberFactory.create_batch(2)
+    admin_a, admin_ab = f.UserFactory(username="admin-a"), f.UserFactory(username="admin-ab")
+    access_log_record(user=admin_a, action=AccessLog.Action.VIEW, targets=[seen, other])
+    access_log_record(user=admin_ab, action=AccessLog.Action.VIEW, targets=[other])
+    changelist = reverse("admin:mcs_admin_accesslog_changelist")
+
+    def listed(**query) -> list[str]:
+        response = center_client.get(changelist, query)
+        assert response.status_code == 200
+        return [entry.username for entry in response.context["cl"].result_list]
+
+    kind = "facilities.StaffMember"
+    assert listed(target_type=kind, record=seen.pk) == ["admin-a"]
+    assert listed(target_type=kind, record=other.pk) == ["admin-ab", "admin-a"]
+    assert listed(q="admin-a") == ["admin-a"]  # equal, not contained
+    now = timezone.localtime()
+    assert listed(period=f"{now:%Y-%m}", q="admin-a") == ["admin-a"]
+    assert listed(period=f"{now.year - 1}", q="admin-a") == []
+    page = center_client.get(changelist, {"period": f"{now.year}"})
+    assert f"{now.year}年{now.month}月" in page.content.decode()
+    assert center_client.get(changelist, {"record": "x"}).status_code == 302  # ?e=1
