@@ -22,6 +22,7 @@ from mcs_admin import access_partitions
 from mcs_admin.db_tools import owner_connection
 from mcs_admin.models import AccessLog, AccessLogCheckpoint
 from mcs_admin.services import access_log_record
+from office.access_log_admin import AccessLogPaginator
 from tests import factories as f
 from tests.mcs_admin.test_access_log_chain import app_role, as_app, verify  # noqa: F401
 
@@ -245,3 +246,20 @@ def test_the_list_finds_one_records_viewers_a_login_exactly_and_a_month(center_c
     page = center_client.get(changelist, {"period": f"{now.year}"})
     assert f"{now.year}年{now.month}月" in page.content.decode()
     assert center_client.get(changelist, {"record": "x"}).status_code == 302  # ?e=1
+
+
+@pytest.mark.django_db
+@pytest.mark.superuser  # writes pg_class
+def test_the_access_log_is_counted_from_its_partitions_estimates_filtered_or_not():
+    for _ in range(3):
+        access_log_record(user=None, action=AccessLog.Action.LOGIN_FAILED, username="x")
+    month = f"mcs_admin_accesslog_{timezone.now():%Y%m}"
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {month}")
+        cursor.execute(
+            "UPDATE pg_class SET reltuples = 1000000, relpages = 1 WHERE relname = %s", [month]
+        )
+    assert AccessLogPaginator(AccessLog.objects.all(), 100).count == 1_000_000
+    filtered = AccessLog.objects.filter(action=AccessLog.Action.LOGIN_FAILED)
+    assert AccessLogPaginator(filtered, 100).count >= 10_000  # the planner's, not COUNT's 3
+    assert AccessLogPaginator(AccessLog.objects.filter(username="nobody"), 100).count == 0
