@@ -1,5 +1,6 @@
 """The benchmark's side in the registry: its logins, and each page's SQL queries."""
 
+import datetime
 import os
 from urllib.parse import quote_plus
 
@@ -17,6 +18,7 @@ from django.contrib.auth.models import Group  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from facilities.models import AdministratorAppointment, McsAccount, StaffMember  # noqa: E402
 from facilities.services import appointment_start, staff_link_login  # noqa: E402
@@ -70,10 +72,17 @@ def ensure(password: str) -> dict:
     # seed_scale names staff 試験<n> 職員<facility id>: the last facility's id is no other's
     # prefix, so its last person's full name is one person's at any scale
     last = StaffMember.objects.order_by("-facility_id", "-pk").first()
+    now = timezone.localtime()
     return {
         "logins": {"center": center.username, "admin": admin.username, "user": user.username},
         "facility": appointment.facility_id,
         "person": quote_plus(f"{last.family_name} {last.given_name}"),
+        # the access log of seed_scale (office.scale_access_log): a facility's login, a year
+        "log_login": f"f{appointment.facility_id:05d}-0",
+        "month": f"{now:%Y-%m}",
+        "record": last.pk,
+        "year_ago": quote_plus(f"{now - datetime.timedelta(days=365):%Y-%m-%dT%H:%M}"),
+        "now": quote_plus(f"{now:%Y-%m-%dT%H:%M}"),
     }
 
 

@@ -1,4 +1,5 @@
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from devices.models import REQUIRED_MEASURES, CarryOutNotice, Device, Incident
 from facilities.selectors import facilities_for
@@ -48,3 +49,9 @@ def incidents_awaiting_reports() -> QuerySet[Incident]:
     return Incident.objects.filter(involves_personal_data=True).filter(
         Q(preliminary_report_on__isnull=True) | Q(final_report_on__isnull=True)
     )
+
+
+def retention_stopped() -> str:
+    """While an incident is open its access log is evidence: retention drops nothing."""
+    count = Incident.objects.filter(status=Incident.Status.OPEN).count()
+    return _("%(count)d incident(s) still open.") % {"count": count} if count else ""

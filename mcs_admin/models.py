@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractUser, Group
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connections, models, router, transaction
 from django.db.models import Q
+from django.db.models.expressions import DatabaseDefault, RawSQL
 from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -204,6 +205,21 @@ class PersonName(models.Model):
 simple_history.register(Group, app="mcs_admin", m2m_fields=["permissions"], records_class=History)
 
 
+class AccessLogQuerySet(models.QuerySet):
+    def naming(self, pk: int) -> "AccessLogQuerySet":
+        """The entries whose records include `pk` ("who saw this record"): on PostgreSQL by
+        the GIN index of `target_ids` (migration 0012), on SQLite through json_each."""
+        if connections[self.db].vendor == "postgresql":
+            return self.filter(target_ids__contains=[pk])
+        named = RawSQL(
+            f"EXISTS (SELECT 1 FROM json_each({self.model._meta.db_table}.target_ids) "
+            "WHERE json_each.value = %s)",
+            [pk],
+            output_field=models.BooleanField(),
+        )
+        return self.alias(named=named).filter(named=True)
+
+
 class AccessLog(models.Model):
     """Who printed, exported, imported or viewed what, when and from where.
 
@@ -248,6 +264,8 @@ class AccessLog(models.Model):
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     hash = models.CharField(_("hash"), max_length=64, db_default="", editable=False)
 
+    objects = AccessLogQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("access log entry")
         verbose_name_plural = _("access log")
@@ -255,6 +273,8 @@ class AccessLog(models.Model):
         indexes = [
             models.Index(fields=["user", "at"]),
             models.Index(fields=["target_type", "at"]),
+            models.Index(fields=["username", "at"]),
+            models.Index(fields=["action", "at"]),
         ]
 
     def __str__(self):
@@ -265,7 +285,11 @@ class AccessLog(models.Model):
             raise ValueError("the access log is append-only")
         using = kwargs.get("using") or router.db_for_write(AccessLog, instance=self)
         if connections[using].vendor == "postgresql":
-            super().save(*args, **kwargs)  # the trigger chains the row
+            # the statement's time picks the row's monthly partition; the trigger gives it the
+            # clock's and chains it (a time given here would choose another month)
+            at = AccessLog._meta.get_field("at")
+            self.at = DatabaseDefault(at.db_default, output_field=at)
+            super().save(*args, **kwargs)
             return
         # SQLite has one writer at a time: a second that read the head first fails, never forks
         with transaction.atomic(using=using):
@@ -290,6 +314,32 @@ class AccessLogHead(models.Model):
         verbose_name = _("head of the access log")
         verbose_name_plural = _("head of the access log")
         constraints = [models.CheckConstraint(condition=Q(pk=1), name="accessloghead_one_row")]
+
+    def __str__(self):
+        return f"{self.last_id} {self.last_hash}"
+
+
+class AccessLogCheckpoint(models.Model):
+    """Where the access log now begins: its oldest months were exported and dropped past
+    retention (`access_log_retention`), and the chain continues from the last dropped entry.
+
+    Append-only like the log: on PostgreSQL triggers refuse UPDATE and DELETE and the app's
+    role may only read it; its rows are written by the database's owner.
+    """
+
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    username = models.CharField(_("login name"), max_length=150, blank=True)
+    last_id = models.BigIntegerField(_("last entry dropped"))
+    last_hash = models.CharField(_("its hash"), max_length=64)
+    dropped_through = models.DateTimeField(_("entries dropped before"))
+    rows = models.BigIntegerField(_("rows dropped"))
+    export = models.CharField(_("sealed export"), max_length=300)
+    export_sha256 = models.CharField(_("SHA-256 of the export"), max_length=64)
+
+    class Meta:
+        verbose_name = _("access log checkpoint")
+        verbose_name_plural = _("access log checkpoints")
+        ordering = ["-last_id"]
 
     def __str__(self):
         return f"{self.last_id} {self.last_hash}"

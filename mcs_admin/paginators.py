@@ -1,3 +1,4 @@
+import json
 from contextlib import contextmanager
 
 from django.core.paginator import Page, Paginator
@@ -23,9 +24,12 @@ class EstimatedCountPaginator(Paginator):
             and not queryset.query.where
         ):
             with connections[queryset.db].cursor() as cursor:
+                # a partitioned table's rows are its partitions'
                 cursor.execute(
-                    "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
-                    [queryset.model._meta.db_table],
+                    "SELECT sum(greatest(reltuples, 0))::bigint FROM pg_class "
+                    "WHERE relkind <> 'p' AND (oid = %s::regclass OR oid IN "
+                    "(SELECT inhrelid FROM pg_inherits WHERE inhparent = %s::regclass))",
+                    [queryset.model._meta.db_table] * 2,
                 )
                 row = cursor.fetchone()
             if row and row[0] >= self.exact_below:
@@ -83,3 +87,13 @@ def in_the_lists_order(using: str):
         yield
         # only reads within: rolled back with the settings, which end here
         transaction.set_rollback(True, using=using)
+
+
+def planned_rows(queryset: models.QuerySet) -> int:
+    """The planner's estimate of the rows of a PostgreSQL query (EXPLAIN, no execution)."""
+    sql, params = queryset.order_by().query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    return int(plan[0]["Plan"]["Plan Rows"])

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from mcs_admin import spreadsheets
 from mcs_admin.access_chain import GENESIS, entry_values, link
 from mcs_admin.client_ip import client_ip
-from mcs_admin.models import AccessLog, AccessLogHead, User
+from mcs_admin.models import AccessLog, AccessLogCheckpoint, AccessLogHead, User
 from mcs_admin.sheet_resources import ImportReport, SheetResource
 from mcs_admin.text_rules import visible
 
@@ -154,10 +154,15 @@ class Verification:
 
 
 def access_log_verify() -> Verification:
-    """Recompute the chain (mcs_admin.access_chain) in key order: the first row whose hash does
-    not follow is broken."""
+    """Recompute the chain (mcs_admin.access_chain) in key order, from the last checkpoint of
+    retention when its oldest months were dropped: the first row whose hash does not follow
+    is broken."""
     previous, last_id, rows = GENESIS, 0, 0
-    for entry in AccessLog.objects.order_by("pk").iterator(chunk_size=2000):
+    checkpoint = AccessLogCheckpoint.objects.order_by("-last_id").first()
+    if checkpoint is not None:
+        previous, last_id = checkpoint.last_hash, checkpoint.last_id
+    entries = AccessLog.objects.filter(pk__gt=last_id).order_by("pk")
+    for entry in entries.iterator(chunk_size=2000):
         if entry.hash != link(previous, entry_values(entry)):
             return Verification(rows=rows, broken_id=entry.pk)
         previous, last_id, rows = entry.hash, entry.pk, rows + 1

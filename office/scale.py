@@ -3,7 +3,8 @@
 Per facility: 10 staff with MCS IDs (the first its MCS administrator), 6 groups (5 patient
 groups, 1 free) with 60 memberships in every state, 6 devices; history entries spread over the
 past year. 5,000 facilities give 50,000 staff, 30,000 groups, 300,000 memberships and 30,000
-devices. The association profile gets a support center address if it has none.
+devices, and a year of the access log: 10,000,000 entries (office.scale_access_log). The
+association profile gets a support center address if it has none.
 """
 
 import datetime
@@ -25,7 +26,8 @@ from facilities.models import (
 )
 from groups.models import CareGroup, Membership, Patient
 from mcs_admin.choices import Gender, Profession
-from mcs_admin.models import AssociationProfile, DocumentNumber
+from mcs_admin.models import AccessLog, AssociationProfile, DocumentNumber
+from office.scale_access_log import build_access_log
 
 KANA_DIGITS = str.maketrans("0123456789", "アイウエオカキクケコ")
 
@@ -64,12 +66,14 @@ class ScaleBuilder:
             profile.save()
         for chunk_start in range(0, self.count, 500):
             self._chunk(range(chunk_start, min(chunk_start + 500, self.count)))
+        build_access_log(self.count, self.rng)
         return {
             "facilities": Facility.objects.count(),
             "staff": StaffMember.objects.count(),
             "groups": CareGroup.objects.count(),
             "memberships": Membership.objects.count(),
             "devices": Device.objects.count(),
+            "access log": AccessLog.objects.count(),
         }
 
     def _chunk(self, numbers):

@@ -63,20 +63,23 @@ def django_db_setup(django_db_setup, django_db_blocker, _app_login):
 @pytest.fixture(scope="session", autouse=True)
 def _flush_as_the_owner():
     """Between transactional tests the database is emptied by its owner, who alone may lift
-    the access log's refusal of TRUNCATE for that one transaction."""
+    the access log's (and its checkpoints') refusal of TRUNCATE for that one transaction."""
     if connection.vendor != "postgresql":
         yield
         return
     from django.db.backends.postgresql.operations import DatabaseOperations
 
-    refusal = "ALTER TABLE mcs_admin_accesslog {} TRIGGER mcs_admin_accesslog_no_truncate"
+    refusals = [
+        f"ALTER TABLE {table} {{0}} TRIGGER {table}_no_truncate"
+        for table in ("mcs_admin_accesslog", "mcs_admin_accesslogcheckpoint")
+    ]
     original = DatabaseOperations.execute_sql_flush
 
     def execute_sql_flush(self, sql_list):
+        lift = [refusal.format("DISABLE") for refusal in refusals]
+        keep = [refusal.format("ENABLE") for refusal in refusals]
         with owner_connection() as owner, owner.cursor() as cursor:
-            cursor.execute(
-                ";\n".join([refusal.format("DISABLE"), *sql_list, refusal.format("ENABLE")])
-            )
+            cursor.execute(";\n".join([*lift, *sql_list, *keep]))
 
     DatabaseOperations.execute_sql_flush = execute_sql_flush
     yield

@@ -129,6 +129,9 @@ def _load_postgresql(path: Path, *, since: datetime, entry: AccessLog) -> None:
         "  SELECT log.*, login.{username} AS mcs_login_name\n"
         "  FROM {log} AS log LEFT JOIN {login} AS login ON login.{login_pk} = log.{user_id}\n"
         "  WHERE log.{at} >= {since};\n"
+        # pg_restore --clean cannot drop a partition's inherited key: the partitioned log goes
+        # first, its newer rows kept aside above
+        "DROP TABLE IF EXISTS {log} CASCADE;\n"
     ).format(**names, since=sql.Literal(since))
     same_login = sql.SQL(
         "(SELECT u.{login_pk} FROM {login} AS u "

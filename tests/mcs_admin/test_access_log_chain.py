@@ -203,17 +203,24 @@ def test_the_apps_role_cannot_rewrite_the_log(app_role, statement, refusal):
     assert "全 4 件" in verify()
 
 
+def forge(cursor, at: str):
+    cursor.execute("SET LOCAL mcs_admin.keep_time = 'on'")  # a restore's switch: the owner's
+    cursor.execute(
+        f"INSERT INTO {LOG} (id, at, username, action, target_type, target_ids, "
+        f"description, hash) VALUES (10000, {at}, 'forger', 'view', '', '[]', '', "
+        f"'{'0' * 64}') RETURNING id, at, hash"
+    )
+    return cursor.fetchone()
+
+
 @pytest.mark.postgres
 def test_the_apps_role_appends_with_the_servers_time_whatever_it_gives(app_role):
     entries()
     with as_app(app_role) as cursor:
-        cursor.execute("SET LOCAL mcs_admin.keep_time = 'on'")  # a restore's switch: the owner's
-        cursor.execute(
-            f"INSERT INTO {LOG} (id, at, username, action, target_type, target_ids, "
-            "description, hash) VALUES (10000, '2000-01-01', 'forger', 'view', '', '[]', '', "
-            f"'{'0' * 64}') RETURNING id, at, hash"
-        )
-        key, at, hash = cursor.fetchone()
+        key, at, hash = forge(cursor, "now() - interval '2 hours'")
+        # a time far off would choose another month's partition: refused
+        with pytest.raises(DatabaseError, match="server's clock"), transaction.atomic():
+            forge(cursor, "'2000-01-01'")
     assert key < 10_000 and hash != "0" * 64
     assert abs(timezone.now() - at).total_seconds() < 60
     assert "全 5 件" in verify()
