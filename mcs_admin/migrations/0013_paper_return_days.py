@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('mcs_admin', '0011_association_date_style'),
+        ('mcs_admin', '0012_access_log_partitions'),
     ]
 
     operations = [
