@@ -24,6 +24,7 @@ from facilities.models import (
     UsageApplication,
 )
 from facilities.selectors import require_center
+from facilities.services.registry import FACILITY_FIELDS
 from mcs_admin.history import save_by
 from mcs_admin.mail import absolute
 from mcs_admin.models import User
@@ -32,14 +33,7 @@ from pledges.services import facility_pledge_apply
 INVITATION_VALID_FOR = datetime.timedelta(days=14)
 # what the applicant gives: 様式1's facility and roster, and the manager who signs 様式2
 ONLINE_FACILITY_FIELDS = [
-    "name",
-    "name_kana",
-    "category",
-    "postal_code",
-    "address",
-    "phone",
-    "fax",
-    "email",
+    *(name for name in FACILITY_FIELDS if name != "applied_on"),  # the day it is submitted
     "manager_name",
 ]
 # the forms print these; the models leave them optional for facilities registered by hand
