@@ -6,7 +6,8 @@ command running on another host, or on this one) prints so and exits 0, doing no
 mail is not an alarm, and the run that holds the lock does the work. The lock is taken on a
 connection of its own, so that nothing the command does with its connections (transactions, a
 closed connection) lets it go before the end; PostgreSQL releases it when that session ends,
-a crashed process included.
+a crashed process included. When the database cannot be reached the command runs without the
+lock and fails its own way, as before (a backup mails ADMINS).
 
 On SQLite, `run_once` takes no lock: SQLite serves one host only (development and the demo;
 several hosts need PostgreSQL, docs/operations.md), where cron starts each job once.
@@ -17,7 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.core.management.base import BaseCommand, OutputWrapper
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, OperationalError, connections
 from django.utils.translation import gettext as _
 
 
@@ -35,9 +36,14 @@ def run_once(name: str, using: str = DEFAULT_DB_ALIAS) -> Iterator[bool]:
         return
     holder = connections.create_connection(using)
     try:
-        with holder.cursor() as cursor:
-            cursor.execute("SELECT pg_try_advisory_lock(%s)", [lock_key(name)])
-            held = cursor.fetchone()[0]
+        try:
+            with holder.cursor() as cursor:
+                cursor.execute("SELECT pg_try_advisory_lock(%s)", [lock_key(name)])
+                held = cursor.fetchone()[0]
+        except OperationalError:
+            # the database is unreachable: nothing can run twice, and the command fails its
+            # own way (a backup mails ADMINS)
+            held = True
         yield held
     finally:
         holder.close()  # ends the session, and the lock with it
