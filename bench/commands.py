@@ -8,9 +8,10 @@ Not a test: run it by hand on the machine to be measured, against the registry b
 Each command runs in its own process with production settings on a throwaway copy of the
 registry (CREATE DATABASE ... TEMPLATE), so the registry stays as it was; its peak memory is
 the process's maximum resident set (wait4). The floor is `manage.py check --database default`:
-starting Django and reaching the database. Targets (issue 10): the import of a roster of
-10,000 new staff with MCS IDs under 60 s; `send_reminders` over the registry under 60 s and
-500 MB. Exits non-zero when a target is missed.
+starting Django and reaching the database. Targets (issue 20; issue 10 asked for 60 s and
+500 MB): the import of a roster of 10,000 new staff with MCS IDs under 30 s; `send_reminders`
+over the registry under 30 s and 300 MB, dry or sending. Exits non-zero when a target is
+missed.
 """
 
 import argparse
@@ -44,7 +45,8 @@ def psql(sql: str) -> None:
 
 
 def run(*args: str, env: dict) -> dict:
-    """A manage.py command in its own process: seconds, peak MiB, its last output line."""
+    """A manage.py command in its own process: seconds, its CPU seconds (which other work on
+    a shared machine changes less than the wall time), peak MiB, its last output line."""
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         started = time.perf_counter()
         process = subprocess.Popen(
@@ -57,7 +59,8 @@ def run(*args: str, env: dict) -> dict:
         if os.waitstatus_to_exitcode(status):
             sys.exit(f"manage.py {' '.join(args)} failed:\n{err.read()[-2000:]}")
         said = (out.read().strip().splitlines() or [""])[-1]
-    return {"seconds": seconds, "mib": usage.ru_maxrss / 1024, "said": said}
+    cpu = usage.ru_utime + usage.ru_stime  # the command's own, not PostgreSQL's
+    return {"seconds": seconds, "cpu": cpu, "mib": usage.ru_maxrss / 1024, "said": said}
 
 
 def roster(env: dict, rows: int, path: Path) -> None:
@@ -137,12 +140,12 @@ def main():
     psql(f"DROP DATABASE IF EXISTS {copy}")
 
     targets = {
-        f"import {args.rows:,} staff": (60, None),
-        "send_reminders --dry-run": (60, 500),
-        "send_reminders (to files)": (60, 500),
+        f"import {args.rows:,} staff": (30, None),
+        "send_reminders --dry-run": (30, 300),
+        "send_reminders (to files)": (30, 300),
     }
-    print("\n| command | time (s) | peak memory (MiB) | target | result |")
-    print("|---|---:|---:|---|---|")
+    print("\n| command | time (s) | CPU (s) | peak memory (MiB) | target | result |")
+    print("|---|---:|---:|---:|---|---|")
     missed = False
     for label, result in results.items():
         seconds_max, mib_max = targets.get(label, (None, None))
@@ -159,7 +162,10 @@ def main():
             if text
         )
         said = result["said"][:70].replace("|", "/")
-        print(f"| {label} | {result['seconds']:.1f} | {result['mib']:.0f} | {target} | {said} |")
+        print(
+            f"| {label} | {result['seconds']:.1f} | {result['cpu']:.1f} | {result['mib']:.0f} "
+            f"| {target} | {said} |"
+        )
     sys.exit(1 if missed else 0)
 
 

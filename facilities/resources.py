@@ -221,6 +221,9 @@ class StaffMemberResource(SheetResource):
         self._new_accounts: list[McsAccount] = []
         self._new_administrators: list[tuple[StaffMember, date | None]] = []
         self._new_login_ids: dict[str, int] = {}  # login id → the row that gives it
+        # the deleted login ids, read once rather than once per row; read again by the rows
+        # after one that changes a registered person (it may change an ID)
+        self._deletions = services.login_id_deletions()
         field = self.fields["facility"]
         if field.column_name not in dataset.headers:
             return
@@ -280,7 +283,9 @@ class StaffMemberResource(SheetResource):
         if self._account_changed(instance) and not errors.keys() & ACCOUNT_COLUMNS.keys():
             try:  # the ID's problems now, with the person's, not after the person is saved
                 account = services.mcs_account_check(
-                    staff_member=instance, **self._account(instance)
+                    staff_member=instance,
+                    **self._account(instance),
+                    deletions=getattr(self, "_deletions", None),
                 )
             except ValidationError as error:
                 errors.update(account_errors(error))
@@ -328,6 +333,7 @@ class StaffMemberResource(SheetResource):
             if wanted["is_administrator"]:
                 self._new_administrators.append((instance, wanted["administrator_since"]))
             return
+        self._deletions = None
         if self._account_changed(instance):
             try:
                 services.mcs_account_record(

@@ -13,7 +13,7 @@ from django.conf import settings
 from mcs_admin.models import AssociationProfile
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per item of a person's reminders
 class Recipient:
     email: str
     name: str

@@ -41,6 +41,10 @@ if not DEBUG and (
 ALLOWED_HOSTS = env("ALLOWED_HOSTS")
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+# A worker keeps its connection for this many seconds instead of opening one per request, and
+# checks it is still alive before a request uses it again (a restarted database, a failover).
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Shared by every app host (a table of the database unless CACHE_URL names Redis): it holds only
@@ -85,6 +89,7 @@ MIDDLEWARE = [
     "mcs_admin.cache_control.NoStoreMiddleware",  # outside the others: their answers too
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "mcs_admin.sessions.SessionTouchMiddleware",  # after it: its answer is handled first
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -217,10 +222,12 @@ AXES_ENABLE_ADMIN = False  # attempts expire by themselves after the cool-off
 # names it (e.g. HTTP_X_REAL_IP); the proxy must overwrite it. Empty: the connection's address.
 CLIENT_IP_HEADER = env("CLIENT_IP_HEADER", default="")
 
-# Sessions end after 30 minutes idle (every request moves the expiry, on the server) and
-# 12 hours after the login at most (mcs_admin.login_flow).
+# Sessions end after 30 minutes idle (a request moves the expiry, on the server, writing the
+# session at most once a minute unless it changed: mcs_admin.sessions.SessionTouchMiddleware)
+# and 12 hours after the login at most (mcs_admin.login_flow).
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_TOUCH_SECONDS = 60
 SESSION_MAX_HOURS = env.int("SESSION_MAX_HOURS", default=12)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -6,6 +6,7 @@ from facilities.services.accounts import (
     account_update,
     has_pledge,
     login_id_check,
+    login_id_deletions,
     login_id_reusable_on,
     pledge_check,
 )
@@ -100,6 +101,7 @@ __all__ = [
     "leave_item_close",
     "leave_open",
     "login_id_check",
+    "login_id_deletions",
     "login_id_reusable_on",
     "mcs_account_check",
     "mcs_account_record",

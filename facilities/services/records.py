@@ -32,6 +32,7 @@ def _account_as_listed(
     issued_on: date | None,
     deleted_on: date | None,
     password_changed_on: date | None,
+    deletions: dict[str, date] | None = None,
 ) -> McsAccount:
     """The ID as the row lists it, refusing what only an ID's workflow does: a roster records
     IDs MCS has issued, it never asks for one, moves one's status or reuses an address freed by
@@ -72,13 +73,14 @@ def _account_as_listed(
             }
         )
     if login_id and (account.pk is None or login_id != stored_login_id):
-        login_id_check(login_id, on=issued_on if account.pk is None else None)
+        login_id_check(login_id, on=issued_on if account.pk is None else None, deletions=deletions)
     return account
 
 
 def mcs_account_check(*, staff_member: StaffMember, **listed) -> McsAccount:
     """Raises what `mcs_account_record` would refuse, writing nothing; else the ID as it would
-    be recorded, unsaved. The staff member may be one still to be saved."""
+    be recorded, unsaved. The staff member may be one still to be saved; `deletions` (from
+    `login_id_deletions`) may come with the listed values."""
     saved = staff_member.pk is not None
     accounts = staff_member.mcs_accounts.all() if saved else McsAccount.objects.none()
     account = _account_as_listed(accounts, staff_member=staff_member, **listed)

@@ -85,7 +85,7 @@ def test_the_daily_job_creates_the_months_ahead_once_read_only_for_the_app():
     out = io.StringIO()
     call_command("access_log_partitions", stdout=out)
     call_command("access_log_partitions", stdout=out)
-    assert out.getvalue().endswith("Every partition ahead exists.\n")
+    assert out.getvalue().endswith("先の月の区画はすべて作成済みです。\n")
     with connection.cursor() as cursor:
         names = [p.name for p in access_partitions.partitions(cursor)]
         assert len(names) >= access_partitions.AHEAD + 1 and this_month() in names

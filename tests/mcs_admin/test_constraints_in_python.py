@@ -114,7 +114,9 @@ def test_a_roster_imports_each_row_with_a_fixed_number_of_queries(center_user):
         return [query["sql"] for query in queries]
 
     few, many = queries_for(5, 0), queries_for(25, 100)
-    assert (len(many) - len(few)) / 20 <= 6  # per new staff member with an ID: its validation
+    # per new staff member with an ID, its validation: the facility, the login id's open ID,
+    # and the row's savepoint (the freed login ids are read once per file)
+    assert (len(many) - len(few)) / 20 <= 5
 
     def inserts(queries):
         return [sql for sql in queries if sql.startswith("INSERT")]
@@ -123,3 +125,35 @@ def test_a_roster_imports_each_row_with_a_fixed_number_of_queries(center_user):
     assert len(inserts(many)) == len(inserts(few)) == 5
     assert StaffMember.objects.count() == 30 and McsAccount.objects.count() == 30
     assert not AdministratorAppointment.objects.exists()
+
+
+def test_a_roster_refuses_an_address_freed_less_than_30_days_before_whatever_its_case(
+    center_user,
+):
+    """The deleted login ids are read once per file (login_id_deletions), with the same answer
+    as the query per row: 独自ルール 3."""
+    facility = f.FacilityFactory()
+    march = datetime.date(2026, 3, 1)
+    f.McsAccountFactory(
+        login_id="Freed@Example.jp",
+        status="deleted",
+        requested_on=march,
+        issued_on=march,
+        deleted_on=datetime.date(2026, 3, 20),
+    )
+    header = ["事業所名", "職種", "氏名", "メールアドレス", "MCSログインID", "ID状態", "ID発行日"]
+    rows = [
+        [facility.name, "看護師", "佐藤 花子", "", "FREED@example.jp", "発行済", "2026-04-01"],
+        [facility.name, "看護師", "佐藤 太郎", "", "freed@example.JP", "発行済", "2026-04-25"],
+    ]
+    report = services.spreadsheet_import(
+        resource=StaffMemberResource(),
+        dataset=read_dataset(csv_bytes([header, *rows])),
+        user=center_user,
+        file_name="roster.csv",
+        dry_run=True,
+    )
+    refused = {(problem.row, problem.message) for problem in report.problems}
+    # issued 12 days after the deletion; the second row's, 36 days after, is accepted
+    assert [row for row, _message in refused] == [2]
+    assert "2026年4月19日" in next(iter(refused))[1]

@@ -5,13 +5,17 @@ import time
 
 import pytest
 from django.conf import settings
+from django.contrib.sessions.middleware import SessionMiddleware
 from django.contrib.sessions.models import Session
-from django.test import Client
+from django.db import connection
+from django.http import HttpResponse
+from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from facilities.services import account_restrict, leave_open
 from mcs_admin.models import AccessLog
-from mcs_admin.sessions import LOGIN_AT_SESSION_KEY
+from mcs_admin.sessions import LOGIN_AT_SESSION_KEY, TOUCHED_AT_SESSION_KEY, SessionTouchMiddleware
 from tests import factories as f
 from tests.world import build_world
 
@@ -75,8 +79,61 @@ def test_the_client_address_behind_a_proxy_comes_from_the_configured_header(sett
 
 def test_sessions_end_after_30_minutes_idle_on_the_server():
     assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST  # each request moves the server-side expiry
+    # a request moves the server-side expiry, writing an unchanged session once a minute
+    assert "mcs_admin.sessions.SessionTouchMiddleware" in settings.MIDDLEWARE
+    assert settings.SESSION_TOUCH_SECONDS == 60
     assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"
+
+
+def session_writes(client, path) -> list[str]:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path).status_code == 200
+    return [
+        q["sql"]
+        for q in captured.captured_queries
+        if "django_session" in q["sql"] and not q["sql"].startswith("SELECT")
+    ]
+
+
+@pytest.mark.django_db
+def test_an_unchanged_session_is_written_at_most_once_a_minute(client):
+    user = f.UserFactory()
+    f.StaffMemberFactory(user=user)
+    client.force_login(user)
+    me = reverse("portal:me")
+    session_writes(client, me)
+    key = client.session.session_key
+    expiry = Session.objects.get(pk=key).expire_date
+    assert session_writes(client, me) == []  # within the minute: no write, the expiry stays
+    assert Session.objects.get(pk=key).expire_date == expiry
+    session = client.session
+    session[TOUCHED_AT_SESSION_KEY] -= 61  # a minute later
+    session.save()
+    expiry = Session.objects.get(pk=key).expire_date
+    assert len(session_writes(client, me)) == 1  # the expiry moves again
+    assert Session.objects.get(pk=key).expire_date > expiry
+
+
+@pytest.mark.django_db
+def test_a_changed_session_is_written_at_once():
+    """A view that changes the session within the minute has it saved, as Django does."""
+
+    def view(request):
+        request.session["changed"] = request.GET.get("value")
+        return HttpResponse()
+
+    def answer(value, key=None):
+        request = RequestFactory().get("/", {"value": value})
+        if key:
+            request.COOKIES[settings.SESSION_COOKIE_NAME] = key
+        SessionMiddleware(SessionTouchMiddleware(view))(request)
+        return request.session
+
+    first = answer("one")
+    assert Session.objects.get(pk=first.session_key).get_decoded()["changed"] == "one"
+    second = answer("two", first.session_key)
+    assert time.time() - second[TOUCHED_AT_SESSION_KEY] < 60
+    assert Session.objects.get(pk=first.session_key).get_decoded()["changed"] == "two"
 
 
 @pytest.mark.django_db

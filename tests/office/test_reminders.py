@@ -2,12 +2,14 @@
 patient's name; --dry-run on the demo data shows every kind and changes nothing."""
 
 import io
+import threading
 from collections import Counter
 
 import pytest
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import call_command
+from django.db import connections
 from django.test import override_settings
 from django.utils import timezone, translation
 
@@ -191,6 +193,44 @@ def test_reminders_are_sent_once_a_day(world, mailoutbox):
     (new,) = mailoutbox[first:]
     assert new.to == [email_of(world.a.admin)] and new.subject.startswith("[MCS]")
     assert "1 件" in new.subject
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_runs_at_once_send_once_and_the_second_exits_cleanly(world, mailoutbox, monkeypatch):
+    """As cron starts it on two hosts: the second run starts while the first is collecting."""
+    collecting, second_done = threading.Event(), threading.Event()
+    prepare = reminders.prepare
+
+    def first_waits(*args):
+        if threading.current_thread() is not threading.main_thread():
+            collecting.set()
+            assert second_done.wait(60)
+        return prepare(*args)
+
+    monkeypatch.setattr(reminders, "prepare", first_waits)
+    first_out, second_out = io.StringIO(), io.StringIO()
+
+    def first_run():
+        try:
+            call_command("send_reminders", stdout=first_out)
+        finally:
+            connections.close_all()
+
+    first = threading.Thread(target=first_run)
+    first.start()
+    try:
+        assert collecting.wait(60)
+        call_command("send_reminders", stdout=second_out)  # returns: exit status 0
+    finally:
+        second_done.set()
+        first.join(120)
+    assert "send_reminders はこのホストか別のホストで実行中です" in second_out.getvalue()
+    assert "通" in first_out.getvalue().splitlines()[-1]  # the first's summary
+    sent = [(m.to[0], m.subject) for m in mailoutbox]
+    assert sent and len(sent) == len(set(sent))  # each e-mail once
+    recorded = SentReminder.objects.values_list("recipient", "kind", "key")
+    assert recorded.count() == len(set(recorded)) > 0
 
 
 def test_the_next_day_the_items_are_due_again(world):

@@ -4,13 +4,14 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.mail import mail_admins
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone
 
 from mcs_admin.backup import BackupError, backup_create
+from mcs_admin.singleton import ScheduledCommand
 
 
-class Command(BaseCommand):
+class Command(ScheduledCommand):
     help = (
         "Back up the database (with its own tools) and the uploaded files as a new generation "
         "under --out, sealed to BACKUP_RECIPIENT, with a signed manifest; the oldest generations "

@@ -1,10 +1,11 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from mcs_admin.models import AccessLog
 from mcs_admin.services import access_log_record, access_log_verify
+from mcs_admin.singleton import ScheduledCommand
 
 
-class Command(BaseCommand):
+class Command(ScheduledCommand):
     help = (
         "Recompute the access log's hash chain in key order and name the first entry that "
         "does not follow it. The result is recorded in the log (the compliance dashboard shows "

@@ -1,12 +1,12 @@
 import time
 
-from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
+from mcs_admin.singleton import ScheduledCommand
 from office import figures
 
 
-class Command(BaseCommand):
+class Command(ScheduledCommand):
     help = (
         "Count again what is open or overdue at every facility for the compliance dashboard. "
         "Run by cron every few minutes; a change at one facility is counted at once anyway."

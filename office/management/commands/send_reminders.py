@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -7,10 +6,11 @@ from django.utils.translation import gettext as _
 from devices.services import carry_outs_close_ended
 from groups.services import reviews_schedule_missing
 from mcs_admin.mail import support_center
+from mcs_admin.singleton import ScheduledCommand
 from office import reminders
 
 
-class Command(BaseCommand):
+class Command(ScheduledCommand):
     help = (
         "E-mail each responsible person what is due or overdue (reviews, MCS passwords, "
         "training, pledges, approvals, leaves, carry-out notices, incident reports). Each item "
