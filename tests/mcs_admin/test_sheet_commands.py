@@ -16,7 +16,8 @@ from tests.sheet_files import csv_bytes
 
 pytestmark = pytest.mark.django_db
 
-REGISTRY_APPS = {"facilities", "pledges", "care_groups", "consents", "devices"}
+# office: the compliance figures counted from the registry
+REGISTRY_APPS = {"facilities", "pledges", "care_groups", "consents", "devices", "office"}
 MODELS = ["facility", "staffmember", "device"]  # in the order a registry is loaded
 
 
