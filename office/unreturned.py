@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 
 from mcs_admin.documents import UnreturnedForm, numbered_document_models, unreturned_forms
 from mcs_admin.models import AssociationProfile
+from mcs_admin.text_rules import NoControlCharacters
 
 
-class FacilityChoice(forms.Form):
+class FacilityChoice(NoControlCharacters, forms.Form):
     facility = forms.IntegerField(min_value=1, max_value=2**31 - 1)
 
 
