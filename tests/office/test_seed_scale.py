@@ -8,7 +8,9 @@ from django.utils import timezone
 from devices.models import Device
 from facilities.models import AdministratorAppointment, Facility, McsAccount, StaffMember
 from groups.models import CareGroup, Membership
-from mcs_admin.models import AssociationProfile
+from mcs_admin.models import AccessLog, AssociationProfile
+from mcs_admin.services import access_log_verify
+from office.scale_access_log import PER_FACILITY
 
 
 @pytest.mark.django_db
@@ -46,3 +48,15 @@ def test_seed_scale_refuses_without_debug():
     with pytest.raises(CommandError):
         call_command("seed_scale", facilities=1)
     assert not Facility.objects.exists()
+
+
+@pytest.mark.superuser  # the log's owner: back-dated rows by COPY, the chain's trigger off
+@pytest.mark.django_db(transaction=True)
+@override_settings(DEBUG=True)
+def test_seed_scale_writes_a_year_of_the_access_log_that_verifies():
+    call_command("seed_scale", facilities=2, verbosity=0)
+    entries = AccessLog.objects.exclude(action=AccessLog.Action.VERIFICATION)
+    assert entries.count() == 2 * PER_FACILITY
+    oldest = entries.order_by("at").values_list("at", flat=True).first()
+    assert oldest < timezone.now() - datetime.timedelta(days=300)
+    assert access_log_verify().intact

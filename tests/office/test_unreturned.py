@@ -105,7 +105,7 @@ def test_the_list_runs_a_fixed_number_of_queries(center_client):
         return len(captured)
 
     every_form(f.FacilityFactory(), days_ago(20))
-    queries()  # the first request of a test reads what later ones find cached (content types)
+    queries()  # the session's first write (SessionTouchMiddleware), once a minute after
     few = queries()
     for _ in range(5):
         every_form(f.FacilityFactory(), days_ago(20))
