@@ -11,7 +11,6 @@ contain all of the term's grams, so the index narrows the search to candidates a
 own condition, left as it is, decides.
 """
 
-import json
 from collections.abc import Iterable
 from operator import itemgetter
 
@@ -21,6 +20,8 @@ from django.db import connection, models
 from django.db.models import Expression, Func, Value
 from django.db.models.expressions import Col
 from django.utils.text import smart_split, unescape_string_literal
+
+from mcs_admin.paginators import planned_rows
 
 # The fields each table's stored grams cover, in their order (tests/mcs_admin/test_search.py
 # compares them with the database's generated columns).
@@ -150,16 +151,11 @@ def candidates(model, search_fields, search_term: str) -> list | str | None:
         return None
     # the planner's estimate of each term's candidates (no execution, under 1 ms each):
     # reading one term's few is cheaper than intersecting every term's
-    estimate, rarest = min(((_estimated_rows(keys), keys) for keys in per_term), key=itemgetter(0))
+    estimate, rarest = min(((planned_rows(keys), keys) for keys in per_term), key=itemgetter(0))
     if estimate > NARROW_AT_MOST:
         return COMMON
     keys = list(rarest.values_list("pk", flat=True)[: NARROW_AT_MOST + 1])
     return COMMON if len(keys) > NARROW_AT_MOST else keys
-
-
-def _estimated_rows(queryset: models.QuerySet) -> float:
-    """The planner's estimate of the rows, from the statistics of the grams (no execution)."""
-    return json.loads(queryset.explain(format="json"))[0]["Plan"]["Plan Rows"]
 
 
 class _AnyOf(Func):

@@ -115,7 +115,7 @@ def test_only_the_rarest_terms_candidates_are_read(monkeypatch):
         estimates.append(1 if "花子" in str(keys.query) else 100)
         return estimates[-1]
 
-    monkeypatch.setattr(search, "_estimated_rows", estimate)
+    monkeypatch.setattr(search, "planned_rows", estimate)
     with CaptureQueriesContext(connection) as queries:
         keys = search.candidates(StaffMember, fields, "佐 花子")
     assert len(estimates) == 2  # the planner asked once per term
