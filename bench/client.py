@@ -43,12 +43,16 @@ class Client:
             self.cookies[name] = rest.split(";", 1)[0]
         return response.status, response.headers.get("Location", ""), data
 
-    def form(self, path, fields, files=None):
-        """GET the page at `path`, then POST `fields` to it with the page's CSRF token."""
+    def csrf_token(self, path) -> str:
+        """GET the page at `path` for its form's CSRF token (and the cookie that goes with it)."""
         status, location, page = self.request("GET", path)
         assert status == 200, f"GET {path}: {status} {location}"
-        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-        return self.request("POST", path, {**fields, "csrfmiddlewaretoken": token.decode()}, files)
+        return re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
+
+    def form(self, path, fields, files=None):
+        """GET the page at `path`, then POST `fields` to it with the page's CSRF token."""
+        token = self.csrf_token(path)
+        return self.request("POST", path, {**fields, "csrfmiddlewaretoken": token}, files)
 
 
 def _multipart(fields: dict, files: dict) -> tuple[bytes, str]:

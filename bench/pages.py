@@ -39,7 +39,9 @@ os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
 from bench.client import Client, log_in  # noqa: E402
 
 PASSWORD = secrets.token_urlsafe(12)
-PAGES = [  # (login, label, path); {facility} is the bench administrator's facility
+# (login, label, path[, fields]): fields are POSTed with the page's CSRF token instead of a GET;
+# {facility} is the bench administrator's facility
+PAGES = [
     ("center", "baseline", "/bench/baseline/"),
     ("center", "admin: staff", "/admin/facilities/staffmember/"),
     ("center", "admin: staff search", "/admin/facilities/staffmember/?" + urlencode({"q": "佐藤"})),
@@ -81,6 +83,12 @@ PAGES = [  # (login, label, path); {facility} is the bench administrator's facil
         "leak report, one login over a year",
         "/admin/mcs_admin/accesslog/report/?username={log_login}&start={year_ago}&end={now}",
     ),
+    (  # 個人情報保護法 33条: one staff member's data as a spreadsheet
+        "center",
+        "disclosure export, one staff member",
+        "/admin/disclosure/?staff_member={record}",
+        {"export": "1"},
+    ),
     ("center", "compliance dashboard", "/compliance/"),
     ("center", "roster (独自ルール 2)", "/roster/"),
     ("admin", "facility dashboard", "/f/{facility}/"),
@@ -115,15 +123,16 @@ def in_registry(env: dict, function: str, *args):
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def drive(port, cookies, path, seconds, clients):
+def drive(port, cookies, path, seconds, clients, fields=None):
     times, sizes, errors = [], [], []
     deadline = time.perf_counter() + seconds
 
     def run():
         client = Client(port, cookies)
+        form = fields and {**fields, "csrfmiddlewaretoken": client.csrf_token(path)}
         while time.perf_counter() < deadline:
             start = time.perf_counter()
-            status, _, body = client.request("GET", path)
+            status, _, body = client.request("POST" if form else "GET", path, form)
             times.append(time.perf_counter() - start)
             sizes.append(len(body))
             if status != 200:
@@ -164,14 +173,14 @@ def measure(env: dict, args, port: int) -> dict:
         queries = in_registry(
             env,
             "count_queries",
-            [(role, label, path.format(**info), 200) for role, label, path in PAGES],
+            [(role, label, path.format(**info), *fields) for role, label, path, *fields in PAGES],
             {role: cookies["sessionid"] for role, cookies in logins.items()},
         )
         results = {}
-        for role, label, path in PAGES:
-            path = path.format(**info)
-            drive(port, logins[role], path, 1, 1)  # warm-up
-            results[label] = drive(port, logins[role], path, args.seconds, args.clients)
+        for role, label, path, *fields in PAGES:
+            path, fields = path.format(**info), fields[0] if fields else None
+            drive(port, logins[role], path, 1, 1, fields)  # warm-up
+            results[label] = drive(port, logins[role], path, args.seconds, args.clients, fields)
             results[label]["queries"] = queries[label]
         return results
     finally:
