@@ -14,6 +14,7 @@ from facilities.mail import invitation_mail
 from facilities.pdf import APPLICATION_FORM, id_notice_pdf
 from facilities.resources import FacilityResource, StaffMemberResource
 from facilities.selectors import STAFF_SEARCH
+from facilities.services.invitations import ROSTER_FIELDS
 from mcs_admin.admin_actions import form_action, reason_action, service_action
 from mcs_admin.admin_base import (
     AutocompleteFilter,
@@ -85,16 +86,7 @@ class FacilityAdmin(SpreadsheetAdminMixin, HistoryAdmin):
 
 class RosterLineInline(HistoryInline):
     model = models.ApplicationRosterLine
-    fields = [
-        "profession",
-        "family_name",
-        "given_name",
-        "family_name_kana",
-        "given_name_kana",
-        "gender",
-        "email",
-        "is_administrator",
-    ]
+    fields = ROSTER_FIELDS  # the roster's columns, as the online application asks for them
     show_change_link = False
 
 
