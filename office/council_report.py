@@ -201,18 +201,21 @@ class CouncilReport:
 
     def charts(self) -> dict:
         """The inline SVG charts (office.charts), the same on the page and in the PDF."""
-        roster, group = (
+        total = self.total
+        reviews = [
             (
-                self.total.roster_reviews_on_time,
-                self.total.roster_reviews_done,
-                self.total.roster_reviews_due,
+                _("roster reviews (ID棚卸)"),
+                total.roster_reviews_on_time,
+                total.roster_reviews_done,
+                total.roster_reviews_due,
             ),
             (
-                self.total.group_reviews_on_time,
-                self.total.group_reviews_done,
-                self.total.group_reviews_due,
+                _("group reviews (精査)"),
+                total.group_reviews_on_time,
+                total.group_reviews_done,
+                total.group_reviews_due,
             ),
-        )
+        ]
         return {
             "facilities": charts.horizontal_bars(
                 [(row.label, row.facilities_at_end) for row in self.categories]
@@ -220,7 +223,7 @@ class CouncilReport:
             "ids": self._ids_chart(),
             "attendance": charts.horizontal_bars(
                 [
-                    (row.label, int(row.attendance.percent or 0))
+                    (row.label, round(row.attendance.percent))
                     for row in self.categories
                     if row.holders
                 ]
@@ -235,10 +238,7 @@ class CouncilReport:
                             (_("not completed"), due - done, "overdue"),
                         ],
                     )
-                    for label, (on_time, done, due) in [
-                        (_("roster reviews (ID棚卸)"), roster),
-                        (_("group reviews (精査)"), group),
-                    ]
+                    for label, on_time, done, due in reviews
                 ]
             ),
             "incidents": charts.horizontal_bars([(row.label, row.count) for row in self.incidents]),
