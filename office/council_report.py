@@ -314,7 +314,7 @@ def _open_between(opened: str, closed: str, start: datetime.date, end: datetime.
 
 
 def _reviews(rows, category: str, start, end) -> dict:
-    done = Q(status="completed")
+    done = Q(status=rows.model.Status.COMPLETED)
     return {
         row.pop(category): row
         for row in rows.filter(due_on__range=(start, end))
