@@ -246,6 +246,8 @@ ADMIN_PAGES = {
     "admin:unreturned_forms": Page(
         Access.ADMIN, Shows.STAFF, in_context("rows.record.staff_member")
     ),
+    # counts only, no one's record; its PDF and XLSX are logged as a print and an export
+    "admin:council_report": ADMIN,
     "admin:mcs_admin_user_create_for_staff": ADMIN,
     "admin:mcs_admin_user_reset_second_factor": Page(
         Access.ADMIN, Shows.STAFF, admin_records(User)

@@ -219,6 +219,7 @@ def admin_extras(world):
     pledge.save()
     yield reverse("admin:receive_documents") + f"?number={consent.document_number}"
     yield reverse("admin:disclosure") + f"?staff_member={world.a.staff.pk}"
+    yield reverse("admin:council_report")  # counts only: it names no one
     yield reverse("admin:mcs_admin_user_reset_second_factor", args=[world.a.admin.pk])
     yield reverse("admin:facilities_idrequest_handle", args=[world.a.deletion.pk])
     access_log_record(user=world.a.admin, action=AccessLog.Action.LOGIN)
