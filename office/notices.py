@@ -11,7 +11,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
@@ -25,6 +25,8 @@ from mcs_admin.roles import is_center
 from office.models import Notice, NoticeReceipt
 
 # selectors
+
+READ = ExpressionWrapper(Q(read_at__isnull=False), output_field=BooleanField())  # False first
 
 
 def notices_for(user: User) -> QuerySet[Notice]:
@@ -52,9 +54,7 @@ def facility_notices(user: User, facility: Facility) -> QuerySet[NoticeReceipt]:
         notice_receipts_for(user)
         .filter(facility=facility, notice__status=Notice.Status.PUBLISHED)
         .select_related("notice", "read_by")
-        .order_by(
-            Q(read_at__isnull=False), "-notice__published_at", "-notice_id"
-        )  # False (unread) sorts first
+        .order_by(READ.asc(), "-notice__published_at", "-notice_id")
     )
 
 
