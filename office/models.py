@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from facilities.models import Category
 from mcs_admin.dates import shown_date
@@ -132,14 +133,14 @@ class Notice(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
         PUBLISHED = "published", _("published")
-        WITHDRAWN = "withdrawn", _("withdrawn")
+        WITHDRAWN = "withdrawn", pgettext_lazy("a notice taken back", "withdrawn")
 
     class Audience(models.TextChoices):
         ALL = "all", _("all facilities")
         CATEGORIES = "categories", _("facilities of the chosen categories")
         CHOSEN = "chosen", _("chosen facilities")
 
-    title = NormalizedCharField(_("title"), max_length=200)
+    title = NormalizedCharField(_("subject"), max_length=200)
     body = models.TextField(_("body"))
     attachment = ScannedCopyField(
         verbose_name=_("attachment"),
