@@ -52,11 +52,31 @@ class NoticeAdmin(HistoryAdmin):
     def get_queryset(self, request):
         return with_receipt_counts(super().get_queryset(request))
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or obj.status == Notice.Status.DRAFT:
+            return fieldsets
+        # sent: the audience as the facilities were chosen, the categories by name
+        return [
+            (
+                name,
+                {
+                    **options,
+                    "fields": [
+                        "audience_label" if f == "audience" else f
+                        for f in options["fields"]
+                        if f != "categories"
+                    ],
+                },
+            )
+            for name, options in fieldsets
+        ]
+
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)
         if obj is not None and obj.status != Notice.Status.DRAFT:
             # what the facilities were sent stays as they read it
-            fields = [*fields, *NoticeForm._meta.fields]
+            fields = [*fields, *NoticeForm._meta.fields, "audience_label"]
         return list(dict.fromkeys(fields))
 
     @admin.display(description=_("audience"))
