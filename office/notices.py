@@ -141,12 +141,8 @@ def notice_confirm_read(*, notice: Notice, facility: Facility, by: User) -> Noti
     if is_center(by) or not facilities_for(by).filter(pk=facility.pk).exists():
         raise PermissionDenied(_("Only an MCS administrator of the facility may do this."))
     _locked(notice, Notice.Status.PUBLISHED)
-    receipt = (
-        NoticeReceipt.objects.select_for_update()
-        .filter(notice=notice, facility=facility)
-        .select_related("read_by")
-        .first()
-    )
+    receipt = NoticeReceipt.objects.select_for_update().filter(notice=notice, facility=facility)
+    receipt = receipt.first()
     if receipt is None:
         raise PermissionDenied(_("This notice is not addressed to this facility."))
     if receipt.read_at is not None:
