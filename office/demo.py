@@ -28,6 +28,7 @@ from facilities.models import (
 from facilities.services import staff_link_login
 from groups.models import CareGroup, Membership, MembershipReview, OwnershipTransfer, Patient
 from groups.services import reviews_schedule_missing, sync_manager_permission
+from mcs_admin.history import save_by
 from mcs_admin.models import AssociationProfile, User
 from mcs_admin.roles import CENTER_APPS
 from mcs_admin.second_factor import demo_enrol
@@ -542,10 +543,9 @@ class DemoBuilder:
                 Notice, {"title": title}, body=body, audience=audience, categories=categories
             )
             if notice.status == Notice.Status.DRAFT:
-                notice_publish(notice=notice, by=center)
-                Notice.objects.filter(pk=notice.pk).update(
-                    published_at=self.now - timedelta(days=days)
-                )
+                notice = notice_publish(notice=notice, by=center)
+                notice.published_at = self.now - timedelta(days=days)  # as if then
+                save_by(notice, center)
         notice = Notice.objects.get(title=demo_data.NOTICES[0][0])
         if not NoticeReceipt.objects.filter(notice=notice, facility=facilities[1]).first().read_at:
             notice_confirm_read(notice=notice, facility=facilities[1], by=admin_b)
