@@ -116,6 +116,15 @@ class AssociationProfile(models.Model):
             "listed as not returned and reminded to its facility."
         ),
     )
+    notice_reminder_days = models.PositiveSmallIntegerField(
+        _("days before an unread notice is reminded"),
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+        help_text=_(
+            "A notice from the support center that a facility has not confirmed reading this "
+            "many days after it was published is reminded to the facility's MCS administrators."
+        ),
+    )
     date_style = models.CharField(
         _("dates on screens"),
         max_length=10,

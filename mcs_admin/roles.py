@@ -6,7 +6,16 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 # the apps whose records the support center keeps, and its role groups' permissions are of
-CENTER_APPS = ["mcs_admin", "facilities", "pledges", "care_groups", "consents", "devices", "auth"]
+CENTER_APPS = [
+    "mcs_admin",
+    "facilities",
+    "pledges",
+    "care_groups",
+    "consents",
+    "devices",
+    "auth",
+    "office",  # the notices to the facilities
+]
 ACTIONS = {
     "add": _("permission to add"),
     "change": _("permission to change"),

@@ -119,6 +119,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "office.context_processors.role",
+                "office.context_processors.notices",
             ],
             # one way to write a date on every page: |shown_date, |shown_datetime
             "builtins": ["mcs_admin.templatetags.dates"],

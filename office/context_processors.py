@@ -1,7 +1,9 @@
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from facilities.selectors import facilities_for, own_staff_member
 from mcs_admin.roles import is_center
+from office.notices import facility_notices
 
 
 def role(request):
@@ -26,3 +28,20 @@ def role(request):
         "home_facility": administered,
         "own_staff_member": person,
     }
+
+
+NOTICE_ROWS = 5
+
+
+def notices(request):
+    """The unread notices of the facility in the URL, for its dashboard: read only where a
+    template shows them (two queries), so the other pages pay nothing."""
+    facility = getattr(request, "facility", None)
+    if facility is None:
+        return {}
+
+    def unread():
+        receipts = facility_notices(request.user, facility).filter(read_at__isnull=True)
+        return {"rows": list(receipts[:NOTICE_ROWS]), "count": receipts.count()}
+
+    return {"unread_notices": SimpleLazyObject(unread)}

@@ -28,10 +28,13 @@ from facilities.models import (
 from facilities.services import staff_link_login
 from groups.models import CareGroup, Membership, MembershipReview, OwnershipTransfer, Patient
 from groups.services import reviews_schedule_missing, sync_manager_permission
+from mcs_admin.history import save_by
 from mcs_admin.models import AssociationProfile, User
 from mcs_admin.roles import CENTER_APPS
 from mcs_admin.second_factor import demo_enrol
 from office import demo_data, figures
+from office.models import Notice, NoticeReceipt
+from office.notices import notice_confirm_read, notice_publish
 from pledges.models import FacilityPledge, StaffPledge, TrainingSession
 
 SUPPORT_CENTER_GROUP = "サポートセンター職員"  # a role group as the center names it
@@ -82,7 +85,9 @@ class DemoBuilder:
         self.devices(facilities, staff)
         self.requests_and_reviews(facilities, staff)
         self.leaver(staff[facilities[6].pk][2])
-        return self.logins(facilities, staff, groups)
+        logins = self.logins(facilities, staff, groups)
+        self.notices(facilities, logins)
+        return logins
 
     def facility(self, index, name, kana, category, status, manager):
         joined = None if status == "applying" else self.days_ago(900 - index * 30)
@@ -527,6 +532,23 @@ class DemoBuilder:
                 status="done" if done else "open",
                 closed_at=self.now - timedelta(days=5) if done else None,
             )
+
+    def notices(self, facilities, logins):
+        """Two notices from the center: one to every facility, published ten days ago, that the
+        nursing station (admin-b) has read and the clinic (admin-a) has not, so it is reminded;
+        one to the visiting-nursing stations, published two days ago."""
+        center, admin_b = logins[0], logins[2]
+        for title, body, audience, categories, days in demo_data.NOTICES:
+            notice = ensure(
+                Notice, {"title": title}, body=body, audience=audience, categories=categories
+            )
+            if notice.status == Notice.Status.DRAFT:
+                notice = notice_publish(notice=notice, by=center)
+                notice.published_at = self.now - timedelta(days=days)  # as if then
+                save_by(notice, center)
+        notice = Notice.objects.get(title=demo_data.NOTICES[0][0])
+        if not NoticeReceipt.objects.filter(notice=notice, facility=facilities[1]).first().read_at:
+            notice_confirm_read(notice=notice, facility=facilities[1], by=admin_b)
 
     def logins(self, facilities, staff, groups) -> list[User]:
         center_group, _ = Group.objects.get_or_create(name=SUPPORT_CENTER_GROUP)

@@ -1,11 +1,20 @@
 """The office's records: the reminders sent (made in the ground's app, it keeps that label and
-table) and the compliance dashboard's figures."""
+table), the compliance dashboard's figures and the center's notices with their receipts."""
 
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from facilities.models import Category
 from mcs_admin.dates import shown_date
+from mcs_admin.fields import NormalizedCharField
+from mcs_admin.history import History
+from mcs_admin.uploads import EXTENSIONS, ScannedCopyField, content_type
 
 
 class SentReminder(models.Model):
@@ -105,3 +114,171 @@ class MonthlyIdFigures(models.Model):
 
     def __str__(self):
         return f"{self.facility_id} {self.month:%Y-%m}: {self.issued}/{self.deleted}"
+
+
+# Notices from the center to the facilities (issue 22): what the center wrote, to whom, and
+# which facility has confirmed reading it.
+
+
+def notice_attachment_path(instance, filename: str) -> str:
+    """A generated name, as a scanned copy's: what the center called the file stays off disk."""
+    extension = EXTENSIONS.get(content_type(instance.attachment), "")
+    return f"office/notices/{uuid.uuid4().hex}{extension}"
+
+
+class Notice(models.Model):
+    """A notice the center writes and publishes to all facilities, to categories of them
+    (独自ルール 9) or to chosen ones; each facility of the audience confirms reading it."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        PUBLISHED = "published", _("published")
+        WITHDRAWN = "withdrawn", pgettext_lazy("a notice taken back", "withdrawn")
+
+    class Audience(models.TextChoices):
+        ALL = "all", _("all facilities")
+        CATEGORIES = "categories", _("facilities of the chosen categories")
+        CHOSEN = "chosen", _("chosen facilities")
+
+    title = NormalizedCharField(_("subject"), max_length=200)
+    body = models.TextField(_("body"))
+    attachment = ScannedCopyField(
+        verbose_name=_("attachment"),
+        upload_to=notice_attachment_path,
+        help_text=_("Optional: a PDF, JPEG or PNG file of at most 10 MB."),
+    )
+    audience = models.CharField(
+        _("audience"), max_length=20, choices=Audience.choices, default=Audience.ALL
+    )
+    categories = models.JSONField(
+        _("categories"),
+        default=list,
+        blank=True,
+        help_text=_("For a notice to facilities of the chosen categories (独自ルール 9)."),
+    )
+    facilities = models.ManyToManyField(
+        "facilities.Facility",
+        verbose_name=_("chosen facilities"),
+        blank=True,
+        related_name="+",
+        help_text=_("For a notice to chosen facilities."),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("withdrawn by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    workflow_fields = ["status", "published_at", "published_by", "withdrawn_at", "withdrawn_by"]
+    history = History(m2m_fields=[facilities])
+
+    class Meta:
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        ordering = ["-published_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status="draft")
+                | models.Q(published_at__isnull=False, published_by__isnull=False),
+                name="published_notice_has_publisher",
+                violation_error_message=_("A published notice needs when and by whom."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="withdrawn")
+                | models.Q(withdrawn_at__isnull=False, withdrawn_by__isnull=False),
+                name="withdrawn_notice_has_withdrawer",
+                violation_error_message=_("A withdrawn notice needs when and by whom."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        unknown = set(self.categories or []) - set(Category.values)
+        if not isinstance(self.categories, list) or unknown:
+            raise ValidationError({"categories": _("Choose categories from the list.")})
+        if self.audience == self.Audience.CATEGORIES and not self.categories:
+            raise ValidationError({"categories": _("Choose at least one category.")})
+
+    @property
+    def audience_label(self) -> str:
+        """The audience as a person reads it: the categories by name."""
+        if self.audience == self.Audience.CATEGORIES:
+            names = "、".join(str(Category(value).label) for value in self.categories)
+            return f"{self.get_audience_display()}（{names}）"
+        return self.get_audience_display()
+
+
+class NoticeReceipt(models.Model):
+    """One facility of a notice's audience, made when the notice is published; read when one
+    of the facility's MCS administrators confirms reading it for the facility."""
+
+    notice = models.ForeignKey(
+        Notice, verbose_name=_("notice"), on_delete=models.PROTECT, related_name="receipts"
+    )
+    facility = models.ForeignKey(
+        "facilities.Facility",
+        verbose_name=_("facility"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    read_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    workflow_fields = ["read_at", "read_by"]
+    history = History()
+
+    class Meta:
+        verbose_name = _("notice receipt")
+        verbose_name_plural = _("notice receipts")
+        ordering = ["notice", "facility__name_kana", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["notice", "facility"],
+                name="notice_receipt_once_per_facility",
+                violation_error_message=_("This facility already has this notice."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(read_at__isnull=True, read_by__isnull=True)
+                | models.Q(read_at__isnull=False, read_by__isnull=False),
+                name="notice_read_when_and_by_whom",
+                violation_error_message=_("A notice read needs when and by whom."),
+            ),
+        ]
+        indexes = [
+            # a facility's unread notices (its dashboard), the unread of a notice (the center)
+            models.Index(
+                fields=["facility", "notice"],
+                condition=models.Q(read_at__isnull=True),
+                name="notice_receipts_unread",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.notice} / {self.facility}"
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None

@@ -42,7 +42,7 @@ from office.shown import (
     printed,
 )
 
-SELF_SERVICE_NAMESPACES = {"portal", "facility", "groups", "devices", "pledges"}
+SELF_SERVICE_NAMESPACES = {"portal", "facility", "groups", "devices", "pledges", "notices"}
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 # requests of one client address to the application links: plenty to fill in a roster, too few
 # to try tokens (which are 256 random bits anyway)
@@ -212,6 +212,10 @@ ACCESS = {
     "devices:incident_actions": Page(Access.FACILITY, Shows.STAFF, in_context("form.instance")),
     "devices:incident_close": Page(Access.FACILITY),
     "portal:compliance": Page(Access.CENTER),
+    # the center's notices to the facility; a read one names the administrator who confirmed it
+    "notices:notices": Page(Access.FACILITY, Shows.STAFF, in_context("object_list.read_by")),
+    "notices:notice_detail": Page(Access.FACILITY, Shows.STAFF, in_context("receipt.read_by")),
+    "notices:notice_read": Page(Access.FACILITY),
     "healthz": Page(Access.PUBLIC),
     "scanned-copy": Page(Access.ANY, PEOPLE, scanned_document),
     "account:verify": Page(Access.ANY),

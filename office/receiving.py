@@ -22,9 +22,11 @@ from mcs_admin.documents import (
     may_view_scanned_copy,
     numbered_document_models,
 )
-from mcs_admin.models import PaperStatus
+from mcs_admin.models import AccessLog, PaperStatus
+from mcs_admin.services import access_log_record
 from mcs_admin.text_rules import NoControlCharacters
 from mcs_admin.uploads import validate_scanned_copy
+from office.notices import notices_for
 
 
 class LookupForm(NoControlCharacters, forms.Form):
@@ -125,13 +127,36 @@ def receive_view(request, site: admin.AdminSite):
 @require_GET
 @login_required
 def scanned_copy(request, name: str):
-    """A scanned copy as an attachment, for who may see it; for anyone else it does not exist."""
+    """A scanned copy as an attachment, for who may see it; for anyone else it does not exist.
+    A notice's attachment, for who may see the notice, comes the same way."""
     record = document_with_scan(name)
-    if record is None or not may_view_scanned_copy(request.user, record):
+    if record is None:
+        return _notice_attachment(request, name)
+    if not may_view_scanned_copy(request.user, record):
         raise Http404
     try:
         file = record.scanned_copy.open("rb")
     except FileNotFoundError:
         raise Http404 from None
     filename = f"{record.document_number}{PurePath(name).suffix}"
+    return FileResponse(file, as_attachment=True, filename=filename)
+
+
+def _notice_attachment(request, name: str):
+    notice = notices_for(request.user).filter(attachment=name).first()
+    if notice is None:
+        raise Http404
+    try:
+        file = notice.attachment.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    # no one's personal data, but a file let out: the log says who took it, as for a scan
+    access_log_record(
+        user=request.user,
+        action=AccessLog.Action.VIEW,
+        targets=[notice],
+        description=request.path[:300],
+        request=request,
+    )
+    filename = f"{notice.title[:80]}{PurePath(name).suffix}"
     return FileResponse(file, as_attachment=True, filename=filename)

@@ -41,6 +41,7 @@ from mcs_admin.documents import unreturned_forms
 from mcs_admin.mail import Recipient, absolute, support_center
 from mcs_admin.models import AssociationProfile
 from office.models import SentReminder
+from office.notices import unread_notice_receipts
 from pledges.selectors import holders_without_pledge, untrained_holders
 
 
@@ -407,6 +408,24 @@ def unreturned_paper(today, profile):
                 due_on=record.prepared_on + datetime.timedelta(days=profile.paper_return_days),
                 overdue=True,
             )
+
+
+@kind("notice", gettext_lazy("Notices from the support center not yet read"))
+def unread_notices(today, profile):
+    published_by = today - datetime.timedelta(days=profile.notice_reminder_days)
+    receipts = unread_notice_receipts(published_by).select_related("notice")
+    yield from to_administrators(
+        receipts,
+        "facility_id",
+        lambda receipt, recipient: Item(
+            recipient=recipient,
+            kind="notice",
+            key=f"notice_receipt:{receipt.pk}",
+            text=_("“%(title)s” (published on %(date)s): confirm that your facility read it.")
+            % {"title": receipt.notice.title, "date": shown_date(receipt.notice.published_at)},
+            url=link("notices:notice_detail", receipt.facility_id, receipt.notice_id),
+        ),
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -65,6 +65,7 @@ PEOPLE_OF: dict[str, People] = {
     "devices.Incident": People(staff="reported_by"),
     "mcs_admin.User": People(staff="staff_member"),
     "mcs_admin.AccessLog": People(staff="user__staff_member"),
+    "office.NoticeReceipt": People(staff="read_by__staff_member"),
     "facilities.FacilityUserObjectPermission": People(staff="user__staff_member"),
     "care_groups.CareGroupUserObjectPermission": People(
         patient="content_object__patient", staff="user__staff_member"

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from office import views
+from office import notice_views, views
 from office.compliance import ComplianceDashboard
 from office.receiving import scanned_copy
 
@@ -20,7 +20,18 @@ portal = (
     "portal",
 )
 
+# the notices from the center, among the facility's own pages
+notices = (
+    [
+        path("notices/", notice_views.NoticeList.as_view(), name="notices"),
+        path("notices/<int:pk>/", notice_views.NoticeDetail.as_view(), name="notice_detail"),
+        path("notices/<int:pk>/read/", notice_views.NoticeConfirm.as_view(), name="notice_read"),
+    ],
+    "notices",
+)
+
 urlpatterns = [
     path("scans/<path:name>", scanned_copy, name="scanned-copy"),
     path("", include(portal)),
+    path("f/<int:facility>/", include(notices)),
 ]

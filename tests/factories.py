@@ -12,7 +12,7 @@ from facilities import models as facilities
 from groups import models as groups
 from mcs_admin.models import AccessLog, AssociationProfile, DocumentNumber, User
 from office.demo import SUPPORT_CENTER_GROUP, center_permissions
-from office.models import SentReminder
+from office.models import Notice, NoticeReceipt, SentReminder
 from pledges.models import FacilityPledge, StaffPledge, TrainingSession
 
 TODAY = datetime.date(2026, 4, 1)
@@ -427,6 +427,28 @@ class CareGroupGroupObjectPermissionFactory(factory.django.DjangoModelFactory):
     permission = CareGroupUserObjectPermissionFactory.permission
 
 
+class NoticeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Notice
+
+    title = factory.Sequence(lambda n: f"研修会のお知らせ{n}")
+    body = "MCS運用研修会を開催します。各事業所の管理者は出席してください。"
+
+
+class PublishedNoticeFactory(NoticeFactory):
+    status = Notice.Status.PUBLISHED
+    published_at = factory.LazyFunction(timezone.now)
+    published_by = factory.SubFactory(CenterUserFactory)
+
+
+class NoticeReceiptFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = NoticeReceipt
+
+    notice = factory.SubFactory(PublishedNoticeFactory)
+    facility = factory.SubFactory(FacilityFactory)
+
+
 # The factory of each model, for the tests that go over every model.
 FACTORIES = {
     factory_class._meta.model: factory_class
@@ -436,6 +458,8 @@ FACTORIES = {
         AccessLogFactory,
         DocumentNumberFactory,
         SentReminderFactory,
+        NoticeFactory,
+        NoticeReceiptFactory,
         AssociationProfileFactory,
         FacilityFactory,
         StaffMemberFactory,

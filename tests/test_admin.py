@@ -23,6 +23,7 @@ READ_ONLY = {
     "facilities.FacilityGroupObjectPermission",
     "care_groups.CareGroupUserObjectPermission",
     "care_groups.CareGroupGroupObjectPermission",
+    "office.NoticeReceipt",  # made by publishing its notice, read on the facility's page
 }
 
 # Created only by their workflow (a leave by marking someone as left, a review by its round)

@@ -82,6 +82,7 @@ WORKFLOW_FIELDS = {
         "closed_on",
     },
     "devices.Incident": {"status", "closed_at", "preliminary_report_on", "final_report_on"},
+    "office.Notice": {"status", "published_at", "published_by", "withdrawn_at", "withdrawn_by"},
 }
 
 

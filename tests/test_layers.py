@@ -118,6 +118,7 @@ def test_the_center_role_keeps_its_permissions_under_the_labels_they_were_made_w
         "consents",
         "devices",
         "auth",
+        "office",  # the notices, made under the office's own label
     }
     assert apps.get_model("care_groups.CareGroup")._meta.db_table == "care_groups_caregroup"
     assert apps.get_model("mcs_admin.AccessLog")._meta.db_table == "mcs_admin_accesslog"

@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from groups.models import Membership
 from office import figures
@@ -44,6 +45,9 @@ def more_rows(world, count):
         f.DeviceFactory(facility=other)
         f.MembershipReviewFactory(group=f.CareGroupFactory(owner=other), due_on=f.TODAY)
         f.IncidentFactory(facility=other, involves_personal_data=True)
+        # notices to A: one unread (its dashboard), one read by its administrator
+        f.NoticeReceiptFactory(facility=a.facility)
+        f.NoticeReceiptFactory(facility=a.facility, read_at=timezone.now(), read_by=a.admin)
     figures.recount()  # the compliance dashboard's figures, as the scheduled job counts them
 
 
@@ -59,6 +63,7 @@ FACILITY_PAGES = [
     "groups:group_list",
     "groups:staff_invitations",
     "groups:transfers",
+    "notices:notices",
 ]
 USER_PAGES = [
     "portal:me",

@@ -7,6 +7,8 @@ from django.utils import timezone
 
 from facilities.services import appointment_start, staff_link_login
 from groups.models import Membership
+from office.models import Notice
+from office.notices import notice_confirm_read, notice_publish
 from tests import factories as f
 
 
@@ -35,6 +37,7 @@ class Side:
     designation: object  # the staff designated by the group's physician to obtain its consent
     review: object  # the open membership review of the side's group
     transfer_in: object  # another facility's patient group asked to move to the side
+    notice: object  # a notice from the center to the side's facility alone, read by its admin
 
 
 @dataclass
@@ -129,4 +132,8 @@ def build_world():
         half["transfer_in"] = f.OwnershipTransferFactory(
             group=moving, to_facility=half["facility"], reason="転居"
         )
+        notice = f.NoticeFactory(audience=Notice.Audience.CHOSEN)
+        notice.facilities.set([half["facility"]])
+        half["notice"] = notice_publish(notice=notice, by=center)
+        notice_confirm_read(notice=notice, facility=half["facility"], by=half["admin"])
     return World(center=center, a=Side(**halves["a"]), b=Side(**halves["b"]))

@@ -106,6 +106,9 @@ MATRIX = {
     "devices:incident_actions": (FACILITY, "incident", 200, 302),
     "devices:incident_close": (FACILITY, "incident", 405, 302),
     "portal:compliance": (CENTER, None, 200, 405),
+    "notices:notices": (FACILITY, None, 200, 405),
+    "notices:notice_detail": (FACILITY, "notice", 200, 405),
+    "notices:notice_read": (FACILITY, "notice", 405, 302),
 }
 # A user's page about one object answers only the object's own person: the invitation and the
 # carry-out notice are the side's user's; a member of the side's group is for its attending

@@ -36,7 +36,14 @@ def world():
     world.a.incident.save()
     world.a.staff_pledge.prepared_on = days_ago(30)  # not returned in time
     world.a.staff_pledge.save()
+    # a notice to A, published longer ago than the days an unread notice waits, not yet read
+    world.a.unread_notice = f.NoticeReceiptFactory(facility=world.a.facility, notice=old_notice())
     return world
+
+
+def old_notice():
+    days = AssociationProfile.current().notice_reminder_days
+    return f.PublishedNoticeFactory(published_at=timezone.now() - timezone.timedelta(days=days))
 
 
 def days_ago(days):
@@ -78,6 +85,10 @@ EXPECTED = {
     "paper": (
         lambda w: email_of(w.a.admin),
         lambda w: f"paper:{w.a.staff_pledge.document_number}",
+    ),
+    "notice": (
+        lambda w: email_of(w.a.admin),
+        lambda w: f"notice_receipt:{w.a.unread_notice.pk}",
     ),
 }
 
@@ -133,6 +144,7 @@ def more_of_every_kind(count):
         f.MembershipFactory(group=group, staff_member=person, status="accepted")
         f.MembershipFactory(group=group, staff_member=admin)
         f.OwnershipTransferFactory(to_facility=facility)
+        f.NoticeReceiptFactory(facility=facility, notice=old_notice())
         f.IdRequestFactory(staff_member=person, kind="delete", account=account)
         f.LeaveFactory(staff_member=person)
         f.CarryOutNoticeFactory(staff_member=person)
@@ -143,7 +155,7 @@ def more_of_every_kind(count):
 # collecting and preparing every kind's e-mails: a query or two per kind, whatever the rows,
 # and the association's date style once; the unreturned forms read one query per form (様式1–4)
 # and one for their facilities' administrators
-REMINDER_QUERIES = 32
+REMINDER_QUERIES = 34
 
 
 def test_reminders_take_a_fixed_number_of_queries(world, django_assert_max_num_queries):
