@@ -12,6 +12,7 @@ from django.utils import timezone
 from consents.models import ConsentDesignation, PatientConsent
 from devices.models import CarryOutNotice, Consideration, Device, Incident
 from facilities.models import (
+    CONSULTATION_ANSWER_DAYS,
     AdministratorAppointment,
     ApplicationRosterLine,
     Consultation,
@@ -496,6 +497,9 @@ class DemoBuilder:
             referred_to="support_center",
             response="様式1の追記と様式3の提出を案内",
             received_at=self.now - timedelta(days=9),
+            due_on=self.days_ago(9) + timedelta(days=CONSULTATION_ANSWER_DAYS),
+            status="closed",
+            answered_at=self.now - timedelta(days=8),
             closed_at=self.now - timedelta(days=8),
         )
         ensure(
@@ -505,6 +509,18 @@ class DemoBuilder:
             summary="グループ内の書き込みが第三者に見られたのではないかとの不安",
             referred_to="attending_physician",
             received_at=self.now - timedelta(days=1),
+            due_on=self.days_ago(1) + timedelta(days=CONSULTATION_ANSWER_DAYS),
+        )
+        # one the center has not answered in time, from the clinic's own pages
+        ensure(
+            Consultation,
+            {"contact_name": f"{facilities[0].name} 管理者"},
+            kind="consultation",
+            facility=facilities[0],
+            summary="退職者の MCS ID 削除の依頼後、削除完了の確認方法を知りたい",
+            referred_to="support_center",
+            received_at=self.now - timedelta(days=20),
+            due_on=self.days_ago(20) + timedelta(days=CONSULTATION_ANSWER_DAYS),
         )
 
     def leaver(self, person):
