@@ -217,6 +217,28 @@ class OwnershipTransferAdmin(HistoryAdmin):
         }
 
 
+@admin.register(models.AssemblyRequest)
+class AssemblyRequestAdmin(HistoryAdmin):
+    """The center's queue of 独自ルール 5, oldest first: it invites the members wanted (on the
+    memberships' page, for the physician), then marks the request done, or declines it."""
+
+    list_display = ["requested_at", "group", "requested_by", "status", "decided_at"]
+    list_select_related = ["group__patient", "requested_by"]
+    list_filter = ["status"]
+    search_fields = ["=group__id", *(f"group__patient__{field}" for field in PATIENT_SEARCH)]
+    autocomplete_fields = ["group", "requested_by"]
+    readonly_fields = ["decided_by"]
+    ordering = ["requested_at"]
+    change_fields = []
+    actions = [
+        service_action(services.assembly_done, _("Members assembled: done"), field="request"),
+        reason_action(services.assembly_decline, _("Decline"), field="request"),
+    ]
+
+    def has_add_permission(self, request):
+        return False  # a physician's instruction, given on the group's page
+
+
 @admin.register(models.CareGroupUserObjectPermission)
 class CareGroupUserObjectPermissionAdmin(ObjectPermissionAdmin):
     list_select_related = ["user", "permission__content_type", "content_object__patient"]

@@ -179,6 +179,7 @@ ACCESS = {
     ),
     "groups:consent_print": Page(Access.GROUP, Shows.PATIENTS, printed),
     "groups:member_remove": Page(Access.GROUP),
+    "groups:assembly_request": Page(Access.GROUP, PEOPLE, THE_GROUP),
     "groups:member_role": Page(Access.GROUP),
     "groups:group_archive": Page(Access.GROUP, PEOPLE, THE_GROUP),
     "groups:my_invitations": Page(
