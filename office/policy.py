@@ -140,13 +140,16 @@ ACCESS = {
     "facility:leave_item_close": Page(Access.FACILITY),
     "facility:leave_reminder": Page(Access.FACILITY, Shows.STAFF, in_context("leave")),
     "pledges:pledges": Page(Access.FACILITY, Shows.STAFF, LISTED),
-    "pledges:training": Page(Access.FACILITY, Shows.STAFF, in_context("sessions")),
+    "pledges:training": Page(
+        Access.FACILITY, Shows.STAFF, in_context("sessions.facility_attendees", "staff")
+    ),
     "pledges:facility_pledge_print": Page(Access.FACILITY),
     "pledges:staff_pledge_print": Page(Access.FACILITY, Shows.STAFF, printed),
     "pledges:staff_pledge_prepare": Page(Access.FACILITY),
     "pledges:manager_change": Page(Access.FACILITY),
     "pledges:staff_pledge_exempt": Page(Access.FACILITY, Shows.STAFF, SUBJECT),
     "pledges:training_add": Page(Access.FACILITY, Shows.STAFF, form_choices("attendees")),
+    "pledges:training_edit": Page(Access.FACILITY, Shows.STAFF, form_choices("attendees")),
     "devices:device_list": Page(Access.FACILITY, Shows.STAFF, LISTED),
     "devices:device_add": Page(Access.FACILITY, Shows.STAFF, form_choices("assigned_to")),
     "devices:device_edit": Page(Access.FACILITY, Shows.STAFF, form_choices("assigned_to")),
