@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from mcs_admin.choices import Gender, Profession
@@ -764,7 +765,7 @@ class Consultation(models.Model):
         ATTENDING_PHYSICIAN = "attending_physician", _("attending physician")
 
     class Status(models.TextChoices):
-        RECEIVED = "received", _("received")
+        RECEIVED = "received", pgettext_lazy("consultation", "received")
         ANSWERED = "answered", _("answered")
         CLOSED = "closed", _("closed")
 

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from facilities.selectors import STAFF_SEARCH
 from groups import models, services
@@ -232,7 +233,9 @@ class AssemblyRequestAdmin(HistoryAdmin):
     change_fields = []
     actions = [
         service_action(services.assembly_done, _("Members assembled: done"), field="request"),
-        reason_action(services.assembly_decline, _("Decline"), field="request"),
+        reason_action(
+            services.assembly_decline, pgettext_lazy("request", "Decline"), field="request"
+        ),
     ]
 
     def has_add_permission(self, request):

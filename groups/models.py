@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from facilities.models import Facility, StaffMember
@@ -423,7 +424,7 @@ class AssemblyRequest(models.Model):
     class Status(models.TextChoices):
         OPEN = "open", _("open")
         DONE = "done", _("done")
-        DECLINED = "declined", _("declined")
+        DECLINED = "declined", pgettext_lazy("request", "declined")
 
     group = models.ForeignKey(
         CareGroup,
