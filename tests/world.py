@@ -76,6 +76,7 @@ def build_world():
         f.StaffPledgeFactory(staff_member=user_person)
         f.StaffPledgeFactory(staff_member=admin_person)
         f.MembershipReviewFactory(group=group)
+        f.AssemblyRequestFactory(group=group, requested_by=admin_person)  # 独自ルール 5
         review = f.RosterReviewFactory(facility=facility)
         leaver = id_holder(facility)
         leave = f.LeaveFactory(staff_member=leaver)
