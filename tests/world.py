@@ -31,6 +31,7 @@ class Side:
     application: object
     facility_pledge: object
     staff_pledge: object
+    training: object  # a session the facility held for its staff (第9条)
     consent: object
     designation: object  # the staff designated by the group's physician to obtain its consent
     review: object  # the open membership review of the side's group
@@ -94,6 +95,7 @@ def build_world():
             "application": f.UsageApplicationFactory(facility=facility),
             "facility_pledge": f.FacilityPledgeFactory(facility=facility),
             "staff_pledge": f.StaffPledgeFactory(staff_member=staff),
+            "training": f.TrainingSessionFactory(facility=facility),
             "entry": f.RosterReviewEntryFactory(review=review, account=staff.mcs_accounts.get()),
             "leave": leave,
             "leave_item": f.LeaveItemFactory(leave=leave, kind="pledge_reminder"),
