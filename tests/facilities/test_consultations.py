@@ -3,8 +3,10 @@ center, move received → answered → closed by the center, each transition all
 with its history entry; a refusal writes nothing."""
 
 import datetime
+import importlib
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -89,7 +91,7 @@ def test_the_center_answers_then_closes_with_history(world):
 def test_steps_out_of_order_or_by_others_are_refused_and_write_nothing(world):
     consultation = submit(world)
     before = consultation.history.count()
-    with pytest.raises(ValidationError, match="回答してください|Answer the consultation"):
+    with pytest.raises(ValidationError, match=r"回答してください|Answer the consultation"):
         services.consultation_close(consultation=consultation, by=world.center)
     with pytest.raises(PermissionDenied):  # the facility does not answer itself
         services.consultation_answer(consultation=consultation, response="済", by=world.a.admin)
@@ -230,3 +232,18 @@ def test_the_status_is_no_field_of_the_admins_form(client, world):
         assert field not in form.fields
     overdue = client.get(changelist(), {"overdue": "1"})
     assert list(overdue.context["cl"].result_list) == []
+
+
+def test_the_migration_maps_a_row_closed_before_the_states_to_closed(world):
+    migration = importlib.import_module(
+        "facilities.migrations.0012_consultation_status_and_due_date"
+    )
+    received = timezone.now() - 10 * DAY
+    old = f.ConsultationFactory(received_at=received, closed_at=received + DAY)
+    still_open = f.ConsultationFactory(received_at=received)
+    migration.states_from_closed_at(django_apps, None)
+    old.refresh_from_db()
+    still_open.refresh_from_db()
+    assert (old.status, old.answered_at) == ("closed", old.closed_at)
+    assert old.due_on == timezone.localtime(received).date() + 14 * DAY
+    assert (still_open.status, still_open.answered_at) == ("received", None)
