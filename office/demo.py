@@ -27,7 +27,14 @@ from facilities.models import (
     UsageApplication,
 )
 from facilities.services import staff_link_login
-from groups.models import CareGroup, Membership, MembershipReview, OwnershipTransfer, Patient
+from groups.models import (
+    AssemblyRequest,
+    CareGroup,
+    Membership,
+    MembershipReview,
+    OwnershipTransfer,
+    Patient,
+)
 from groups.services import reviews_schedule_missing, sync_manager_permission
 from mcs_admin.models import AssociationProfile, User
 from mcs_admin.roles import CENTER_APPS
@@ -344,6 +351,14 @@ class DemoBuilder:
         for g, group in enumerate(groups[:5]):
             due = self.days_ago(20) if g % 2 == 0 else self.today + timedelta(days=40)
             ensure(MembershipReview, {"group": group, "due_on": due})
+        # 独自ルール 5: the clinic's physician asked the center to assemble members
+        ensure(
+            AssemblyRequest,
+            {"group": groups[0]},
+            requested_by=groups[0].attending_physician,
+            note="退院後の訪問歯科医と管理栄養士の招集をお願いします",
+            requested_at=self.now - timedelta(days=2),
+        )
         ensure(
             MembershipReview,
             {"group": groups[0], "due_on": self.days_ago(200)},
