@@ -144,6 +144,10 @@ class ConsultationForm(NoControlCharacters, forms.ModelForm):
         fields = ["kind", "contact_name", "summary"]
         widgets = {"kind": forms.RadioSelect(), "summary": forms.Textarea(attrs={"rows": 5})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = Consultation.Kind.choices  # one of the two, no blank
+
 
 class ResponseForm(NoControlCharacters, forms.Form):
     """The center's answer to a consultation (an admin action asks for it)."""
