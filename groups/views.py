@@ -20,7 +20,13 @@ from groups.forms import (
     ReasonForm,
     RoleForm,
 )
-from groups.models import OPEN_MEMBERSHIP, CareGroup, Membership, OwnershipTransfer
+from groups.models import (
+    OPEN_MEMBERSHIP,
+    AssemblyRequest,
+    CareGroup,
+    Membership,
+    OwnershipTransfer,
+)
 from groups.selectors import (
     groups_managed_by,
     id_holders,
@@ -163,6 +169,10 @@ class GroupDetail(GroupPage, TemplateView):
         context["consent_on_record"] = any(consent.on_record for consent in context["consents"])
         context["reviews"] = group.reviews.order_by("-due_on")[:5]
         context["assembly_requests"] = group.assembly_requests.select_related("requested_by")[:5]
+        context["assembly_open"] = any(
+            request.status == AssemblyRequest.Status.OPEN
+            for request in context["assembly_requests"]
+        )
         context["may_request_assembly"] = services.may_request_assembly(self.request.user, group)
         context["pending_transfer"] = (
             group.transfers.filter(status=OwnershipTransfer.Status.REQUESTED)
