@@ -28,6 +28,7 @@ from groups.models import (
     OwnershipTransfer,
 )
 from groups.selectors import (
+    assembly_requests_for,
     groups_managed_by,
     id_holders,
     invitable_staff,
@@ -168,7 +169,11 @@ class GroupDetail(GroupPage, TemplateView):
         )
         context["consent_on_record"] = any(consent.on_record for consent in context["consents"])
         context["reviews"] = group.reviews.order_by("-due_on")[:5]
-        context["assembly_requests"] = group.assembly_requests.select_related("requested_by")[:5]
+        context["assembly_requests"] = (
+            assembly_requests_for(self.request.user)
+            .filter(group=group)
+            .select_related("requested_by")[:5]
+        )
         context["assembly_open"] = any(
             request.status == AssemblyRequest.Status.OPEN
             for request in context["assembly_requests"]
