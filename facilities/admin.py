@@ -560,9 +560,10 @@ class ConsultationAdmin(HistoryAdmin):
     def update(self, request, obj, form):
         return services.consultation_update(consultation=obj, by=request.user, **self.changes(form))
 
-    @admin.display(description=_("overdue"), boolean=True)
+    @admin.display(description=_("overdue"))
     def is_overdue(self, consultation):
-        return consultation.overdue
+        # a word, not the boolean's green tick: being overdue is nothing to tick off
+        return _("overdue") if consultation.overdue else ""
 
 
 @admin.register(models.ProfessionSynonym)
