@@ -172,7 +172,9 @@ ACCESS = {
     "groups:invitation_approve": Page(Access.FACILITY),
     "groups:invitation_cancel": Page(Access.FACILITY),
     "groups:group_detail": Page(
-        Access.GROUP, PEOPLE, in_context("group", "memberships", "consents")
+        Access.GROUP,
+        PEOPLE,
+        in_context("group", "memberships", "consents", "assembly_requests.requested_by"),
     ),
     "groups:group_invite": Page(
         Access.GROUP, PEOPLE, joined(THE_GROUP, form_choices("staff_member"))
