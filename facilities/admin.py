@@ -9,11 +9,11 @@ from django.utils.translation import gettext_lazy as _
 
 from facilities import models, services
 from facilities.admin_views import FacilityWithdrawView, IdRequestHandleView, RosterRoundView
-from facilities.forms import LeftOnForm
+from facilities.forms import LeftOnForm, ResponseForm
 from facilities.mail import invitation_mail
 from facilities.pdf import APPLICATION_FORM, id_notice_pdf
 from facilities.resources import FacilityResource, StaffMemberResource
-from facilities.selectors import STAFF_SEARCH
+from facilities.selectors import STAFF_SEARCH, overdue_consultations
 from facilities.services.invitations import ROSTER_FIELDS
 from mcs_admin.admin_actions import form_action, reason_action, service_action
 from mcs_admin.admin_base import (
@@ -511,14 +511,59 @@ class AdministratorAppointmentAdmin(HistoryAdmin):
     autocomplete_fields = ["facility", "staff_member"]
 
 
+class OverdueFilter(admin.SimpleListFilter):
+    """Consultations not answered by their due date (独自ルール 4)."""
+
+    title = _("overdue")
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("1", _("overdue"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "1":
+            return queryset.filter(pk__in=overdue_consultations(timezone.localdate()).values("pk"))
+        return queryset
+
+
 @admin.register(models.Consultation)
 class ConsultationAdmin(HistoryAdmin):
-    list_display = ["received_at", "kind", "contact_name", "facility", "referred_to", "closed_at"]
+    """The center's desk (独自ルール 4): received, answered (a complaint: passed on to the
+    attending physician), closed, each step an action."""
+
+    list_display = [
+        "received_at",
+        "kind",
+        "contact_name",
+        "facility",
+        "referred_to",
+        "status",
+        "due_on",
+        "is_overdue",
+    ]
     list_select_related = ["facility"]
-    list_filter = ["kind", "referred_to", ("facility", AutocompleteFilter)]
+    list_filter = ["status", OverdueFilter, "kind", "referred_to", ("facility", AutocompleteFilter)]
     search_fields = ["contact_name", "summary", "facility__name"]
     autocomplete_fields = ["facility"]
-    readonly_fields = ["handled_by"]
+    readonly_fields = ["referred_to", "handled_by"]
+    add_fields = ["kind", "facility", "contact_name", "summary", "received_at"]
+    change_fields = services.CONSULTATION_FIELDS
+    actions = [
+        form_action(services.consultation_answer, _("Answer"), ResponseForm, field="consultation"),
+        service_action(services.consultation_close, _("Close"), field="consultation"),
+    ]
+
+    def create(self, request, form):
+        data = {name: form.cleaned_data[name] for name in self.add_fields}
+        return services.consultation_submit(by=request.user, **data)
+
+    def update(self, request, obj, form):
+        return services.consultation_update(consultation=obj, by=request.user, **self.changes(form))
+
+    @admin.display(description=_("overdue"))
+    def is_overdue(self, consultation):
+        # a word, not the boolean's green tick: being overdue is nothing to tick off
+        return _("overdue") if consultation.overdue else ""
 
 
 @admin.register(models.ProfessionSynonym)

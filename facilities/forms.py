@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from facilities.models import (
     ApplicationRosterLine,
+    Consultation,
     Facility,
     IdRequest,
     Leave,
@@ -132,3 +133,30 @@ class BaseRosterFormSet(forms.BaseFormSet):
 RosterFormSet = forms.formset_factory(
     RosterLineForm, formset=BaseRosterFormSet, extra=3, can_delete=True
 )
+
+
+class ConsultationForm(NoControlCharacters, forms.ModelForm):
+    """独自ルール 4: a consultation for the support center, or a complaint about personal
+    information, which the center passes on to the attending physician."""
+
+    class Meta:
+        model = Consultation
+        fields = ["kind", "contact_name", "summary"]
+        widgets = {"kind": forms.RadioSelect(), "summary": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = Consultation.Kind.choices  # one of the two, no blank
+
+
+class ResponseForm(NoControlCharacters, forms.Form):
+    """The center's answer to a consultation (an admin action asks for it)."""
+
+    response = forms.CharField(
+        label=_("response"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "For a complaint about personal information: that it was passed on to the attending "
+            "physician, to whom and when (独自ルール 4)."
+        ),
+    )

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from mcs_admin.choices import Gender, Profession
@@ -742,8 +743,18 @@ class AdministratorAppointment(ChecksInPython, models.Model):
             )
 
 
+# 独自ルール 4: the center answers a consultation, or passes a complaint on to the attending
+# physician, within this many days of receiving it (the due date is kept on each row, so the
+# center may give one more time)
+CONSULTATION_ANSWER_DAYS = 14
+
+
 class Consultation(models.Model):
-    """独自ルール 4: consultations go to the center, complaints to the attending physician."""
+    """独自ルール 4: consultations go to the center, complaints to the attending physician.
+
+    received → answered (the response recorded; for a complaint, that it was passed on to the
+    attending physician) → closed, each step by the center (`facilities.services.consultations`).
+    """
 
     class Kind(models.TextChoices):
         CONSULTATION = "consultation", _("consultation")
@@ -752,6 +763,11 @@ class Consultation(models.Model):
     class ReferredTo(models.TextChoices):
         SUPPORT_CENTER = "support_center", _("support center")
         ATTENDING_PHYSICIAN = "attending_physician", _("attending physician")
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", pgettext_lazy("consultation", "received")
+        ANSWERED = "answered", _("answered")
+        CLOSED = "closed", _("closed")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     received_at = models.DateTimeField(_("received at"), default=timezone.now)
@@ -766,21 +782,46 @@ class Consultation(models.Model):
     contact_name = NormalizedCharField(_("contact person"), max_length=100)
     summary = models.TextField(_("summary"))
     referred_to = models.CharField(_("referred to"), max_length=30, choices=ReferredTo.choices)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED
+    )
+    due_on = models.DateField(_("answer due on"))
     response = models.TextField(_("response"), blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     handled_by = actor(_("handled by"))
+    workflow_fields = ["status", "response", "answered_at", "closed_at"]
     history = History()
 
     class Meta:
         verbose_name = _("consultation")
         verbose_name_plural = _("consultations and complaints")
         ordering = ["-received_at"]
+        indexes = [models.Index(fields=["status", "due_on"])]
         constraints = [
             dates_in_order(
                 "received_at",
                 "closed_at",
                 name="consultation_closed_after_received",
                 message=_("A consultation cannot be closed before it was received."),
+            ),
+            dates_in_order(
+                "received_at",
+                "answered_at",
+                name="consultation_answered_after_received",
+                message=_("A consultation cannot be answered before it was received."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="received") | models.Q(answered_at__isnull=False),
+                name="answered_consultation_has_time",
+                violation_error_message=_(
+                    "An answered consultation needs the time it was answered."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="closed") | models.Q(closed_at__isnull=False),
+                name="closed_consultation_has_time",
+                violation_error_message=_("A closed consultation needs the time it was closed."),
             ),
             models.CheckConstraint(
                 condition=~models.Q(kind="complaint") | models.Q(referred_to="attending_physician"),
@@ -793,6 +834,11 @@ class Consultation(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} ({self.contact_name})"
+
+    @property
+    def overdue(self) -> bool:
+        """Not answered by its due date (`facilities.selectors.overdue_consultations`)."""
+        return self.status == self.Status.RECEIVED and self.due_on < timezone.localdate()
 
 
 class ProfessionSynonym(models.Model):

@@ -9,6 +9,7 @@ from guardian.shortcuts import get_objects_for_user
 
 from facilities.models import (
     ApplicationInvitation,
+    Consultation,
     Facility,
     IdRequest,
     Leave,
@@ -113,6 +114,11 @@ def roster_reviews_for(user: User) -> QuerySet[RosterReview]:
     return RosterReview.objects.filter(facility__in=facilities_for(user))
 
 
+def consultations_for(user: User) -> QuerySet[Consultation]:
+    """The consultations and complaints the facilities the login administers submitted."""
+    return Consultation.objects.filter(facility__in=facilities_for(user))
+
+
 def open_account(staff_member: StaffMember) -> McsAccount | None:
     """The staff member's MCS ID that is not deleted (there is at most one)."""
     return staff_member.mcs_accounts.exclude(status=McsAccount.Status.DELETED).first()
@@ -186,6 +192,12 @@ def stale_passwords(changed_before: datetime.date) -> QuerySet[McsAccount]:
         status=McsAccount.Status.ISSUED,
         staff_member__in=id_holders(),
     )
+
+
+def overdue_consultations(today: datetime.date) -> QuerySet[Consultation]:
+    """Consultations not answered by their due date (独自ルール 4); `Consultation.overdue`
+    says it of one."""
+    return Consultation.objects.filter(status=Consultation.Status.RECEIVED, due_on__lt=today)
 
 
 def open_leaves() -> QuerySet[Leave]:

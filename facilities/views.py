@@ -2,16 +2,18 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db.models import F, Prefetch
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.views import View
 from django.views.generic import DetailView, TemplateView
 
 from devices.selectors import devices_for, insecure_devices
 from facilities import services
-from facilities.forms import IdRequestForm, LeaveForm, RestrictForm, StaffForm
+from facilities.forms import ConsultationForm, IdRequestForm, LeaveForm, RestrictForm, StaffForm
 from facilities.models import (
     IdRequest,
     Leave,
@@ -21,9 +23,11 @@ from facilities.models import (
     RosterReviewEntry,
 )
 from facilities.pdf import APPLICATION_FORM, id_notice_pdf
+from facilities.resources import StaffMemberResource
 from facilities.selectors import (
     STAFF_SEARCH,
     applications_for,
+    consultations_for,
     id_requests_for,
     leaves_for,
     roster_reviews_for,
@@ -44,9 +48,14 @@ from mcs_admin.pages import (
     ServiceFormPage,
 )
 from mcs_admin.pdf import pdf_download, print_response
+from mcs_admin.services import spreadsheet_export
 from pledges.selectors import holders_without_pledge
 
 DASHBOARD_ROWS = 10
+SPREADSHEET_TYPES = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 class Dashboard(FacilityPage, TemplateView):
@@ -409,3 +418,61 @@ class ApplicationPrint(FacilityPage, PrintPage):
 
     def back_url(self):
         return reverse("facility:dashboard", args=[self.facility.pk])
+
+
+class RosterDownload(FacilityPage, View):
+    """独自ルール 2, ID棚卸: the facility's own staff with their MCS IDs, as CSV or XLSX, to
+    check against MCS itself; logged as an export of those people."""
+
+    http_method_names = ["get"]
+
+    def get(self, request, *args, fmt: str, **kwargs):
+        if fmt not in SPREADSHEET_TYPES:
+            raise Http404
+        staff = (
+            staff_for(request.user)
+            .filter(facility=self.facility)
+            .order_by("family_name_kana", "given_name_kana", "pk")
+        )
+        data = spreadsheet_export(
+            resource=StaffMemberResource(),
+            file_format=fmt,
+            user=request.user,
+            queryset=staff,
+            request=request,
+        )
+        response = HttpResponse(data, content_type=SPREADSHEET_TYPES[fmt])
+        name = f"mcs-roster-{self.facility.pk}-{timezone.localdate():%Y%m%d}.{fmt}"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+
+class Consultations(FacilityPage, ListPage):
+    """独自ルール 4: what the facility asked the support center, with its status and answer."""
+
+    template_name = "facilities/consultations.html"
+
+    def rows(self):
+        return consultations_for(self.request.user).filter(facility=self.facility)
+
+
+class ConsultationAdd(FacilityPage, ServiceFormPage):
+    """独自ルール 4: a consultation for the center, or a complaint about personal information,
+    which the center records and passes on to the attending physician."""
+
+    form_class = ConsultationForm
+    template_name = "facilities/consultation_add.html"
+    title = _("Send a consultation or complaint")
+    submit_label = _("Send")
+    success_message = _("Sent to the support center.")
+
+    def get_initial(self):
+        return {"contact_name": self.request.user.get_full_name()}
+
+    def perform(self, form):
+        return services.consultation_submit(
+            facility=self.facility, by=self.request.user, **form.cleaned_data
+        )
+
+    def get_success_url(self):
+        return reverse("facility:consultations", args=[self.facility.pk])

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from facilities.selectors import STAFF_SEARCH
 from groups import models, services
@@ -215,6 +216,30 @@ class OwnershipTransferAdmin(HistoryAdmin):
         return _("none: %(count)s members would wait for approval again") % {
             "count": transfer.members_to_wait
         }
+
+
+@admin.register(models.AssemblyRequest)
+class AssemblyRequestAdmin(HistoryAdmin):
+    """The center's queue of 独自ルール 5, oldest first: it invites the members wanted (on the
+    memberships' page, for the physician), then marks the request done, or declines it."""
+
+    list_display = ["requested_at", "group", "requested_by", "status", "decided_at"]
+    list_select_related = ["group__patient", "requested_by"]
+    list_filter = ["status"]
+    search_fields = ["=group__id", *(f"group__patient__{field}" for field in PATIENT_SEARCH)]
+    autocomplete_fields = ["group", "requested_by"]
+    readonly_fields = ["decided_by"]
+    ordering = ["requested_at"]
+    change_fields = []
+    actions = [
+        service_action(services.assembly_done, _("Members assembled: done"), field="request"),
+        reason_action(
+            services.assembly_decline, pgettext_lazy("request", "Decline"), field="request"
+        ),
+    ]
+
+    def has_add_permission(self, request):
+        return False  # a physician's instruction, given on the group's page
 
 
 @admin.register(models.CareGroupUserObjectPermission)

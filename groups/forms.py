@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from consents.models import PatientConsent
 from consents.services import NOT_AN_OBTAINER
 from facilities.models import Facility, StaffMember
-from groups.models import CareGroup, Membership
+from groups.models import AssemblyRequest, CareGroup, Membership
 from mcs_admin.text_rules import NoControlCharacters
 from mcs_admin.widgets import DateInput
 
@@ -131,3 +131,12 @@ class DesignationForm(NoControlCharacters, forms.Form):
         self.fields["staff_member"].label_from_instance = lambda person: (
             f"{person.full_name}（{person.get_profession_display()}・{person.facility}）"
         )
+
+
+class AssemblyRequestForm(NoControlCharacters, forms.ModelForm):
+    """独自ルール 5: which professions or people the physician wants in the group."""
+
+    class Meta:
+        model = AssemblyRequest
+        fields = ["note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 4})}

@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from facilities.models import Facility, StaffMember
@@ -413,3 +414,72 @@ class OwnershipTransfer(models.Model):
 
     def __str__(self):
         return f"{self.group}: {self.from_facility} → {self.to_facility}"
+
+
+class AssemblyRequest(models.Model):
+    """独自ルール 5: on a physician's instruction, the support center helps assemble a group's
+    members in MCS. The physician asks (which professions or people are wanted); the center
+    does it, or declines with a note."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        DONE = "done", _("done")
+        DECLINED = "declined", pgettext_lazy("request", "declined")
+
+    group = models.ForeignKey(
+        CareGroup,
+        verbose_name=_("group"),
+        on_delete=models.PROTECT,
+        related_name="assembly_requests",
+    )
+    requested_by = models.ForeignKey(
+        StaffMember,
+        verbose_name=_("requesting physician"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    note = models.TextField(
+        _("members wanted"), help_text=_("Which professions or people should join, and why.")
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
+    )
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = actor(_("decided by"))
+    decision_note = models.TextField(_("note of the support center"), blank=True)
+    workflow_fields = ["status", "decided_at", "decision_note"]
+    history = History()
+
+    class Meta:
+        verbose_name = _("member assembly request")
+        verbose_name_plural = _("member assembly requests")
+        ordering = ["-requested_at"]
+        indexes = [models.Index(fields=["status", "requested_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group"],
+                condition=models.Q(status="open"),
+                name="one_open_assembly_request_per_group",
+                violation_error_message=_("This group already has an open assembly request."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="open") | models.Q(decided_at__isnull=False),
+                name="decided_assembly_request_has_time",
+                violation_error_message=_("A decided request needs the time it was decided."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="declined") | ~models.Q(decision_note=""),
+                name="declined_assembly_request_has_note",
+                violation_error_message=_("A declined request needs the center's note."),
+            ),
+            dates_in_order(
+                "requested_at",
+                "decided_at",
+                name="assembly_request_decided_after_requested",
+                message=_("A request cannot be decided before it was made."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.group}: {self.requested_by}"

@@ -10,6 +10,7 @@ from facilities.models import StaffMember
 from facilities.selectors import facilities_for, id_holders
 from groups.models import (
     OPEN_MEMBERSHIP,
+    AssemblyRequest,
     CareGroup,
     Membership,
     MembershipReview,
@@ -81,6 +82,11 @@ def members_from_outside(group: CareGroup) -> QuerySet[Membership]:
     return Membership.objects.filter(OPEN_MEMBERSHIP, group=group).exclude(
         staff_member__facility=group.owner_id
     )
+
+
+def assembly_requests_for(user: User) -> QuerySet[AssemblyRequest]:
+    """Requests to assemble the members of the groups the login runs (独自ルール 5)."""
+    return AssemblyRequest.objects.filter(group__in=groups_managed_by(user))
 
 
 def transfers_for(user: User) -> QuerySet[OwnershipTransfer]:

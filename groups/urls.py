@@ -26,6 +26,9 @@ urlpatterns = [
     ),
     path("groups/<int:group>/", views.GroupDetail.as_view(), name="group_detail"),
     path("groups/<int:group>/invite/", views.GroupInvite.as_view(), name="group_invite"),
+    path(
+        "groups/<int:group>/assembly/", views.AssemblyRequestAdd.as_view(), name="assembly_request"
+    ),
     path("groups/<int:group>/consent/", views.GroupConsent.as_view(), name="group_consent"),
     path(
         "groups/<int:group>/consents/<int:pk>/form4.pdf",

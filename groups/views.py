@@ -1,4 +1,4 @@
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -12,9 +12,23 @@ from consents.selectors import consent_obtainers, consents_for
 from consents.services import consent_record
 from facilities.selectors import facilities_for
 from groups import services
-from groups.forms import ConsentForm, GroupForm, InviteForm, ReasonForm, RoleForm
-from groups.models import OPEN_MEMBERSHIP, CareGroup, Membership, OwnershipTransfer
+from groups.forms import (
+    AssemblyRequestForm,
+    ConsentForm,
+    GroupForm,
+    InviteForm,
+    ReasonForm,
+    RoleForm,
+)
+from groups.models import (
+    OPEN_MEMBERSHIP,
+    AssemblyRequest,
+    CareGroup,
+    Membership,
+    OwnershipTransfer,
+)
 from groups.selectors import (
+    assembly_requests_for,
     groups_managed_by,
     id_holders,
     invitable_staff,
@@ -33,6 +47,7 @@ from mcs_admin.pages import (
     UserPage,
 )
 from mcs_admin.pdf import print_response
+from mcs_admin.roles import is_center
 
 PATIENT_SEARCH = [
     "name",
@@ -154,6 +169,16 @@ class GroupDetail(GroupPage, TemplateView):
         )
         context["consent_on_record"] = any(consent.on_record for consent in context["consents"])
         context["reviews"] = group.reviews.order_by("-due_on")[:5]
+        context["assembly_requests"] = (
+            assembly_requests_for(self.request.user)
+            .filter(group=group)
+            .select_related("requested_by")[:5]
+        )
+        context["assembly_open"] = any(
+            request.status == AssemblyRequest.Status.OPEN
+            for request in context["assembly_requests"]
+        )
+        context["may_request_assembly"] = services.may_request_assembly(self.request.user, group)
         context["pending_transfer"] = (
             group.transfers.filter(status=OwnershipTransfer.Status.REQUESTED)
             .select_related("to_facility")
@@ -169,6 +194,31 @@ class GroupDetail(GroupPage, TemplateView):
             and not context["read_only"]
         )
         return context
+
+
+class AssemblyRequestAdd(GroupPage, ServiceFormPage):
+    """独自ルール 5: the physician asks the support center to assemble the group's members."""
+
+    form_class = AssemblyRequestForm
+    title = _("Ask the support center to assemble members")
+    submit_label = _("Send the request")
+    success_message = _("The request was sent to the support center.")
+
+    def dispatch(self, request, *args, **kwargs):
+        # the center reads every group's pages (check_access refuses its POST)
+        if not is_center(request.user) and not services.may_request_assembly(
+            request.user, self.group
+        ):
+            raise PermissionDenied(services.NOT_A_PHYSICIAN)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "subject": self.group}
+
+    def perform(self, form):
+        return services.assembly_request(
+            group=self.group, by=self.request.user, **form.cleaned_data
+        )
 
 
 class GroupInvite(GroupPage, SearchFirstFormPage):

@@ -12,6 +12,7 @@ from django.utils import timezone
 from consents.models import ConsentDesignation, PatientConsent
 from devices.models import CarryOutNotice, Consideration, Device, Incident
 from facilities.models import (
+    CONSULTATION_ANSWER_DAYS,
     AdministratorAppointment,
     ApplicationRosterLine,
     Consultation,
@@ -26,7 +27,14 @@ from facilities.models import (
     UsageApplication,
 )
 from facilities.services import staff_link_login
-from groups.models import CareGroup, Membership, MembershipReview, OwnershipTransfer, Patient
+from groups.models import (
+    AssemblyRequest,
+    CareGroup,
+    Membership,
+    MembershipReview,
+    OwnershipTransfer,
+    Patient,
+)
 from groups.services import reviews_schedule_missing, sync_manager_permission
 from mcs_admin.history import save_by
 from mcs_admin.models import AssociationProfile, User
@@ -348,6 +356,14 @@ class DemoBuilder:
         for g, group in enumerate(groups[:5]):
             due = self.days_ago(20) if g % 2 == 0 else self.today + timedelta(days=40)
             ensure(MembershipReview, {"group": group, "due_on": due})
+        # 独自ルール 5: the clinic's physician asked the center to assemble members
+        ensure(
+            AssemblyRequest,
+            {"group": groups[0]},
+            requested_by=groups[0].attending_physician,
+            note="退院後の訪問歯科医と管理栄養士の招集をお願いします",
+            requested_at=self.now - timedelta(days=2),
+        )
         ensure(
             MembershipReview,
             {"group": groups[0], "due_on": self.days_ago(200)},
@@ -501,6 +517,9 @@ class DemoBuilder:
             referred_to="support_center",
             response="様式1の追記と様式3の提出を案内",
             received_at=self.now - timedelta(days=9),
+            due_on=self.days_ago(9) + timedelta(days=CONSULTATION_ANSWER_DAYS),
+            status="closed",
+            answered_at=self.now - timedelta(days=8),
             closed_at=self.now - timedelta(days=8),
         )
         ensure(
@@ -510,6 +529,18 @@ class DemoBuilder:
             summary="グループ内の書き込みが第三者に見られたのではないかとの不安",
             referred_to="attending_physician",
             received_at=self.now - timedelta(days=1),
+            due_on=self.days_ago(1) + timedelta(days=CONSULTATION_ANSWER_DAYS),
+        )
+        # one the center has not answered in time, from the clinic's own pages
+        ensure(
+            Consultation,
+            {"contact_name": f"{facilities[0].name} 管理者"},
+            kind="consultation",
+            facility=facilities[0],
+            summary="退職者の MCS ID 削除の依頼後、削除完了の確認方法を知りたい",
+            referred_to="support_center",
+            received_at=self.now - timedelta(days=20),
+            due_on=self.days_ago(20) + timedelta(days=CONSULTATION_ANSWER_DAYS),
         )
 
     def leaver(self, person):

@@ -134,16 +134,22 @@ ACCESS = {
     "facility:roster_review": Page(Access.FACILITY, Shows.STAFF, in_context("entries")),
     "facility:roster_entry_confirm": Page(Access.FACILITY),
     "facility:leaves": Page(Access.FACILITY, Shows.STAFF, LISTED),
+    "facility:roster_download": Page(Access.FACILITY, Shows.STAFF, printed),
+    "facility:consultations": Page(Access.FACILITY),
+    "facility:consultation_add": Page(Access.FACILITY),
     "facility:leave_item_close": Page(Access.FACILITY),
     "facility:leave_reminder": Page(Access.FACILITY, Shows.STAFF, in_context("leave")),
     "pledges:pledges": Page(Access.FACILITY, Shows.STAFF, LISTED),
-    "pledges:training": Page(Access.FACILITY, Shows.STAFF, in_context("sessions")),
+    "pledges:training": Page(
+        Access.FACILITY, Shows.STAFF, in_context("sessions.facility_attendees", "staff")
+    ),
     "pledges:facility_pledge_print": Page(Access.FACILITY),
     "pledges:staff_pledge_print": Page(Access.FACILITY, Shows.STAFF, printed),
     "pledges:staff_pledge_prepare": Page(Access.FACILITY),
     "pledges:manager_change": Page(Access.FACILITY),
     "pledges:staff_pledge_exempt": Page(Access.FACILITY, Shows.STAFF, SUBJECT),
     "pledges:training_add": Page(Access.FACILITY, Shows.STAFF, form_choices("attendees")),
+    "pledges:training_edit": Page(Access.FACILITY, Shows.STAFF, form_choices("attendees")),
     "devices:device_list": Page(Access.FACILITY, Shows.STAFF, LISTED),
     "devices:device_add": Page(Access.FACILITY, Shows.STAFF, form_choices("assigned_to")),
     "devices:device_edit": Page(Access.FACILITY, Shows.STAFF, form_choices("assigned_to")),
@@ -166,7 +172,9 @@ ACCESS = {
     "groups:invitation_approve": Page(Access.FACILITY),
     "groups:invitation_cancel": Page(Access.FACILITY),
     "groups:group_detail": Page(
-        Access.GROUP, PEOPLE, in_context("group", "memberships", "consents")
+        Access.GROUP,
+        PEOPLE,
+        in_context("group", "memberships", "consents", "assembly_requests.requested_by"),
     ),
     "groups:group_invite": Page(
         Access.GROUP, PEOPLE, joined(THE_GROUP, form_choices("staff_member"))
@@ -176,6 +184,7 @@ ACCESS = {
     ),
     "groups:consent_print": Page(Access.GROUP, Shows.PATIENTS, printed),
     "groups:member_remove": Page(Access.GROUP),
+    "groups:assembly_request": Page(Access.GROUP, PEOPLE, THE_GROUP),
     "groups:member_role": Page(Access.GROUP),
     "groups:group_archive": Page(Access.GROUP, PEOPLE, THE_GROUP),
     "groups:my_invitations": Page(

@@ -47,6 +47,7 @@ PEOPLE_OF: dict[str, People] = {
         patient="review__group__patient", staff="membership__staff_member"
     ),
     "care_groups.OwnershipTransfer": People(patient="group__patient"),
+    "care_groups.AssemblyRequest": People(patient="group__patient", staff="requested_by"),
     "consents.PatientConsent": People(patient="group__patient", staff="obtained_by"),
     "consents.ConsentDesignation": People(patient="group__patient", staff="staff_member"),
     STAFF: People(staff="pk"),

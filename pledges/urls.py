@@ -28,5 +28,6 @@ urlpatterns = [
         name="staff_pledge_exempt",
     ),
     path("training/add/", views.TrainingAdd.as_view(), name="training_add"),
+    path("training/<int:pk>/edit/", views.TrainingEdit.as_view(), name="training_edit"),
     path("manager/", views.ManagerChange.as_view(), name="manager_change"),
 ]

@@ -1,11 +1,13 @@
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from facilities.selectors import staff_for
+from facilities.selectors import staff_for, with_last_training
+from mcs_admin.models import AssociationProfile
 from mcs_admin.pages import ActionPage, FacilityPage, ListPage, PrintPage, ServiceFormPage
 from mcs_admin.pdf import print_response
 from pledges import services
@@ -38,7 +40,8 @@ class Pledges(FacilityPage, ListPage):
 
 
 class Training(FacilityPage, TemplateView):
-    """第9条: the sessions, and who of the facility attended each."""
+    """第9条: the facility's own sessions and the association's, who of the facility attended
+    each, and each current staff member's last training (overdue after the interval)."""
 
     template_name = "pledges/training.html"
 
@@ -47,12 +50,16 @@ class Training(FacilityPage, TemplateView):
         staff = staff_for(self.request.user).filter(facility=self.facility)
         context["sessions"] = (
             training_sessions_for(self.request.user)
-            .filter(Q(attendees__facility=self.facility) | Q(facility=self.facility))
-            .distinct()
+            .filter(Q(facility=self.facility) | Q(facility__isnull=True))
             .prefetch_related(Prefetch("attendees", queryset=staff, to_attr="facility_attendees"))[
                 :50
             ]
         )
+        today = timezone.localdate()
+        due_since = AssociationProfile.current().training_due_since(today)
+        context["staff"] = with_last_training(
+            staff.filter(left_on__isnull=True), due_since=due_since
+        ).order_by("family_name_kana", "given_name_kana", "pk")
         return context
 
 
@@ -150,6 +157,33 @@ class TrainingAdd(FacilityPage, ServiceFormPage):
 
     def get_success_url(self):
         return reverse("pledges:training", args=[self.facility.pk])
+
+
+class TrainingEdit(TrainingAdd):
+    """第9条: correct a session the facility held, or who of its staff attended."""
+
+    submit_label = _("Save")
+    title = _("Edit the training session")
+    success_message = _("The training session was saved.")
+
+    @cached_property
+    def session(self):
+        # the association's sessions are the center's to correct, in the admin
+        return get_object_or_404(
+            training_sessions_for(self.request.user).filter(facility=self.facility),
+            pk=self.kwargs["pk"],
+        )
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.session}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "subject": self.session}
+
+    def perform(self, form):
+        return services.training_session_update(
+            session=self.session, by=self.request.user, **form.cleaned_data
+        )
 
 
 class ManagerChange(FacilityPage, ServiceFormPage):

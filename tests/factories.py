@@ -241,6 +241,7 @@ class ConsultationFactory(factory.django.DjangoModelFactory):
     contact_name = "けやき居宅 欅田"
     summary = "ID 発行の手順について"
     referred_to = "support_center"
+    due_on = TODAY + datetime.timedelta(days=facilities.CONSULTATION_ANSWER_DAYS)
 
 
 class FacilityPledgeFactory(factory.django.DjangoModelFactory):
@@ -329,6 +330,15 @@ class OwnershipTransferFactory(factory.django.DjangoModelFactory):
     group = factory.SubFactory(CareGroupFactory)
     from_facility = factory.SelfAttribute("group.owner")
     to_facility = factory.SubFactory(FacilityFactory)
+
+
+class AssemblyRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = groups.AssemblyRequest
+
+    group = factory.SubFactory(CareGroupFactory)
+    requested_by = factory.SubFactory(PhysicianFactory)
+    note = "訪問看護師と薬剤師の招集をお願いします"
 
 
 class PatientConsentFactory(factory.django.DjangoModelFactory):
@@ -484,6 +494,7 @@ FACTORIES = {
         MembershipReviewFactory,
         MembershipReviewEntryFactory,
         OwnershipTransferFactory,
+        AssemblyRequestFactory,
         PatientConsentFactory,
         ConsentDesignationFactory,
         DeviceFactory,

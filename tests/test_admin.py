@@ -36,6 +36,7 @@ ADDED_BY_A_WORKFLOW = {
     "facilities.RosterReviewEntry",
     "care_groups.MembershipReview",
     "care_groups.MembershipReviewEntry",
+    "care_groups.AssemblyRequest",
     "devices.CarryOutNotice",
     "devices.Incident",
 }

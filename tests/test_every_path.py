@@ -57,6 +57,7 @@ WORKFLOW_FIELDS = {
     "facilities.RosterReview": {"status", "completed_on"},
     "facilities.RosterReviewEntry": {"outcome", "confirmed_at"},
     "facilities.AdministratorAppointment": {"ended_on"},
+    "facilities.Consultation": {"status", "response", "answered_at", "closed_at"},
     "care_groups.CareGroup": {"status", "archived_on", "archive_reason"},
     "care_groups.Membership": {
         "status",
@@ -70,6 +71,7 @@ WORKFLOW_FIELDS = {
     "care_groups.MembershipReview": {"status", "completed_on"},
     "care_groups.MembershipReviewEntry": {"outcome"},
     "care_groups.OwnershipTransfer": {"status", "decided_at", "refusal_reason"},
+    "care_groups.AssemblyRequest": {"status", "decided_at", "decision_note"},
     "consents.PatientConsent": {"status", "received_on", "withdrawn_on", "withdrawal_reason"},
     "pledges.FacilityPledge": {"status", "received_on"},
     "pledges.StaffPledge": {"status", "received_on"},

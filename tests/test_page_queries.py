@@ -29,6 +29,15 @@ def more_rows(world, count):
         f.MembershipFactory(group=group, staff_member=user_person, status="approved")
         f.MembershipFactory(group=f.CareGroupFactory(owner=b.facility), staff_member=user_person)
         f.TrainingSessionFactory().attendees.add(person, user_person)
+        f.TrainingSessionFactory(facility=a.facility).attendees.add(person)
+        f.ConsultationFactory(facility=a.facility)
+        f.AssemblyRequestFactory(
+            group=a.group,
+            requested_by=a.admin.staff_member,
+            status="done",
+            requested_at=f.timezone.now() - f.datetime.timedelta(days=1),
+            decided_at=f.timezone.now(),
+        )
         f.FacilityFactory()
         # moves to A, A's group reviewed, groups A's administrator attends as physician,
         # and open items of other facilities for the center's compliance dashboard
@@ -57,6 +66,7 @@ FACILITY_PAGES = [
     "facility:id_requests",
     "pledges:pledges",
     "pledges:training",
+    "facility:consultations",
     "devices:device_list",
     "devices:carry_out_list",
     "devices:incident_list",
@@ -84,6 +94,9 @@ def pages(world):
     yield from ((world.a.user, reverse(name)) for name in USER_PAGES)
     yield from ((world.a.admin, reverse(name, args=[world.a.group.pk])) for name in GROUP_PAGES)
     yield world.a.admin, reverse("groups:attended_groups")
+    # the ID棚卸 download: the facility's staff with their IDs, however many
+    for fmt in ("csv", "xlsx"):
+        yield world.a.admin, reverse("facility:roster_download", args=[world.a.facility.pk, fmt])
 
 
 def query_counts(client, world):

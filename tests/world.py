@@ -33,6 +33,7 @@ class Side:
     application: object
     facility_pledge: object
     staff_pledge: object
+    training: object  # a session the facility held for its staff (第9条)
     consent: object
     designation: object  # the staff designated by the group's physician to obtain its consent
     review: object  # the open membership review of the side's group
@@ -79,6 +80,7 @@ def build_world():
         f.StaffPledgeFactory(staff_member=user_person)
         f.StaffPledgeFactory(staff_member=admin_person)
         f.MembershipReviewFactory(group=group)
+        f.AssemblyRequestFactory(group=group, requested_by=admin_person)  # 独自ルール 5
         review = f.RosterReviewFactory(facility=facility)
         leaver = id_holder(facility)
         leave = f.LeaveFactory(staff_member=leaver)
@@ -96,6 +98,7 @@ def build_world():
             "application": f.UsageApplicationFactory(facility=facility),
             "facility_pledge": f.FacilityPledgeFactory(facility=facility),
             "staff_pledge": f.StaffPledgeFactory(staff_member=staff),
+            "training": f.TrainingSessionFactory(facility=facility),
             "entry": f.RosterReviewEntryFactory(review=review, account=staff.mcs_accounts.get()),
             "leave": leave,
             "leave_item": f.LeaveItemFactory(leave=leave, kind="pledge_reminder"),

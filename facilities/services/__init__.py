@@ -20,6 +20,13 @@ from facilities.services.applications import (
     roster_line_record,
     withdrawal_open_items,
 )
+from facilities.services.consultations import (
+    CONSULTATION_FIELDS,
+    consultation_answer,
+    consultation_close,
+    consultation_submit,
+    consultation_update,
+)
 from facilities.services.id_requests import (
     id_request_change,
     id_request_confirm_deleted,
@@ -67,6 +74,7 @@ from facilities.services.staff import (
 )
 
 __all__ = [
+    "CONSULTATION_FIELDS",
     "FACILITY_FIELDS",
     "STAFF_FIELDS",
     "account_issue",
@@ -82,6 +90,10 @@ __all__ = [
     "application_reject",
     "appointment_end",
     "appointment_start",
+    "consultation_answer",
+    "consultation_close",
+    "consultation_submit",
+    "consultation_update",
     "facility_lift_suspension",
     "facility_register",
     "facility_suspend",

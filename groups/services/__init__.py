@@ -1,5 +1,12 @@
 """The groups app's writes, one workflow a module, all importable from here."""
 
+from groups.services.assembly import (
+    NOT_A_PHYSICIAN,
+    assembly_decline,
+    assembly_done,
+    assembly_request,
+    may_request_assembly,
+)
 from groups.services.lifecycle import (
     group_archive,
     group_create,
@@ -43,6 +50,10 @@ from groups.services.transfers import (
 )
 
 __all__ = [
+    "NOT_A_PHYSICIAN",
+    "assembly_decline",
+    "assembly_done",
+    "assembly_request",
     "end_membership",
     "group_archive",
     "group_create",
@@ -51,6 +62,7 @@ __all__ = [
     "has_consent",
     "locked_group",
     "locked_membership",
+    "may_request_assembly",
     "membership_accept",
     "membership_approve",
     "membership_cancel",

@@ -184,6 +184,56 @@ CASES = [
         lambda: f.ConsultationFactory.build(received_at=NOW, closed_at=NOW - DAY),
     ),
     (
+        "consultation_answered_after_received",
+        lambda: f.ConsultationFactory.build(
+            received_at=NOW, status="answered", answered_at=NOW - DAY
+        ),
+    ),
+    (
+        "answered_consultation_has_time",
+        lambda: f.ConsultationFactory.build(status="answered", response="回答"),
+    ),
+    (
+        "closed_consultation_has_time",
+        lambda: f.ConsultationFactory.build(
+            status="closed", received_at=NOW - DAY, answered_at=NOW
+        ),
+    ),
+    (
+        "one_open_assembly_request_per_group",
+        lambda: (
+            (request := f.AssemblyRequestFactory())
+            and f.AssemblyRequestFactory.build(
+                group=request.group, requested_by=request.requested_by
+            )
+        ),
+    ),
+    (
+        "decided_assembly_request_has_time",
+        lambda: f.AssemblyRequestFactory.build(
+            group=f.CareGroupFactory(), requested_by=f.PhysicianFactory(), status="done"
+        ),
+    ),
+    (
+        "declined_assembly_request_has_note",
+        lambda: f.AssemblyRequestFactory.build(
+            group=f.CareGroupFactory(),
+            requested_by=f.PhysicianFactory(),
+            status="declined",
+            decided_at=NOW + DAY,
+        ),
+    ),
+    (
+        "assembly_request_decided_after_requested",
+        lambda: f.AssemblyRequestFactory.build(
+            group=f.CareGroupFactory(),
+            requested_by=f.PhysicianFactory(),
+            status="done",
+            requested_at=NOW,
+            decided_at=NOW - DAY,
+        ),
+    ),
+    (
         "complaint_goes_to_physician",
         lambda: f.ConsultationFactory.build(kind="complaint", referred_to="support_center"),
     ),

@@ -44,6 +44,9 @@ MATRIX = {
     "facility:roster_review": (FACILITY, None, 200, 405),
     "facility:roster_entry_confirm": (FACILITY, "entry", 405, 302),
     "facility:leaves": (FACILITY, None, 200, 405),
+    "facility:roster_download": (FACILITY, None, 200, 405),
+    "facility:consultations": (FACILITY, None, 200, 405),
+    "facility:consultation_add": (FACILITY, None, 200, 200),
     "facility:leave_item_close": (FACILITY, "leave_item", 405, 302),
     "facility:leave_reminder": (FACILITY, "leave", 200, 405),
     "pledges:pledges": (FACILITY, None, 200, 405),
@@ -54,6 +57,7 @@ MATRIX = {
     "pledges:manager_change": (FACILITY, None, 200, 200),
     "pledges:staff_pledge_exempt": (FACILITY, "staff", 200, 200),
     "pledges:training_add": (FACILITY, None, 200, 200),
+    "pledges:training_edit": (FACILITY, "training", 200, 200),
     "devices:device_list": (FACILITY, None, 200, 405),
     "devices:device_add": (FACILITY, None, 200, 200),
     "devices:device_edit": (FACILITY, "device", 200, 200),
@@ -75,6 +79,7 @@ MATRIX = {
     "groups:invitation_cancel": (FACILITY, "staff_invitation", 405, 302),
     "groups:group_detail": (GROUP, None, 200, 405),
     "groups:group_invite": (GROUP, None, 200, 200),
+    "groups:assembly_request": (GROUP, None, 200, 200),
     "groups:group_consent": (GROUP, None, 200, 200),
     "groups:consent_print": (GROUP, "consent", 200, 405),
     "groups:member_remove": (GROUP, "member", 405, 302),
@@ -153,7 +158,14 @@ def url_for(name, side, target):
     values = {"facility": side.facility.pk, "group": side.group.pk, "fmt": "csv", "number": 3}
     if target:
         values["pk"] = getattr(side, target).pk
-    candidates = [("facility", "pk"), ("group", "pk"), ("facility",), ("group",), ("pk",)]
+    candidates = [
+        ("facility", "pk"),
+        ("group", "pk"),
+        ("facility", "fmt"),
+        ("facility",),
+        ("group",),
+        ("pk",),
+    ]
     for keys in [*candidates, ("fmt",), ("number",), ()]:
         if all(key in values for key in keys):
             try:
