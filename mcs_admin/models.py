@@ -207,7 +207,9 @@ class PolicyVersion(models.Model):
 
     effective_on = models.DateField(_("effective on"))
     label = NormalizedCharField(
-        _("label"), max_length=100, help_text=_("As the 附則 says it, e.g. 平成29年1月27日一部変更.")
+        _("label"),
+        max_length=100,
+        help_text=_("As the 附則 says it, e.g. 平成29年1月27日一部変更."),
     )
     notes = models.TextField(_("notes"), blank=True, help_text=_("What the amendment changes."))
     form2_wording = models.PositiveSmallIntegerField(

@@ -4,10 +4,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from facilities.models import Facility, StaffMember
+from mcs_admin.constraints import dates_in_order
 from mcs_admin.dates import shown_date
 from mcs_admin.fields import NormalizedCharField
 from mcs_admin.history import History
-from mcs_admin.constraints import dates_in_order
 from mcs_admin.models import NumberedDocument, PaperStatus, PolicyVersion, PolicyVersioned
 
 
@@ -174,7 +174,9 @@ class PledgeRound(models.Model):
     staff_sign_again = models.BooleanField(
         _("ID holders sign form 3 again"),
         default=False,
-        help_text=_("Whether every ID holder signs a new form 3 too, or only the facilities form 2."),
+        help_text=_(
+            "Whether every ID holder signs a new form 3 too, or only the facilities form 2."
+        ),
     )
     opened_on = models.DateField(_("opened on"), default=timezone.localdate)
     due_on = models.DateField(_("due on"))
@@ -212,7 +214,9 @@ class PledgeRound(models.Model):
                 condition=models.Q(status="open", closed_on__isnull=True)
                 | models.Q(status="closed", closed_on__isnull=False),
                 name="pledge_round_closed_has_date",
-                violation_error_message=_("A closed round has the day it closed, an open one none."),
+                violation_error_message=_(
+                    "A closed round has the day it closed, an open one none."
+                ),
             ),
         ]
 

@@ -143,7 +143,9 @@ def round_progress(
         progress[pk].facility_signed = 1
     if pledge_round.staff_sign_again:
         holders = within(id_holders(), "facility").order_by()
-        pledged = Exists(StaffPledge.objects.filter(ON_RECORD, renewed, staff_member=OuterRef("pk")))
+        pledged = Exists(
+            StaffPledge.objects.filter(ON_RECORD, renewed, staff_member=OuterRef("pk"))
+        )
         for pk, required, done in holders.values_list("facility").annotate(
             Count("pk"), Count("pk", filter=Q(pledged))
         ):

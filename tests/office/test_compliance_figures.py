@@ -32,7 +32,7 @@ def _direct(today) -> dict:
     return {
         facility.pk: {
             column.key: column.rows(today, profile)
-            .filter(**{column.facility: facility})
+            .filter(**{column.facility: facility.pk})
             .distinct()
             .count()
             for column in figures.COLUMNS
