@@ -215,13 +215,11 @@ class PolicyVersion(models.Model):
     form2_wording = models.PositiveSmallIntegerField(
         _("wording of form 2"),
         default=1,
-        validators=[MinValueValidator(1)],
         help_text=_("Which template of form 2 this version prints (1: the original wording)."),
     )
     form3_wording = models.PositiveSmallIntegerField(
         _("wording of form 3"),
         default=1,
-        validators=[MinValueValidator(1)],
         help_text=_("Which template of form 3 this version prints (1: the original wording)."),
     )
     history = History()

@@ -146,9 +146,10 @@ def round_progress(
         pledged = Exists(
             StaffPledge.objects.filter(ON_RECORD, renewed, staff_member=OuterRef("pk"))
         )
-        for pk, required, done in holders.values_list("facility").annotate(
-            Count("pk"), Count("pk", filter=Q(pledged))
-        ):
-            progress[pk].staff_required = required
-            progress[pk].staff_signed = done
+        counted = holders.values("facility").annotate(
+            required=Count("pk"), signed=Count("pk", filter=Q(pledged))
+        )
+        for row in counted:
+            progress[row["facility"]].staff_required = row["required"]
+            progress[row["facility"]].staff_signed = row["signed"]
     return progress

@@ -10,10 +10,10 @@ from consents.models import ConsentDesignation, PatientConsent
 from devices.models import CarryOutNotice, Device, Incident
 from facilities import models as facilities
 from groups import models as groups
-from mcs_admin.models import AccessLog, AssociationProfile, DocumentNumber, User
+from mcs_admin.models import AccessLog, AssociationProfile, DocumentNumber, PolicyVersion, User
 from office.demo import SUPPORT_CENTER_GROUP, center_permissions
 from office.models import SentReminder
-from pledges.models import FacilityPledge, StaffPledge, TrainingSession
+from pledges.models import FacilityPledge, PledgeRound, StaffPledge, TrainingSession
 
 TODAY = datetime.date(2026, 4, 1)
 
@@ -260,6 +260,26 @@ class StaffPledgeFactory(factory.django.DjangoModelFactory):
     prepared_on = TODAY
 
 
+class PolicyVersionFactory(factory.django.DjangoModelFactory):
+    """An earlier version than the seeded ones (附則), so that it changes no pledge's rule."""
+
+    class Meta:
+        model = PolicyVersion
+
+    effective_on = factory.Sequence(lambda n: datetime.date(2000, 1, 1) + datetime.timedelta(n))
+    label = factory.Sequence(lambda n: f"試行版{n}")
+
+
+class PledgeRoundFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PledgeRound
+
+    kind = PledgeRound.Kind.AMENDMENT
+    policy_version = factory.LazyFunction(PolicyVersion.current)
+    opened_on = factory.LazyFunction(timezone.localdate)  # open, not yet due
+    due_on = factory.LazyAttribute(lambda r: r.opened_on + datetime.timedelta(days=14))
+
+
 class TrainingSessionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = TrainingSession
@@ -454,6 +474,8 @@ FACTORIES = {
         FacilityPledgeFactory,
         StaffPledgeFactory,
         TrainingSessionFactory,
+        PolicyVersionFactory,
+        PledgeRoundFactory,
         PatientFactory,
         CareGroupFactory,
         MembershipFactory,

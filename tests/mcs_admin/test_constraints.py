@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from mcs_admin.models import AssociationProfile
+from mcs_admin.models import AssociationProfile, PolicyVersion
 from tests import factories as f
 
 D = f.TODAY
@@ -470,6 +470,21 @@ CASES = [
             )
         ),
     ),
+    (
+        "policy_version_once_a_day",
+        lambda: PolicyVersion(effective_on=datetime.date(2017, 1, 27), label="重複"),
+    ),
+    (
+        "policy_version_wording_numbered",
+        lambda: PolicyVersion(effective_on=D, label="新版", form3_wording=0),
+    ),
+    ("pledge_round_one_open", lambda: f.PledgeRoundFactory() and f.PledgeRoundFactory.build()),
+    ("pledge_round_due_after_opening", lambda: f.PledgeRoundFactory.build(due_on=D)),
+    (
+        "pledge_round_closed_after_opening",
+        lambda: f.PledgeRoundFactory.build(status="closed", closed_on=D - DAY),
+    ),
+    ("pledge_round_closed_has_date", lambda: f.PledgeRoundFactory.build(status="closed")),
     (
         "reminder_once_a_day",
         lambda: (
