@@ -276,8 +276,11 @@ class PledgeRoundFactory(factory.django.DjangoModelFactory):
 
     kind = PledgeRound.Kind.AMENDMENT
     policy_version = factory.LazyFunction(PolicyVersion.current)
-    opened_on = factory.LazyFunction(timezone.localdate)  # open, not yet due
+    opened_on = factory.LazyFunction(timezone.localdate)  # not yet due
     due_on = factory.LazyAttribute(lambda r: r.opened_on + datetime.timedelta(days=14))
+    # closed: one round is open at a time, and a test opens it itself (status="open")
+    status = PledgeRound.Status.CLOSED
+    closed_on = factory.LazyAttribute(lambda r: r.opened_on if r.status == "closed" else None)
 
 
 class TrainingSessionFactory(factory.django.DjangoModelFactory):

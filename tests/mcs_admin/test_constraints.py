@@ -478,13 +478,19 @@ CASES = [
         "policy_version_wording_numbered",
         lambda: PolicyVersion(effective_on=D, label="新版", form3_wording=0),
     ),
-    ("pledge_round_one_open", lambda: f.PledgeRoundFactory() and f.PledgeRoundFactory.build()),
-    ("pledge_round_due_after_opening", lambda: f.PledgeRoundFactory.build(due_on=D)),
+    (
+        "pledge_round_one_open",
+        lambda: f.PledgeRoundFactory(status="open") and f.PledgeRoundFactory.build(status="open"),
+    ),
+    (
+        "pledge_round_due_after_opening",
+        lambda: f.PledgeRoundFactory.build(opened_on=D, due_on=D, closed_on=D + DAY),
+    ),
     (
         "pledge_round_closed_after_opening",
         lambda: f.PledgeRoundFactory.build(status="closed", closed_on=D - DAY),
     ),
-    ("pledge_round_closed_has_date", lambda: f.PledgeRoundFactory.build(status="closed")),
+    ("pledge_round_closed_has_date", lambda: f.PledgeRoundFactory.build(closed_on=None)),
     (
         "reminder_once_a_day",
         lambda: (

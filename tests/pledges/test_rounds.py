@@ -175,15 +175,15 @@ def test_opening_a_round_is_refused_and_writes_nothing():
 
 def test_a_round_closes_on_or_after_its_due_date_once():
     center = f.CenterUserFactory()
-    early = f.PledgeRoundFactory()
+    early = f.PledgeRoundFactory(status="open")
     with pytest.raises(ValidationError, match=r"期限|due"):
         services.pledge_round_close(pledge_round=early, by=center)
     early.refresh_from_db()
     assert early.status == "open" and early.history.count() == 1
     early.status, early.closed_on = "closed", TODAY
-    early.save()
+    early.save()  # the next one may open
 
-    due = f.PledgeRoundFactory(opened_on=TODAY - 30 * DAY, due_on=TODAY)
+    due = f.PledgeRoundFactory(opened_on=TODAY - 30 * DAY, due_on=TODAY, status="open")
     with pytest.raises(PermissionDenied):
         services.pledge_round_close(pledge_round=due, by=f.UserFactory())
     services.pledge_round_close(pledge_round=due, by=center)
@@ -295,7 +295,7 @@ def test_round_progress_takes_a_fixed_number_of_queries(django_assert_num_querie
     for size in (1, 3):
         for _ in range(size):
             id_holder(f.FacilityFactory())
-        pledge_round = f.PledgeRoundFactory(staff_sign_again=True)
+        pledge_round = f.PledgeRoundFactory(staff_sign_again=True, status="open")
         with django_assert_num_queries(3):
             progress = selectors.round_progress(pledge_round)
         counts.append(sum(row.staff_required for row in progress.values()))
