@@ -256,7 +256,7 @@ def pledge_round(today, profile):
             yield Item(
                 recipient=recipient,
                 kind="pledge_round",
-                key=f"round:{current.pk}",
+                key=f"round:{current.pk}:{pk}",
                 text=text,
                 url=link("pledges:pledges", pk),
                 due_on=current.due_on,
