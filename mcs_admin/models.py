@@ -255,17 +255,6 @@ class PolicyVersion(models.Model):
         return getattr(self, f"form{form_number}_wording", 1)
 
 
-def current_policy_version() -> int | None:
-    """The key of the version in force, for a record signed from now on (a field's default);
-    only the key is read, so that migrations may call it whatever columns come later."""
-    return (
-        PolicyVersion.objects.filter(effective_on__lte=timezone.localdate())
-        .order_by("-effective_on")
-        .values_list("pk", flat=True)
-        .first()
-    )
-
-
 class PolicyVersioned(models.Model):
     """A form signed under a version of the policy: the version prints in the form's corner
     and chooses its wording; a new record takes the version in force."""
@@ -274,12 +263,19 @@ class PolicyVersioned(models.Model):
         PolicyVersion,
         verbose_name=_("policy version"),
         on_delete=models.PROTECT,
-        default=current_policy_version,
+        blank=True,  # given on saving: the version in force
         related_name="+",
     )
 
     class Meta:
         abstract = True
+
+    def save(self, *args, **kwargs):
+        # On saving rather than as a default, which would read the database whenever a record
+        # is made in memory; rows created in bulk name their version themselves.
+        if self.policy_version_id is None:
+            self.policy_version = PolicyVersion.current()
+        super().save(*args, **kwargs)
 
 
 class PersonName(models.Model):
