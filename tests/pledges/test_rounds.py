@@ -7,7 +7,6 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
 from django.utils import timezone
 
 from facilities.models import Facility
@@ -289,8 +288,8 @@ def test_forms_of_differently_worded_versions_print_apart(settings):
 
 
 def test_round_progress_takes_a_fixed_number_of_queries(django_assert_num_queries):
-    # the round's version read with it, as the dashboards' open_round() rows are not
-    center = f.CenterUserFactory()
+    # three queries whatever the facilities and holders (the factory's round has its version
+    # already; open_round() reads it with a fourth)
     counts = []
     for size in (1, 3):
         for _ in range(size):
@@ -302,5 +301,3 @@ def test_round_progress_takes_a_fixed_number_of_queries(django_assert_num_querie
         pledge_round.status, pledge_round.closed_on = "closed", TODAY
         pledge_round.save()
     assert counts == [1, 4]
-    assert Facility.objects.aggregate(n=Count("pk"))["n"] == 4
-    assert center.is_staff
