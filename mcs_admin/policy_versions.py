@@ -14,6 +14,23 @@ from mcs_admin.roles import is_center
 # What a version's change may touch: the day and the wordings are what pledges were signed under.
 POLICY_VERSION_FIELDS = ["label", "notes"]
 
+# The policy's 附則 as it stands (migration 0015 wrote the same rows): 第1条 施行, 第2条 一部変更;
+# neither changed the forms' wording.
+SUPPLEMENTARY_PROVISIONS = [
+    (datetime.date(2016, 8, 1), "平成28年8月1日施行", "附則第1条: この規程の施行。"),
+    (datetime.date(2017, 1, 27), "平成29年1月27日一部変更", "附則第2条: 一部変更。"),
+]
+
+
+def policy_versions_seed() -> PolicyVersion:
+    """The 附則's versions where a database was emptied (a test's flush, the demo), as the
+    migration records them; returns the one in force."""
+    for effective_on, label, notes in SUPPLEMENTARY_PROVISIONS:
+        PolicyVersion.objects.get_or_create(
+            effective_on=effective_on, defaults={"label": label, "notes": notes}
+        )
+    return PolicyVersion.current()
+
 
 def _require_center(by: User) -> None:
     if not is_center(by):

@@ -29,6 +29,7 @@ from facilities.services import staff_link_login
 from groups.models import CareGroup, Membership, MembershipReview, OwnershipTransfer, Patient
 from groups.services import reviews_schedule_missing, sync_manager_permission
 from mcs_admin.models import AssociationProfile, PolicyVersion, User
+from mcs_admin.policy_versions import policy_versions_seed
 from mcs_admin.roles import CENTER_APPS
 from mcs_admin.second_factor import demo_enrol
 from office import demo_data, figures
@@ -69,6 +70,7 @@ class DemoBuilder:
 
     @transaction.atomic
     def build(self) -> list[User]:
+        policy_versions_seed()  # as migrated (a flushed test database has none)
         profile = AssociationProfile.objects.filter(pk=1).first()
         if profile is None:
             profile = AssociationProfile(pk=1, **demo_data.ASSOCIATION)

@@ -11,6 +11,7 @@ from devices.models import CarryOutNotice, Device, Incident
 from facilities import models as facilities
 from groups import models as groups
 from mcs_admin.models import AccessLog, AssociationProfile, DocumentNumber, PolicyVersion, User
+from mcs_admin.policy_versions import policy_versions_seed
 from office.demo import SUPPORT_CENTER_GROUP, center_permissions
 from office.models import SentReminder
 from pledges.models import FacilityPledge, PledgeRound, StaffPledge, TrainingSession
@@ -243,9 +244,16 @@ class ConsultationFactory(factory.django.DjangoModelFactory):
     referred_to = "support_center"
 
 
+def policy_version_in_force():
+    """The version a new pledge takes, also in a test whose database was flushed."""
+    return PolicyVersion.current() or policy_versions_seed()
+
+
 class FacilityPledgeFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = FacilityPledge
+
+    policy_version = factory.LazyFunction(policy_version_in_force)
 
     facility = factory.SubFactory(FacilityFactory)
     manager_name = "管理 太郎"
@@ -255,6 +263,8 @@ class FacilityPledgeFactory(factory.django.DjangoModelFactory):
 class StaffPledgeFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = StaffPledge
+
+    policy_version = factory.LazyFunction(policy_version_in_force)
 
     staff_member = factory.SubFactory(StaffMemberFactory)
     prepared_on = TODAY
@@ -275,7 +285,7 @@ class PledgeRoundFactory(factory.django.DjangoModelFactory):
         model = PledgeRound
 
     kind = PledgeRound.Kind.AMENDMENT
-    policy_version = factory.LazyFunction(PolicyVersion.current)
+    policy_version = factory.LazyFunction(policy_version_in_force)
     opened_on = factory.LazyFunction(timezone.localdate)  # not yet due
     due_on = factory.LazyAttribute(lambda r: r.opened_on + datetime.timedelta(days=14))
     # closed: one round is open at a time, and a test opens it itself (status="open")
