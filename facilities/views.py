@@ -49,7 +49,12 @@ from mcs_admin.pages import (
 )
 from mcs_admin.pdf import pdf_download, print_response
 from mcs_admin.services import spreadsheet_export
-from pledges.selectors import holders_without_pledge
+from pledges.selectors import (
+    facilities_without_pledge,
+    holders_without_pledge,
+    open_round,
+    round_progress,
+)
 
 DASHBOARD_ROWS = 10
 SPREADSHEET_TYPES = {
@@ -110,6 +115,16 @@ class Dashboard(FacilityPage, TemplateView):
             today=today, facility=self.facility.pk, user=self.request.user, profile=profile
         )
         context["unreturned"] = {"rows": unreturned[:DASHBOARD_ROWS], "count": len(unreturned)}
+        # 附則: the open round of pledges as far as the facility has come, and its 様式2 past
+        # a round's due date
+        context["pledge_round"] = pledge_round = open_round()
+        if pledge_round is not None:
+            context["round_progress"] = round_progress(pledge_round, [self.facility.pk]).get(
+                self.facility.pk
+            )
+        context["facility_pledge_missing"] = (
+            facilities_without_pledge(today).filter(pk=self.facility.pk).exists()
+        )
         return context
 
 

@@ -101,6 +101,16 @@ class AssociationProfile(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(36)],
         help_text=_("After how long an ID holder's last training is overdue (第9条)."),
     )
+    confirmation_interval_months = models.PositiveSmallIntegerField(
+        _("yearly confirmation interval (months)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_(
+            "Empty: no periodic confirmation. Set: every facility signs form 2 again this "
+            "many months after the last round of pledges (a confirmation of participation)."
+        ),
+    )
     mcs_password_max_age_days = models.PositiveSmallIntegerField(
         _("MCS password maximum age (days)"),
         default=60,
@@ -176,6 +186,15 @@ class AssociationProfile(models.Model):
         """An ID holder trained before this day is due again (第9条)."""
         return today - relativedelta(months=self.training_interval_months)
 
+    def confirmation_due(self, last_opened: datetime.date | None, today: datetime.date) -> bool:
+        """Whether a confirmation round is due: the interval is set and has passed since the
+        last round of pledges opened (at once when there was none)."""
+        if self.confirmation_interval_months is None:
+            return False
+        if last_opened is None:
+            return True
+        return last_opened + relativedelta(months=self.confirmation_interval_months) <= today
+
     @classmethod
     def load(cls) -> "AssociationProfile":
         profile = cls.objects.filter(pk=1).first()
@@ -184,6 +203,88 @@ class AssociationProfile(models.Model):
                 "No association profile: run `manage.py seed_demo` or add it in the admin."
             )
         return profile
+
+
+class PolicyVersion(models.Model):
+    """A version of the association's policy, as its 附則 records them: 第1条 the first in force,
+    each later article an amendment. Pledges name the version they were signed under.
+
+    An amendment may change a form's wording: the new wording ships with the system as a new
+    template of the form (`mcs_admin.pdf.PrintedForm.wordings`) and the version names it here;
+    a form it does not change keeps the earlier version's wording.
+    """
+
+    effective_on = models.DateField(_("effective on"))
+    label = NormalizedCharField(
+        _("label"),
+        max_length=100,
+        help_text=_("As the 附則 says it, e.g. 平成29年1月27日一部変更."),
+    )
+    notes = models.TextField(_("notes"), blank=True, help_text=_("What the amendment changes."))
+    form2_wording = models.PositiveSmallIntegerField(
+        _("wording of form 2"),
+        default=1,
+        help_text=_("Which template of form 2 this version prints (1: the original wording)."),
+    )
+    form3_wording = models.PositiveSmallIntegerField(
+        _("wording of form 3"),
+        default=1,
+        help_text=_("Which template of form 3 this version prints (1: the original wording)."),
+    )
+    history = History()
+
+    class Meta:
+        verbose_name = _("policy version")
+        verbose_name_plural = _("policy versions")
+        ordering = ["-effective_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["effective_on"],
+                name="policy_version_once_a_day",
+                violation_error_message=_("A version of the policy takes effect on this day."),
+            ),
+            models.CheckConstraint(
+                condition=Q(form2_wording__gte=1) & Q(form3_wording__gte=1),
+                name="policy_version_wording_numbered",
+                violation_error_message=_("A form's wording is numbered from 1."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.label
+
+    @classmethod
+    def current(cls, today: datetime.date | None = None) -> "PolicyVersion | None":
+        """The version in force on `today`: the last to have taken effect."""
+        today = today or timezone.localdate()
+        return cls.objects.filter(effective_on__lte=today).order_by("-effective_on").first()
+
+    def wording(self, form_number: int) -> int:
+        """Which wording of form `form_number` this version prints (1 for a form it leaves)."""
+        return getattr(self, f"form{form_number}_wording", 1)
+
+
+class PolicyVersioned(models.Model):
+    """A form signed under a version of the policy: the version prints in the form's corner
+    and chooses its wording; a new record takes the version in force."""
+
+    policy_version = models.ForeignKey(
+        PolicyVersion,
+        verbose_name=_("policy version"),
+        on_delete=models.PROTECT,
+        blank=True,  # given on saving: the version in force
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        # On saving rather than as a default, which would read the database whenever a record
+        # is made in memory; rows created in bulk name their version themselves.
+        if self.policy_version_id is None:
+            self.policy_version = PolicyVersion.current()
+        super().save(*args, **kwargs)
 
 
 class PersonName(models.Model):

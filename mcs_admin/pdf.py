@@ -8,7 +8,7 @@ that every print is recorded in the access log.
 """
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import segno
@@ -19,7 +19,14 @@ from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-from mcs_admin.models import AccessLog, AssociationProfile, NumberedDocument, User
+from mcs_admin.models import (
+    AccessLog,
+    AssociationProfile,
+    NumberedDocument,
+    PolicyVersion,
+    PolicyVersioned,
+    User,
+)
 from mcs_admin.services import access_log_record_shown
 from mcs_admin.wareki import current_era
 
@@ -52,9 +59,34 @@ class PrintedForm:
     visible_to: Callable[[User], models.QuerySet]
     select_related: Sequence[str] = ()
     prefetch_related: Sequence[str] = ()
+    # A later wording of the form (附則) ships as its own template: wording number → template;
+    # `template_name` is the original wording, 1. A policy version names the wording it prints.
+    wordings: Mapping[int, str] = field(default_factory=dict)
 
     def __post_init__(self):
         PRINTED_FORMS[self.number] = self
+
+    def templates(self) -> dict[int, str]:
+        return {1: self.template_name, **self.wordings}
+
+    def template_for(self, records: Sequence[NumberedDocument] | None) -> str:
+        """The template of the wording the records were signed under; a blank form prints the
+        wording of the version in force."""
+        if not issubclass(self.model, PolicyVersioned):
+            return self.template_name
+        if records is None:
+            versions = [PolicyVersion.current()]
+        else:
+            versions = [record.policy_version for record in records]
+        wordings = {version.wording(self.number) if version else 1 for version in versions}
+        if len(wordings) > 1:
+            raise ValidationError(
+                _(
+                    "These forms were signed under versions of the policy that word them "
+                    "differently: print them separately."
+                )
+            )
+        return self.templates()[wordings.pop()] if wordings else self.template_name
 
     def queryset(self) -> models.QuerySet:
         """The records with what printing them reads, in a fixed number of queries."""
@@ -98,9 +130,21 @@ def _profile() -> AssociationProfile:
         ) from None
 
 
+def _version(record: NumberedDocument | None) -> dict:
+    """The policy version a form prints in its corner (a blank form: the one in force)."""
+    if record is None:
+        version = PolicyVersion.current()
+    elif isinstance(record, PolicyVersioned):
+        version = record.policy_version
+    else:
+        return {}
+    return {"policy_version": version.label if version else ""}
+
+
 def _documents(form: PrintedForm, records: Sequence[NumberedDocument] | None) -> list[dict]:
     if records is None:
-        return [{**form.blank(), "number": "", "qr_code": ""}]
+        blank = {**form.blank(), "number": "", "qr_code": ""}
+        return [{**blank, **_version(None)} if issubclass(form.model, PolicyVersioned) else blank]
     if not records:
         raise ValidationError(_("Select at least one record to print."))
     documents, errors = [], []
@@ -116,7 +160,9 @@ def _documents(form: PrintedForm, records: Sequence[NumberedDocument] | None) ->
             errors.extend(error.messages)
             continue
         number = record.document_number
-        documents.append({**document, "number": number, "qr_code": qr_code(number)})
+        documents.append(
+            {**document, "number": number, "qr_code": qr_code(number), **_version(record)}
+        )
     if errors:
         raise ValidationError(errors)
     return documents
@@ -142,7 +188,7 @@ def form_context(form: PrintedForm, records: Sequence[NumberedDocument] | None) 
 
 
 def render_form(form: PrintedForm, records: Sequence[NumberedDocument] | None) -> bytes:
-    return render_pdf(form.template_name, form_context(form, records))
+    return render_pdf(form.template_for(records), form_context(form, records))
 
 
 def print_document(
@@ -194,7 +240,7 @@ def print_form(
             "documents": ", ".join(record.document_number for record in records),
         }
     return print_document(
-        template_name=form.template_name,
+        template_name=form.template_for(records),
         context=form_context(form, records),
         shown={form.model._meta.label: records or []},
         description=description,
@@ -213,7 +259,9 @@ def print_forms(
 ) -> bytes:
     """Several filled forms in one PDF, one after the other (an online application's 様式1 and
     様式2, printed together to sign and seal), recorded as `print_document` records one."""
-    documents = [layout(form.template_name, form_context(form, records)) for form, records in parts]
+    documents = [
+        layout(form.template_for(records), form_context(form, records)) for form, records in parts
+    ]
     pages = [page for document in documents for page in document.pages]
     pdf = documents[0].copy(pages).write_pdf()
     access_log_record_shown(

@@ -9,7 +9,7 @@ records, and it says when they were counted.
 
 from dateutil.relativedelta import relativedelta
 from django.core.paginator import Paginator
-from django.db.models import Count, Min, Sum
+from django.db.models import Count, F, Min, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
@@ -17,8 +17,12 @@ from django.views.generic import TemplateView
 from facilities.models import Category
 from mcs_admin.models import AccessLog
 from office import charts
-from office.figures import COLUMNS, ENTRIES, MONTHS, PROGRESS, first_month
+from office.figures import COLUMNS, ENTRIES, MONTHS, PROGRESS, ROUND, first_month
 from office.models import FacilityFigures, MonthlyIdFigures
+from pledges.selectors import open_round
+
+# facilities listed under the open round of pledges, those furthest behind first
+ROUND_ROWS = 50
 
 
 def ids_per_month(today) -> dict:
@@ -74,7 +78,7 @@ class ComplianceDashboard(TemplateView):
         today = timezone.localdate()
         keys = [column.key for column in COLUMNS]
         sums = FacilityFigures.objects.aggregate(
-            **{key: Sum(key) for key in [*keys, *PROGRESS, *ENTRIES]},
+            **{key: Sum(key) for key in [*keys, *PROGRESS, *ENTRIES, *ROUND]},
             counted_at=Min("counted_at"),
             counted=Count("pk"),
         )
@@ -107,6 +111,24 @@ class ComplianceDashboard(TemplateView):
         context["by_category"] = charts.horizontal_bars(
             [(str(label), per_category.get(value) or 0) for value, label in Category.choices]
         )
+        context["pledge_round"] = pledge_round = open_round()
+        if pledge_round is not None:
+            context["round_totals"] = {key: sums[key] or 0 for key in ROUND}
+            behind = FacilityFigures.objects.filter(
+                Q(round_facility_signed__lt=F("round_facility_required"))
+                | Q(round_staff_signed__lt=F("round_staff_required"))
+            )
+            context["round_behind"] = behind.count()
+            context["round_rows"] = (
+                behind.select_related("facility")
+                .annotate(
+                    missing=F("round_facility_required")
+                    - F("round_facility_signed")
+                    + F("round_staff_required")
+                    - F("round_staff_signed")
+                )
+                .order_by("-missing", "facility")[:ROUND_ROWS]
+            )
         context["ids_per_month"] = ids_per_month(today)
         context["review_progress"] = review_progress(sums)
         context["counted_at"] = sums["counted_at"] if sums["counted"] else None

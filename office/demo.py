@@ -37,13 +37,15 @@ from groups.models import (
 )
 from groups.services import reviews_schedule_missing, sync_manager_permission
 from mcs_admin.history import save_by
-from mcs_admin.models import AssociationProfile, User
+from mcs_admin.models import AssociationProfile, PolicyVersion, User
+from mcs_admin.policy_versions import policy_versions_seed
 from mcs_admin.roles import CENTER_APPS
 from mcs_admin.second_factor import demo_enrol
 from office import demo_data, figures
 from office.models import Notice, NoticeReceipt
 from office.notices import notice_confirm_read, notice_publish
-from pledges.models import FacilityPledge, StaffPledge, TrainingSession
+from pledges.models import FacilityPledge, PledgeRound, StaffPledge, TrainingSession
+from pledges.services import confirmation_round_open_if_due
 
 SUPPORT_CENTER_GROUP = "サポートセンター職員"  # a role group as the center names it
 EXEMPTION_NOTE = "入職時の守秘義務誓約書（人事保管）"
@@ -79,6 +81,7 @@ class DemoBuilder:
 
     @transaction.atomic
     def build(self) -> list[User]:
+        policy_versions_seed()  # as migrated (a flushed test database has none)
         profile = AssociationProfile.objects.filter(pk=1).first()
         if profile is None:
             profile = AssociationProfile(pk=1, **demo_data.ASSOCIATION)
@@ -93,9 +96,34 @@ class DemoBuilder:
         self.devices(facilities, staff)
         self.requests_and_reviews(facilities, staff)
         self.leaver(staff[facilities[6].pk][2])
+        self.pledge_rounds(facilities)
         logins = self.logins(facilities, staff, groups)
         self.notices(facilities, logins)
         return logins
+
+    def pledge_rounds(self, facilities):
+        """Last year's confirmation of participation, which one facility never answered, and
+        this year's, opened as the daily job opens it."""
+        opened = self.days_ago(380)
+        ensure(
+            PledgeRound,
+            {"kind": PledgeRound.Kind.CONFIRMATION, "opened_on": opened},
+            policy_version=PolicyVersion.current(opened),
+            due_on=self.days_ago(366),
+            status=PledgeRound.Status.CLOSED,
+            closed_on=self.days_ago(360),
+        )
+        active = [facility for facility in facilities if facility.status == "active"]
+        for facility in active[:-1]:
+            ensure(
+                FacilityPledge,
+                {"facility": facility, "prepared_on": opened},
+                manager_name=facility.manager_name,
+                status="received",
+                signed_on=self.days_ago(375),
+                received_on=self.days_ago(370),
+            )
+        confirmation_round_open_if_due()
 
     def facility(self, index, name, kana, category, status, manager):
         joined = None if status == "applying" else self.days_ago(900 - index * 30)

@@ -10,6 +10,7 @@ ASSOCIATION = {
     "address": "埼玉県三郷市（デモ）1-1-1",
     "phone": "048-000-0000",
     "email": "support@mcs-demo.example",
+    "confirmation_interval_months": 12,  # the yearly confirmation, to show it (off by default)
 }
 
 # (name, kana, category, status, manager); the first two are facility A and facility B.

@@ -44,7 +44,13 @@ from groups.selectors import accepted_invitations, open_reviews, pending_transfe
 from mcs_admin.models import AssociationProfile
 from office.models import FacilityFigures, MonthlyIdFigures
 from pledges.models import TrainingSession
-from pledges.selectors import holders_without_pledge, untrained_holders
+from pledges.selectors import (
+    facilities_without_pledge,
+    holders_without_pledge,
+    open_round,
+    round_progress,
+    untrained_holders,
+)
 
 DAY = datetime.timedelta(days=1)
 MONTHS = 12
@@ -112,8 +118,15 @@ COLUMNS = [
     Column(
         "pledges",
         _("ID holders without a pledge"),
-        lambda today, profile: holders_without_pledge(),
+        lambda today, profile: holders_without_pledge(today),
         "facility",
+        "pledges:pledges",
+    ),
+    Column(
+        "facility_pledges",
+        _("facility pledge not renewed"),
+        lambda today, profile: facilities_without_pledge(today),
+        "id",
         "pledges:pledges",
     ),
     Column(
@@ -154,6 +167,13 @@ COLUMNS = [
 ]
 PROGRESS = ["reviews_overdue", "reviews_soon", "reviews_later"]
 ENTRIES = ["entries_confirmed", "entries_pending"]
+# the open round of pledges: each facility's forms 2 and 3 signed of those it owes
+ROUND = [
+    "round_facility_signed",
+    "round_facility_required",
+    "round_staff_signed",
+    "round_staff_required",
+]
 
 
 def first_month(today: datetime.date) -> datetime.date:
@@ -205,6 +225,19 @@ def _progress(facility_ids, today, figures: dict) -> None:
         figures[row.pop("review__facility")].update(row)
 
 
+def _round(facility_ids, figures: dict) -> None:
+    pledge_round = open_round()
+    if pledge_round is None:
+        return
+    for pk, progress in round_progress(pledge_round, facility_ids).items():
+        figures[pk].update(
+            round_facility_signed=progress.facility_signed,
+            round_facility_required=progress.facility_required,
+            round_staff_signed=progress.staff_signed,
+            round_staff_required=progress.staff_required,
+        )
+
+
 def _months(facility_ids, today) -> dict:
     """{(facility id, month): {"issued": n, "deleted": n}}."""
     since = first_month(today)
@@ -243,6 +276,7 @@ def recount(facility_ids: Iterable[int] | None = None, today: datetime.date | No
         figures = defaultdict(dict)
         _open_items(ids, today, figures)
         _progress(ids, today, figures)
+        _round(ids, figures)
         months = _months(ids, today)
         now = timezone.now()
         rows = []
@@ -279,6 +313,7 @@ COUNTED = {
     "care_groups.OwnershipTransfer": ["to_facility"],
     "consents.PatientConsent": ["group__owner"],
     "pledges.StaffPledge": ["staff_member__facility"],
+    "pledges.FacilityPledge": ["facility"],
     "devices.Device": ["facility"],
     "devices.CarryOutNotice": ["facility"],
     "devices.Incident": ["facility"],

@@ -70,6 +70,7 @@ class FacilityFigures(models.Model):
     passwords = models.PositiveIntegerField(default=0)
     training = models.PositiveIntegerField(default=0)
     pledges = models.PositiveIntegerField(default=0)
+    facility_pledges = models.PositiveIntegerField(default=0)
     devices = models.PositiveIntegerField(default=0)
     consents = models.PositiveIntegerField(default=0)
     leaves = models.PositiveIntegerField(default=0)
@@ -82,6 +83,11 @@ class FacilityFigures(models.Model):
     reviews_later = models.PositiveIntegerField(default=0)
     entries_confirmed = models.PositiveIntegerField(default=0)
     entries_pending = models.PositiveIntegerField(default=0)
+    # the open round of pledges (office.figures.ROUND)
+    round_facility_signed = models.PositiveIntegerField(default=0)
+    round_facility_required = models.PositiveIntegerField(default=0)
+    round_staff_signed = models.PositiveIntegerField(default=0)
+    round_staff_required = models.PositiveIntegerField(default=0)
     counted_at = models.DateTimeField()
 
     class Meta:

@@ -42,7 +42,13 @@ from mcs_admin.mail import Recipient, absolute, support_center
 from mcs_admin.models import AssociationProfile
 from office.models import SentReminder
 from office.notices import unread_notice_receipts
-from pledges.selectors import holders_without_pledge, untrained_holders
+from pledges.selectors import (
+    facilities_without_pledge,
+    holders_without_pledge,
+    open_round,
+    round_progress,
+    untrained_holders,
+)
 
 
 @dataclass(frozen=True, slots=True)  # slots: a run holds some 200,000 of them
@@ -213,7 +219,7 @@ def training(today, profile):
 
 @kind("pledge", gettext_lazy("ID holders without a staff pledge (第9条, 様式3)"))
 def pledges(today, profile):
-    people = holders_without_pledge().order_by("facility", "family_name_kana", "pk")
+    people = holders_without_pledge(today).order_by("facility", "family_name_kana", "pk")
     yield from to_administrators(
         people,
         "facility_id",
@@ -224,6 +230,56 @@ def pledges(today, profile):
             text=_("%(name)s has no staff pledge or exemption on record.")
             % {"name": person.full_name},
             url=link("pledges:pledges", person.facility_id),
+        ),
+    )
+
+
+@kind("pledge_round", gettext_lazy("Pledges to sign again (附則)"))
+def pledge_round(today, profile):
+    """Until the open round's due date, each facility that has not finished it; after it, those
+    without a renewed pledge are flagged (`pledge`, `facility_pledge`)."""
+    current = open_round()
+    if current is None or current.due_on < today:
+        return
+    behind = {pk: p for pk, p in round_progress(current).items() if not p.done}
+    administrators = administrators_of(list(behind))
+    for pk, progress in behind.items():
+        text = _("Form 2 of the facility: %(signed)d of %(required)d received.") % {
+            "signed": progress.facility_signed,
+            "required": progress.facility_required,
+        }
+        if current.staff_sign_again:
+            text += " " + _("Forms 3 of ID holders: %(signed)d of %(required)d on record.") % {
+                "signed": progress.staff_signed,
+                "required": progress.staff_required,
+            }
+        for recipient in administrators.get(pk, []):
+            yield Item(
+                recipient=recipient,
+                kind="pledge_round",
+                key=f"round:{current.pk}:{pk}",
+                text=text,
+                url=link("pledges:pledges", pk),
+                due_on=current.due_on,
+            )
+
+
+@kind("facility_pledge", gettext_lazy("Facility pledges not renewed (様式2, 附則)"))
+def facility_pledges(today, profile):
+    yield from to_administrators(
+        facilities_without_pledge(today).order_by("pk"),
+        "pk",
+        lambda facility, recipient: Item(
+            recipient=recipient,
+            kind="facility_pledge",
+            key=f"facility:{facility.pk}",
+            text=_(
+                "%(facility)s: the facility pledge (form 2) the round of pledges asked for is "
+                "not on record."
+            )
+            % {"facility": facility},
+            url=link("pledges:pledges", facility.pk),
+            overdue=True,
         ),
     )
 

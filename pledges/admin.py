@@ -1,9 +1,12 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from facilities.selectors import STAFF_SEARCH
+from mcs_admin.admin_actions import service_action
 from mcs_admin.admin_base import AutocompleteFilter, HistoryAdmin, PrintableAdmin
-from pledges import models, services
+from pledges import models, selectors, services
 from pledges.pdf import FACILITY_PLEDGE_FORM, STAFF_PLEDGE_FORM
 
 
@@ -20,7 +23,7 @@ class FacilityPledgeAdmin(PrintableAdmin):
         "received_on",
     ]
     list_select_related = ["facility"]
-    list_filter = ["status", ("facility", AutocompleteFilter)]
+    list_filter = ["status", "policy_version", ("facility", AutocompleteFilter)]
     search_fields = ["document_number", "facility__name", "facility__name_kana", "manager_name"]
     autocomplete_fields = ["facility"]
     change_fields = services.FACILITY_PLEDGE_FIELDS
@@ -49,7 +52,12 @@ class StaffPledgeAdmin(PrintableAdmin):
         "received_on",
     ]
     list_select_related = ["staff_member__facility"]
-    list_filter = ["basis", "status", ("staff_member__facility", AutocompleteFilter)]
+    list_filter = [
+        "basis",
+        "status",
+        "policy_version",
+        ("staff_member__facility", AutocompleteFilter),
+    ]
     search_fields = ["document_number", *(f"staff_member__{field}" for field in STAFF_SEARCH)]
     autocomplete_fields = ["staff_member"]
     change_fields = services.STAFF_PLEDGE_FIELDS
@@ -102,3 +110,58 @@ class TrainingSessionAdmin(HistoryAdmin):
     @admin.display(description=models.TrainingSession._meta.get_field("attendees").verbose_name)
     def attendee_count(self, session):
         return session.attendee_count
+
+
+@admin.register(models.PledgeRound)
+class PledgeRoundAdmin(HistoryAdmin):
+    """Rounds of pledges (附則): opened here, which prepares the forms; closed by an action."""
+
+    list_display = ["__str__", "kind", "policy_version", "opened_on", "due_on", "status"]
+    list_select_related = ["policy_version"]
+    list_filter = ["kind", "status"]
+    add_fields = ["kind", "policy_version", "staff_sign_again", "due_on", "notes"]
+    change_fields = []
+    readonly_fields = ["progress"]
+    actions = [
+        service_action(
+            services.pledge_round_close,
+            gettext_lazy("Close the selected rounds"),
+            field="pledge_round",
+        )
+    ]
+
+    def create(self, request, form):
+        opened = services.pledge_round_open(by=request.user, **form.cleaned_data)
+        self.message_user(
+            request,
+            _(
+                "Prepared %(forms2)d forms 2 and %(forms3)d forms 3 to print and sign. "
+                "The compliance dashboard counts them at its next count."
+            )
+            % {"forms2": opened.facility_pledges, "forms3": opened.staff_pledges},
+            messages.SUCCESS,
+        )
+        if opened.without_manager:
+            self.message_user(
+                request,
+                _("No manager on record, so no form 2 prepared: %(names)s.")
+                % {"names": "、".join(opened.without_manager)},
+                messages.WARNING,
+            )
+        return opened.pledge_round
+
+    @admin.display(description=gettext_lazy("progress"))
+    def progress(self, pledge_round):
+        if pledge_round.pk is None:
+            return "—"
+        rows = selectors.round_progress(pledge_round).values()
+        text = _("Form 2 received: %(signed)d of %(required)d facilities.") % {
+            "signed": sum(row.facility_signed for row in rows),
+            "required": sum(row.facility_required for row in rows),
+        }
+        if pledge_round.staff_sign_again:
+            text += " " + _("Form 3 on record: %(signed)d of %(required)d ID holders.") % {
+                "signed": sum(row.staff_signed for row in rows),
+                "required": sum(row.staff_required for row in rows),
+            }
+        return text

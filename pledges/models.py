@@ -4,13 +4,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from facilities.models import Facility, StaffMember
+from mcs_admin.constraints import dates_in_order
 from mcs_admin.dates import shown_date
 from mcs_admin.fields import NormalizedCharField
 from mcs_admin.history import History
-from mcs_admin.models import NumberedDocument, PaperStatus
+from mcs_admin.models import NumberedDocument, PaperStatus, PolicyVersion, PolicyVersioned
 
 
-class FacilityPledge(NumberedDocument):
+class FacilityPledge(PolicyVersioned, NumberedDocument):
     """連携守秘誓約書 (別紙様式2), signed by the facility's manager (第3条)."""
 
     form_number = 2
@@ -49,7 +50,7 @@ class FacilityPledge(NumberedDocument):
         }
 
 
-class StaffPledge(NumberedDocument):
+class StaffPledge(PolicyVersioned, NumberedDocument):
     """業務情報保持に関する誓約書 (別紙様式3), or its exemption (an earlier pledge, 第9条)."""
 
     form_number = 3
@@ -143,3 +144,93 @@ class TrainingSession(models.Model):
 
     def __str__(self):
         return f"{self.title} ({shown_date(self.held_on)})"
+
+
+class PledgeRound(models.Model):
+    """A round of pledges signed again (附則): after an amendment of the policy, or as the yearly
+    confirmation of participation (`AssociationProfile.confirmation_interval_months`).
+
+    Opening it prepares a new form 2 for every participating facility and, when the round asks
+    for it, a new form 3 for every ID holder (`pledges.services.pledge_round_open`). Until its
+    due date an earlier pledge still counts for 第9条; after it, only a pledge renewed in the
+    round (`renewed`) does, and those without one are flagged (`pledges.selectors`).
+    """
+
+    class Kind(models.TextChoices):
+        AMENDMENT = "amendment", _("amendment of the policy")
+        CONFIRMATION = "confirmation", _("yearly confirmation of participation")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        CLOSED = "closed", _("closed")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    policy_version = models.ForeignKey(
+        PolicyVersion,
+        verbose_name=_("policy version"),
+        on_delete=models.PROTECT,
+        related_name="pledge_rounds",
+    )
+    staff_sign_again = models.BooleanField(
+        _("ID holders sign form 3 again"),
+        default=False,
+        help_text=_(
+            "Whether every ID holder signs a new form 3 too, or only the facilities form 2."
+        ),
+    )
+    opened_on = models.DateField(_("opened on"), default=timezone.localdate)
+    due_on = models.DateField(_("due on"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
+    )
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    workflow_fields = ["status", "closed_on"]
+    history = History()
+
+    class Meta:
+        verbose_name = _("round of pledges")
+        verbose_name_plural = _("rounds of pledges")
+        ordering = ["-opened_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["status"],
+                condition=models.Q(status="open"),
+                name="pledge_round_one_open",
+                violation_error_message=_("Another round of pledges is open: close it first."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(due_on__gt=models.F("opened_on")),
+                name="pledge_round_due_after_opening",
+                violation_error_message=_("The due date comes after the day the round opens."),
+            ),
+            dates_in_order(
+                "opened_on",
+                "closed_on",
+                name="pledge_round_closed_after_opening",
+                message=_("A round cannot close before it opened."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="open", closed_on__isnull=True)
+                | models.Q(status="closed", closed_on__isnull=False),
+                name="pledge_round_closed_has_date",
+                violation_error_message=_(
+                    "A closed round has the day it closed, an open one none."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return _("%(kind)s (%(version)s), due %(due)s") % {
+            "kind": self.get_kind_display(),
+            "version": self.policy_version,
+            "due": shown_date(self.due_on),
+        }
+
+    def renewed(self) -> models.Q:
+        """The pledges (form 2 or 3) this round asks for: signed under its version of the policy
+        or a later one and, for a confirmation, prepared since it opened."""
+        renewed = models.Q(policy_version__effective_on__gte=self.policy_version.effective_on)
+        if self.kind == self.Kind.CONFIRMATION:
+            renewed &= models.Q(prepared_on__gte=self.opened_on)
+        return renewed

@@ -43,7 +43,7 @@ FACILITY_PLEDGE_FORM = PrintedForm(
     template_name="pdf/form2_facility_pledge.html",
     document=_facility_pledge,
     blank=lambda: {"date": None, "facility_name": "", "address": "", "manager_name": ""},
-    select_related=("facility",),
+    select_related=("facility", "policy_version"),
 )
 
 STAFF_PLEDGE_FORM = PrintedForm(
@@ -59,5 +59,5 @@ STAFF_PLEDGE_FORM = PrintedForm(
         "address": "",
         "name": "",
     },
-    select_related=("staff_member__facility",),
+    select_related=("staff_member__facility", "policy_version"),
 )

@@ -4,20 +4,29 @@ sessions with who attended. Every path calls these: the self-service pages, the 
 
 import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from simple_history.utils import bulk_create_with_history
 
 from facilities.models import ApplicationInvitation, Facility, StaffMember
-from facilities.selectors import require_administrator, require_center
+from facilities.selectors import id_holders, require_administrator, require_center
 from mcs_admin.dates import shown_date
 from mcs_admin.history import save_by
-from mcs_admin.models import PaperStatus, User
-from pledges.models import FacilityPledge, StaffPledge, TrainingSession
-from pledges.selectors import ON_RECORD
+from mcs_admin.models import (
+    AssociationProfile,
+    DocumentNumber,
+    PaperStatus,
+    PolicyVersion,
+    User,
+)
+from pledges.models import FacilityPledge, PledgeRound, StaffPledge, TrainingSession
+from pledges.selectors import open_round, participating_facilities, staff_pledge_counts
 
 # A session of a facility is attended by its own staff (the self-service form says it too).
 NOT_OF_THE_FACILITY = gettext_lazy(
@@ -80,7 +89,11 @@ def staff_pledge_exempt(
     form 3 is not needed; the note says which pledge and where it is kept. No paper comes back."""
     require_administrator(by, staff_member.facility)
     staff_member = _current_staff(staff_member)
-    if staff_member.pledges.filter(ON_RECORD).exists():
+    counts = staff_pledge_counts()
+    pledge_round = open_round()
+    if pledge_round and pledge_round.staff_sign_again:
+        counts &= pledge_round.renewed()  # an open round asks for a new one
+    if staff_member.pledges.filter(counts).exists():
         raise ValidationError(_("This person's pledge is already on record."))
     pledge = StaffPledge(
         staff_member=staff_member,
@@ -267,3 +280,179 @@ def training_session_update(*, session: TrainingSession, by: User, **fields) -> 
     _session_check(session, attendees)
     save_by(session, by, attendees=attendees)
     return session
+
+
+# rows written at a time when a round prepares the pledges of a prefecture
+ROUND_BATCH = 2000
+
+
+@dataclass(frozen=True)
+class RoundOpened:
+    pledge_round: PledgeRound
+    facility_pledges: int  # forms 2 prepared
+    staff_pledges: int  # forms 3 prepared
+    without_manager: list[str]  # facilities with no manager on record: no form 2 prepared
+
+
+def _round_open(
+    *,
+    kind: str,
+    policy_version: PolicyVersion,
+    due_on: datetime.date,
+    staff_sign_again: bool,
+    notes: str,
+    by: User | None,
+) -> RoundOpened:
+    today = timezone.localdate()
+    if PledgeRound.objects.select_for_update().filter(status=PledgeRound.Status.OPEN).exists():
+        raise ValidationError(_("Another round of pledges is open: close it first."))
+    in_force = PolicyVersion.current(today)
+    if policy_version != in_force:
+        raise ValidationError(
+            {
+                "policy_version": _("Pledges are signed under the version in force: %(version)s.")
+                % {"version": in_force or "—"}
+            }
+        )
+    pledge_round = PledgeRound(
+        kind=kind,
+        policy_version=policy_version,
+        due_on=due_on,
+        staff_sign_again=staff_sign_again,
+        notes=notes.strip(),
+        opened_on=today,
+    )
+    pledge_round.full_clean()
+    save_by(pledge_round, by)
+    reason = str(pledge_round)
+    renewed = pledge_round.renewed()
+    # who already has a pledge of the round (waiting or back) gets none; every row is locked,
+    # so a pledge prepared meanwhile waits for this one to commit
+    facilities = (
+        participating_facilities()
+        .select_for_update()
+        .exclude(Exists(FacilityPledge.objects.filter(renewed, facility=OuterRef("pk"))))
+        .order_by("pk")
+        .values_list("pk", "name", "manager_name")
+    )
+    signers = [(pk, manager) for pk, _name, manager in facilities if manager]
+    numbers = DocumentNumber.objects.issue_many(FacilityPledge.form_number, len(signers))
+    facility_pledges = [
+        FacilityPledge(
+            facility_id=pk,
+            manager_name=manager,
+            policy_version=policy_version,
+            prepared_on=today,
+            document_number=number,
+        )
+        for (pk, manager), number in zip(signers, numbers, strict=True)
+    ]
+    staff_pledges = []
+    if staff_sign_again:
+        holders = list(
+            id_holders()
+            .select_related(None)
+            .select_for_update(of=("self",))
+            .filter(facility__in=participating_facilities())
+            .exclude(Exists(StaffPledge.objects.filter(renewed, staff_member=OuterRef("pk"))))
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        numbers = DocumentNumber.objects.issue_many(StaffPledge.form_number, len(holders))
+        staff_pledges = [
+            StaffPledge(
+                staff_member_id=pk,
+                policy_version=policy_version,
+                prepared_on=today,
+                document_number=number,
+            )
+            for pk, number in zip(holders, numbers, strict=True)
+        ]
+    for pledge in [*facility_pledges, *staff_pledges]:
+        # the people and facilities are locked and the numbers new: neither the keys nor the
+        # constraints need a query per pledge, and the database still holds them
+        pledge.full_clean(
+            exclude=["facility", "staff_member", "policy_version", "document_number"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
+    for model, pledges in [(FacilityPledge, facility_pledges), (StaffPledge, staff_pledges)]:
+        bulk_create_with_history(
+            pledges,
+            model,
+            batch_size=ROUND_BATCH,
+            default_user=by,
+            default_change_reason=reason,
+        )
+    return RoundOpened(
+        pledge_round,
+        len(facility_pledges),
+        len(staff_pledges),
+        [name for _pk, name, manager in facilities if not manager],
+    )
+
+
+@transaction.atomic
+def pledge_round_open(
+    *,
+    policy_version: PolicyVersion,
+    due_on: datetime.date,
+    staff_sign_again: bool,
+    by: User,
+    kind: str = PledgeRound.Kind.AMENDMENT,
+    notes: str = "",
+) -> RoundOpened:
+    """The center opens a round of pledges (附則): a new form 2, numbered, for every
+    participating facility and, with `staff_sign_again`, a new form 3 for every ID holder,
+    written in bulk with their history; who already has one of the round gets none."""
+    require_center(by)
+    return _round_open(
+        kind=kind,
+        policy_version=policy_version,
+        due_on=due_on,
+        staff_sign_again=staff_sign_again,
+        notes=notes,
+        by=by,
+    )
+
+
+@transaction.atomic
+def confirmation_round_open_if_due() -> RoundOpened | None:
+    """The yearly confirmation of participation, when the association keeps one
+    (`AssociationProfile.confirmation_interval_months`): a round asking every facility for form 2
+    again, opened once the interval has passed since the last round opened and none is open;
+    due as a printed form is (`paper_return_days`). Run daily by `open_confirmation_round`."""
+    today = timezone.localdate()
+    profile = AssociationProfile.current()
+    last = PledgeRound.objects.order_by("-opened_on").values_list("opened_on", flat=True).first()
+    if not profile.confirmation_due(last, today) or open_round() is not None:
+        return None
+    return _round_open(
+        kind=PledgeRound.Kind.CONFIRMATION,
+        policy_version=PolicyVersion.current(today),
+        due_on=today + datetime.timedelta(days=profile.paper_return_days),
+        staff_sign_again=False,
+        notes="",
+        by=None,
+    )
+
+
+@transaction.atomic
+def pledge_round_close(*, pledge_round: PledgeRound, by: User) -> PledgeRound:
+    """The center closes a round past its due date: its progress leaves the dashboards. What it
+    asked for still holds: whoever has not renewed stays flagged (第9条)."""
+    require_center(by)
+    pledge_round = PledgeRound.objects.select_for_update().get(pk=pledge_round.pk)
+    if pledge_round.status != PledgeRound.Status.OPEN:
+        raise ValidationError(_("This round is already closed."))
+    today = timezone.localdate()
+    if today < pledge_round.due_on:
+        raise ValidationError(
+            _("The round is due on %(date)s: it closes on that day or later.")
+            % {"date": shown_date(pledge_round.due_on)}
+        )
+    pledge_round.status = PledgeRound.Status.CLOSED
+    pledge_round.closed_on = today
+    pledge_round.full_clean()
+    save_by(pledge_round, by)
+    return pledge_round

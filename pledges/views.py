@@ -13,7 +13,13 @@ from mcs_admin.pdf import print_response
 from pledges import services
 from pledges.forms import ExemptionForm, ManagerForm, TrainingSessionForm
 from pledges.pdf import FACILITY_PLEDGE_FORM, STAFF_PLEDGE_FORM
-from pledges.selectors import facility_pledges_for, staff_pledges_for, training_sessions_for
+from pledges.selectors import (
+    facility_pledges_for,
+    open_round,
+    round_progress,
+    staff_pledges_for,
+    training_sessions_for,
+)
 
 
 class Pledges(FacilityPage, ListPage):
@@ -23,7 +29,11 @@ class Pledges(FacilityPage, ListPage):
     search_fields = ["family_name", "given_name", "family_name_kana", "given_name_kana"]
 
     def rows(self):
-        pledges = staff_pledges_for(self.request.user).order_by("-prepared_on")
+        pledges = (
+            staff_pledges_for(self.request.user)
+            .select_related("policy_version")
+            .order_by("-prepared_on", "-pk")
+        )
         return (
             staff_for(self.request.user)
             .filter(facility=self.facility)
@@ -33,9 +43,16 @@ class Pledges(FacilityPage, ListPage):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["facility_pledges"] = facility_pledges_for(self.request.user).filter(
-            facility=self.facility
+        context["facility_pledges"] = (
+            facility_pledges_for(self.request.user)
+            .filter(facility=self.facility)
+            .select_related("policy_version")
         )
+        context["pledge_round"] = pledge_round = open_round()
+        if pledge_round is not None:
+            context["round_progress"] = round_progress(pledge_round, [self.facility.pk]).get(
+                self.facility.pk
+            )
         return context
 
 

@@ -10,10 +10,11 @@ from consents.models import ConsentDesignation, PatientConsent
 from devices.models import CarryOutNotice, Device, Incident
 from facilities import models as facilities
 from groups import models as groups
-from mcs_admin.models import AccessLog, AssociationProfile, DocumentNumber, User
+from mcs_admin.models import AccessLog, AssociationProfile, DocumentNumber, PolicyVersion, User
+from mcs_admin.policy_versions import policy_versions_seed
 from office.demo import SUPPORT_CENTER_GROUP, center_permissions
 from office.models import Notice, NoticeReceipt, SentReminder
-from pledges.models import FacilityPledge, StaffPledge, TrainingSession
+from pledges.models import FacilityPledge, PledgeRound, StaffPledge, TrainingSession
 
 TODAY = datetime.date(2026, 4, 1)
 
@@ -244,9 +245,16 @@ class ConsultationFactory(factory.django.DjangoModelFactory):
     due_on = TODAY + datetime.timedelta(days=facilities.CONSULTATION_ANSWER_DAYS)
 
 
+def policy_version_in_force():
+    """The version a new pledge takes, also in a test whose database was flushed."""
+    return PolicyVersion.current() or policy_versions_seed()
+
+
 class FacilityPledgeFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = FacilityPledge
+
+    policy_version = factory.LazyFunction(policy_version_in_force)
 
     facility = factory.SubFactory(FacilityFactory)
     manager_name = "管理 太郎"
@@ -257,8 +265,33 @@ class StaffPledgeFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = StaffPledge
 
+    policy_version = factory.LazyFunction(policy_version_in_force)
+
     staff_member = factory.SubFactory(StaffMemberFactory)
     prepared_on = TODAY
+
+
+class PolicyVersionFactory(factory.django.DjangoModelFactory):
+    """An earlier version than the seeded ones (附則), so that it changes no pledge's rule."""
+
+    class Meta:
+        model = PolicyVersion
+
+    effective_on = factory.Sequence(lambda n: datetime.date(2000, 1, 1) + datetime.timedelta(n))
+    label = factory.Sequence(lambda n: f"試行版{n}")
+
+
+class PledgeRoundFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PledgeRound
+
+    kind = PledgeRound.Kind.AMENDMENT
+    policy_version = factory.LazyFunction(policy_version_in_force)
+    opened_on = factory.LazyFunction(timezone.localdate)  # not yet due
+    due_on = factory.LazyAttribute(lambda r: r.opened_on + datetime.timedelta(days=14))
+    # closed: one round is open at a time, and a test opens it itself (status="open")
+    status = PledgeRound.Status.CLOSED
+    closed_on = factory.LazyAttribute(lambda r: r.opened_on if r.status == "closed" else None)
 
 
 class TrainingSessionFactory(factory.django.DjangoModelFactory):
@@ -488,6 +521,8 @@ FACTORIES = {
         FacilityPledgeFactory,
         StaffPledgeFactory,
         TrainingSessionFactory,
+        PolicyVersionFactory,
+        PledgeRoundFactory,
         PatientFactory,
         CareGroupFactory,
         MembershipFactory,

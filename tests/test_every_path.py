@@ -75,6 +75,7 @@ WORKFLOW_FIELDS = {
     "consents.PatientConsent": {"status", "received_on", "withdrawn_on", "withdrawal_reason"},
     "pledges.FacilityPledge": {"status", "received_on"},
     "pledges.StaffPledge": {"status", "received_on"},
+    "pledges.PledgeRound": {"status", "closed_on"},
     "devices.Device": {"status", "retired_on"},
     "devices.CarryOutNotice": {
         "status",

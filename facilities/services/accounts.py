@@ -16,7 +16,7 @@ from facilities.selectors import open_account, require_center
 from mcs_admin.dates import shown_date
 from mcs_admin.history import save_by
 from mcs_admin.models import User
-from pledges.selectors import ON_RECORD
+from pledges.selectors import staff_pledge_counts
 
 EMAIL_QUARANTINE = datetime.timedelta(days=30)
 
@@ -73,8 +73,8 @@ def login_id_check(
 
 
 def has_pledge(staff_member: StaffMember) -> bool:
-    """第9条: a received staff pledge (様式3) or an exemption on record."""
-    return staff_member.pledges.filter(ON_RECORD).exists()
+    """第9条: a received staff pledge (様式3) or an exemption that counts today."""
+    return staff_member.pledges.filter(staff_pledge_counts()).exists()
 
 
 def pledge_check(staff_member: StaffMember) -> None:

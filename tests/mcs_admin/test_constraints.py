@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from mcs_admin.models import AssociationProfile
+from mcs_admin.models import AssociationProfile, PolicyVersion
 from tests import factories as f
 
 D = f.TODAY
@@ -520,6 +520,27 @@ CASES = [
             )
         ),
     ),
+    (
+        "policy_version_once_a_day",
+        lambda: PolicyVersion(effective_on=datetime.date(2017, 1, 27), label="重複"),
+    ),
+    (
+        "policy_version_wording_numbered",
+        lambda: PolicyVersion(effective_on=D, label="新版", form3_wording=0),
+    ),
+    (
+        "pledge_round_one_open",
+        lambda: f.PledgeRoundFactory(status="open") and f.PledgeRoundFactory.build(status="open"),
+    ),
+    (
+        "pledge_round_due_after_opening",
+        lambda: f.PledgeRoundFactory.build(opened_on=D, due_on=D, closed_on=D + DAY),
+    ),
+    (
+        "pledge_round_closed_after_opening",
+        lambda: f.PledgeRoundFactory.build(status="closed", closed_on=D - DAY),
+    ),
+    ("pledge_round_closed_has_date", lambda: f.PledgeRoundFactory.build(closed_on=None)),
     (
         "reminder_once_a_day",
         lambda: (

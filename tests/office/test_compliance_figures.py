@@ -2,6 +2,7 @@
 facility, equal to the direct counts, counted again for one facility when a change there
 commits, and read by the page without counting the prefecture's records."""
 
+import datetime
 from io import StringIO
 
 import pytest
@@ -14,9 +15,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from facilities.models import Facility, McsAccount
-from mcs_admin.models import AssociationProfile
+from facilities.selectors import id_holders
+from mcs_admin.models import AssociationProfile, PolicyVersion
 from office import figures
 from office.models import FacilityFigures, MonthlyIdFigures
+from pledges import services
+from pledges.selectors import round_progress
 from tests import factories as f
 from tests.test_page_queries import more_rows
 from tests.world import build_world
@@ -32,7 +36,7 @@ def _direct(today) -> dict:
     return {
         facility.pk: {
             column.key: column.rows(today, profile)
-            .filter(**{column.facility: facility})
+            .filter(**{column.facility: facility.pk})
             .distinct()
             .count()
             for column in figures.COLUMNS
@@ -148,3 +152,37 @@ def test_the_scheduled_command_counts_every_facility():
     call_command("refresh_compliance", stdout=out)
     assert FacilityFigures.objects.count() == Facility.objects.count() == 2
     assert "2 施設を" in out.getvalue()
+
+
+def test_the_open_round_of_pledges_is_counted_per_facility_and_shown(client):
+    world = build_world()
+    today = timezone.localdate()
+    opened = services.pledge_round_open(
+        policy_version=PolicyVersion.current(),
+        due_on=today + datetime.timedelta(days=14),
+        staff_sign_again=True,
+        by=world.center,
+    )
+    figures.recount()
+
+    progress = round_progress(opened.pledge_round)
+    stored = {
+        row.facility_id: (
+            row.round_facility_signed,
+            row.round_facility_required,
+            row.round_staff_signed,
+            row.round_staff_required,
+        )
+        for row in FacilityFigures.objects.all()
+    }
+    assert stored == {
+        pk: (p.facility_signed, p.facility_required, p.staff_signed, p.staff_required)
+        for pk, p in progress.items()
+    }
+    assert stored[world.a.facility.pk][3] == id_holders().filter(facility=world.a.facility).count()
+
+    client.force_login(world.center)
+    page = client.get(URL)
+    assert page.context["pledge_round"] == opened.pledge_round
+    assert world.a.facility.name in page.content.decode().split('id="round-progress"')[1]
+    assert page.context["round_behind"] == 2

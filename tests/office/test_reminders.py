@@ -38,6 +38,9 @@ def world():
     world.a.staff_pledge.save()
     # a notice to A, published longer ago than the days an unread notice waits, not yet read
     world.a.unread_notice = f.NoticeReceiptFactory(facility=world.a.facility, notice=old_notice())
+    # a round of pledges past its due date, whose form 2 nobody renewed, and one open
+    f.PledgeRoundFactory(opened_on=days_ago(60), due_on=days_ago(30))
+    world.pledge_round = f.PledgeRoundFactory(status="open")
     return world
 
 
@@ -90,6 +93,11 @@ EXPECTED = {
         lambda w: email_of(w.a.admin),
         lambda w: f"notice_receipt:{w.a.unread_notice.pk}",
     ),
+    "pledge_round": (
+        lambda w: email_of(w.a.admin),
+        lambda w: f"round:{w.pledge_round.pk}:{w.a.facility.pk}",
+    ),
+    "facility_pledge": (lambda w: email_of(w.a.admin), lambda w: f"facility:{w.a.facility.pk}"),
 }
 
 
@@ -154,8 +162,9 @@ def more_of_every_kind(count):
 
 # collecting and preparing every kind's e-mails: a query or two per kind, whatever the rows,
 # and the association's date style once; the unreturned forms read one query per form (様式1–4)
-# and one for their facilities' administrators
-REMINDER_QUERIES = 34
+# and one for their facilities' administrators; the rounds of pledges read the round in force
+# for 第9条, and the open round's progress
+REMINDER_QUERIES = 43
 
 
 def test_reminders_take_a_fixed_number_of_queries(world, django_assert_max_num_queries):
@@ -330,3 +339,16 @@ def test_a_dry_run_on_the_demo_lists_every_kind_and_no_patient_name():
     assert CareGroup.objects.filter(kind="patient").exists()  # there were names to leak
     assert mail.outbox == [] and not SentReminder.objects.exists()
     assert MembershipReview.objects.count() == reviews
+
+
+def test_a_round_of_pledges_is_reminded_to_each_facility_until_done_and_due(world):
+    pledge_round, b = world.pledge_round, world.b.facility
+    key = f"round:{pledge_round.pk}:{b.pk}"
+    assert key in {item.key for item in items_of("pledge_round")}
+    today = timezone.localdate()
+    f.FacilityPledgeFactory(facility=b, prepared_on=today, status="received", received_on=today)
+    assert key not in {item.key for item in items_of("pledge_round")}
+    # after the due date the round's reminders stop: those not renewed are flagged instead
+    function = reminders.KINDS["pledge_round"][1]
+    after = pledge_round.due_on + timezone.timedelta(days=1)
+    assert list(function(after, AssociationProfile.current())) == []
