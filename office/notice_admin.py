@@ -79,6 +79,12 @@ class NoticeAdmin(HistoryAdmin):
             fields = [*fields, *NoticeForm._meta.fields, "audience_label"]
         return list(dict.fromkeys(fields))
 
+    def has_change_permission(self, request, obj=None):
+        # a sent notice is read as it was sent: its page offers no save
+        if obj is not None and obj.status != Notice.Status.DRAFT:
+            return False
+        return super().has_change_permission(request, obj)
+
     @admin.display(description=_("audience"))
     def audience_label(self, notice):
         return notice.audience_label

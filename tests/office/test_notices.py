@@ -312,7 +312,8 @@ def test_the_center_publishes_in_the_admin_and_sees_the_unread_facilities(center
 
     change = center_client.get(reverse("admin:office_notice_change", args=[notice.pk]))
     assert "2事業所のうち1事業所が既読確認しました。" in change.content.decode()
-    assert {"title", "body", "audience"} <= set(change.context["adminform"].readonly_fields)
+    assert {"title", "body", "audience_label"} <= set(change.context["adminform"].readonly_fields)
+    assert 'name="_save"' not in change.content.decode()  # a sent notice is read, not saved
 
 
 def test_a_refused_publication_in_the_admin_changes_nothing(center_client, world):
