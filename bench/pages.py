@@ -187,7 +187,7 @@ def measure(env: dict, args, port: int) -> dict:
             env,
             "count_queries",
             [(role, label, path.format(**info), *fields) for role, label, path, *fields in PAGES],
-            {role: cookies["sessionid"] for role, cookies in logins.items()},
+            {role: cookies["sessionid"] for role, cookies in logins.items() if cookies},
         )
         results = {}
         for role, label, path, *fields in PAGES:
