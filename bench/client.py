@@ -23,9 +23,10 @@ class Client:
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         self.cookies = dict(cookies or {})
 
-    def request(self, method, path, body=None, files=None):
-        """`files`: {field: (filename, bytes)}, sent with `body` as multipart/form-data."""
-        headers = {"X-Forwarded-Proto": "https", "Host": "127.0.0.1"}
+    def request(self, method, path, body=None, files=None, headers=None):
+        """`files`: {field: (filename, bytes)}, sent with `body` as multipart/form-data;
+        `headers`: more request headers."""
+        headers = {"X-Forwarded-Proto": "https", "Host": "127.0.0.1", **(headers or {})}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         if files:

@@ -23,6 +23,7 @@ from django.utils import timezone  # noqa: E402
 
 from facilities.models import AdministratorAppointment, McsAccount, StaffMember  # noqa: E402
 from facilities.services import appointment_start, staff_link_login  # noqa: E402
+from facilities.services.invitations import invitation_create  # noqa: E402
 from mcs_admin.models import User  # noqa: E402
 from mcs_admin.second_factor import demo_enrol  # noqa: E402
 from office.demo import SUPPORT_CENTER_GROUP, center_permissions  # noqa: E402
@@ -74,6 +75,8 @@ def ensure(password: str) -> dict:
     # prefix, so its last person's full name is one person's at any scale
     last = StaffMember.objects.order_by("-facility_id", "-pk").first()
     now = timezone.localtime()
+    # a new applicant's link each run: the token is given only when it is made
+    _, token = invitation_create(email="bench-applicant@scale.example", by=center)
     return {
         "logins": {"center": center.username, "admin": admin.username, "user": user.username},
         "facility": appointment.facility_id,
@@ -84,6 +87,7 @@ def ensure(password: str) -> dict:
         "record": last.pk,
         "year_ago": quote_plus(f"{now - datetime.timedelta(days=365):%Y-%m-%dT%H:%M}"),
         "now": quote_plus(f"{now:%Y-%m-%dT%H:%M}"),
+        "token": token,
     }
 
 
@@ -91,7 +95,8 @@ def count_queries(pages, sessions) -> dict:
     counts = {}
     for role, label, path, *fields in pages:  # fields: POSTed (the test client skips CSRF)
         client = Client(HTTP_X_FORWARDED_PROTO="https", HTTP_HOST="127.0.0.1")
-        client.cookies["sessionid"] = sessions[role]
+        if role in sessions:  # not an application link's applicant
+            client.cookies["sessionid"] = sessions[role]
         send = partial(client.post, data=fields[0]) if fields else client.get
         send(path, secure=True)  # caches warm, as in the timed runs
         with CaptureQueriesContext(connection) as queries:

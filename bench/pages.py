@@ -16,6 +16,7 @@ row by primary key and renders a tiny template: the floor of this stack on this 
 """
 
 import argparse
+import itertools
 import json
 import os
 import re
@@ -35,12 +36,14 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mcs_admin.settings")
 os.environ.setdefault("DEBUG", "0")
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1")
 os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
+# the address the TLS proxy passes on: each applicant's request comes from an address of its own
+os.environ.setdefault("CLIENT_IP_HEADER", "HTTP_X_REAL_IP")
 
 from bench.client import Client, log_in  # noqa: E402
 
 PASSWORD = secrets.token_urlsafe(12)
 # (login, label, path[, fields]): fields are POSTed with the page's CSRF token instead of a GET;
-# {facility} is the bench administrator's facility
+# {facility} is the bench administrator's facility; "applicant" is no login (an application link)
 PAGES = [
     ("center", "baseline", "/bench/baseline/"),
     ("center", "admin: staff", "/admin/facilities/staffmember/"),
@@ -91,11 +94,17 @@ PAGES = [
     ),
     ("center", "compliance dashboard", "/compliance/"),
     ("center", "roster (独自ルール 2)", "/roster/"),
+    ("center", "forms not returned", "/admin/unreturned/"),
+    ("applicant", "online application form", "/apply/{token}/"),
     ("admin", "facility dashboard", "/f/{facility}/"),
     ("admin", "facility staff", "/f/{facility}/staff/"),
     ("admin", "facility ID requests", "/f/{facility}/id-requests/"),
     ("user", "my record", "/me/"),
 ]
+
+
+# 10.0.0.0/8, one address a request: never the same twice in a run
+APPLICANTS = (f"10.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}" for n in itertools.count(1))
 
 
 def database_url(name: str) -> str:
@@ -123,7 +132,9 @@ def in_registry(env: dict, function: str, *args):
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def drive(port, cookies, path, seconds, clients, fields=None):
+def drive(port, cookies, path, seconds, clients, fields=None, addresses=None):
+    """`addresses`: an iterator of client addresses, one a request (an application link's
+    applicants, each below the link's limit of requests per address)."""
     times, sizes, errors = [], [], []
     deadline = time.perf_counter() + seconds
 
@@ -131,8 +142,9 @@ def drive(port, cookies, path, seconds, clients, fields=None):
         client = Client(port, cookies)
         form = fields and {**fields, "csrfmiddlewaretoken": client.csrf_token(path)}
         while time.perf_counter() < deadline:
+            headers = {"X-Real-IP": next(addresses)} if addresses else None
             start = time.perf_counter()
-            status, _, body = client.request("POST" if form else "GET", path, form)
+            status, _, body = client.request("POST" if form else "GET", path, form, headers=headers)
             times.append(time.perf_counter() - start)
             sizes.append(len(body))
             if status != 200:
@@ -170,17 +182,21 @@ def measure(env: dict, args, port: int) -> dict:
             except OSError:
                 time.sleep(0.2)
         logins = {role: log_in(port, name, PASSWORD) for role, name in info["logins"].items()}
+        logins["applicant"] = {}
         queries = in_registry(
             env,
             "count_queries",
             [(role, label, path.format(**info), *fields) for role, label, path, *fields in PAGES],
-            {role: cookies["sessionid"] for role, cookies in logins.items()},
+            {role: cookies["sessionid"] for role, cookies in logins.items() if cookies},
         )
         results = {}
         for role, label, path, *fields in PAGES:
             path, fields = path.format(**info), fields[0] if fields else None
-            drive(port, logins[role], path, 1, 1, fields)  # warm-up
-            results[label] = drive(port, logins[role], path, args.seconds, args.clients, fields)
+            addresses = APPLICANTS if role == "applicant" else None
+            drive(port, logins[role], path, 1, 1, fields, addresses)  # warm-up
+            results[label] = drive(
+                port, logins[role], path, args.seconds, args.clients, fields, addresses
+            )
             results[label]["queries"] = queries[label]
         return results
     finally:

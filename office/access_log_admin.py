@@ -305,16 +305,27 @@ class AccessLogAdmin(AppendOnlyAdmin):
             name = f"leak-report-{stamp}.{download}"
             response["Content-Disposition"] = f'attachment; filename="{name}"'
             return response
-        if report is not None:
-            record(report, action=AccessLog.Action.VIEW, user=request.user, request=request)
+        page = None
+        if report is not None:  # the page lists a page of the people: it records those
+            page = report.page(request.GET.get("page"))
+            record(
+                report,
+                action=AccessLog.Action.VIEW,
+                user=request.user,
+                request=request,
+                lines=page.object_list,
+            )
         query = request.GET.copy()
         query.pop("download", None)
+        query.pop("page", None)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": _("Who saw whose records"),
             "form": form,
             "report": report,
+            "page": page,
+            "page_range": page and page.paginator.get_elided_page_range(page.number),
             "columns": columns(),
             "query": query.urlencode(),
         }

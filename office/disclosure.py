@@ -84,6 +84,9 @@ def _sheet_title(text: str, taken: set) -> str:
 def _dataset(model, rows, taken: set) -> tablib.Dataset:
     fields = [f for f in model._meta.concrete_fields if f.name not in HIDDEN_FIELDS]
     headers = [str(f.verbose_name) for f in fields]
+    rows = list(rows)
+    # each related record read once per kind, not once per row: a year of history is hundreds
+    models.prefetch_related_objects(rows, *(f.name for f in fields if f.is_relation))
     dataset = tablib.Dataset(
         headers=headers, title=_sheet_title(str(model._meta.verbose_name), taken)
     )

@@ -12,9 +12,11 @@ log rows follow.
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import tablib
 from django.apps import apps
+from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
@@ -30,6 +32,8 @@ from office.shown import APPLICANT, PATIENT, PEOPLE_OF, STAFF, people_held
 
 SHOWN = [AccessLog.Action.VIEW, AccessLog.Action.PRINT, AccessLog.Action.EXPORT]
 ONE_REQUEST = datetime.timedelta(seconds=1)
+# people a page of the report lists; the totals, the CSV and the PDF count and list everyone
+PER_PAGE = 50
 
 # The data items (the report form's 個人データの項目), in the order the report lists them.
 NAME = gettext_lazy("full name")
@@ -145,18 +149,53 @@ class Line:
         return _in_order(self.tally.items)
 
 
+PERSON_KINDS = [PATIENT, STAFF, APPLICANT]  # the order of the report: 要配慮個人情報 first
+
+
 @dataclass
 class LeakReport:
+    """The totals come from the log alone; the people's records are read for the lines asked
+    for: a page of them (`page`), or all of them (`lines`, for the CSV and the PDF)."""
+
     username: str
     start: datetime.datetime | None
     end: datetime.datetime
     made_at: datetime.datetime
-    lines: list[Line]
+    tallies: dict  # (kind of person, id) → Tally, in the report's order
     entries_by_action: dict
     first: datetime.datetime | None
     last: datetime.datetime | None
     logins: list[str]
     ip_addresses: list[str]
+
+    @cached_property
+    def lines(self) -> list[Line]:
+        return _lines(self.tallies, list(self.tallies))
+
+    def page(self, number) -> Page:
+        """A page of the lines: their people read in a fixed number of queries."""
+        page = Paginator(list(self.tallies), PER_PAGE).get_page(number)
+        page.object_list = _lines(self.tallies, page.object_list)
+        return page
+
+    def number_of(self, person_kind: str) -> int:
+        return sum(1 for kind, _pk in self.tallies if kind == person_kind)
+
+    @property
+    def people(self) -> int:
+        return len(self.tallies)
+
+    @property
+    def patient_count(self) -> int:
+        return self.number_of(PATIENT)
+
+    @property
+    def staff_count(self) -> int:
+        return self.number_of(STAFF)
+
+    @property
+    def applicant_count(self) -> int:
+        return self.number_of(APPLICANT)
 
     def of(self, person_kind: str) -> list[Line]:
         return [line for line in self.lines if line.person_kind == person_kind]
@@ -181,20 +220,21 @@ class LeakReport:
     def actions_shown(self) -> list[tuple[str, int]]:
         return [(action.label, self.entries_by_action.get(action, 0)) for action in SHOWN]
 
-    def items_of(self, lines: list[Line]) -> list[str]:
-        return _in_order(item for line in lines for item in line.tally.items)
+    def items_of(self, person_kind: str) -> list[str]:
+        tallies = (tally for (kind, _pk), tally in self.tallies.items() if kind == person_kind)
+        return _in_order(item for tally in tallies for item in tally.items)
 
     @property
     def patient_items(self) -> list[str]:
-        return self.items_of(self.patients)
+        return self.items_of(PATIENT)
 
     @property
     def staff_items(self) -> list[str]:
-        return self.items_of(self.staff)
+        return self.items_of(STAFF)
 
     @property
     def applicant_items(self) -> list[str]:
-        return self.items_of(self.applicants)
+        return self.items_of(APPLICANT)
 
     @property
     def made_on(self) -> datetime.date:
@@ -267,7 +307,13 @@ def leak_report(entries: QuerySet[AccessLog], *, username: str, start, end) -> L
         start=start,
         end=end,
         made_at=timezone.now(),
-        lines=_lines(tallies),
+        # by kind, then in the order the log first reached them
+        tallies=dict(
+            sorted(
+                tallies.items(),
+                key=lambda item: (PERSON_KINDS.index(item[0][0]), item[1].first, item[0][1]),
+            )
+        ),
         entries_by_action=dict(by_action),
         first=times[0] if times else None,
         last=times[-1] if times else None,
@@ -276,10 +322,11 @@ def leak_report(entries: QuerySet[AccessLog], *, username: str, start, end) -> L
     )
 
 
-def _lines(tallies: dict) -> list[Line]:
-    """A line per person, with the facilities they are known at: one query per kind of person."""
+def _lines(tallies: dict, keys: list) -> list[Line]:
+    """A line for each person of `keys`, in their order, with the facilities they are known at:
+    one query per kind of person."""
     ids = defaultdict(list)
-    for person_kind, pk in tallies:
+    for person_kind, pk in keys:
         ids[person_kind].append(pk)
     groups = Prefetch(
         "groups",
@@ -301,15 +348,16 @@ def _lines(tallies: dict) -> list[Line]:
             for line in applicants.filter(pk__in=ids[APPLICANT])
         ),
     ]
-    return [
-        Line(
+    found = {
+        (kind, person.pk): Line(
             person=person,
             person_kind=kind,
             facilities=list(dict.fromkeys(facilities)),
             tally=tallies[kind, person.pk],
         )
         for kind, person, facilities in people
-    ]
+    }
+    return [found[key] for key in keys if key in found]
 
 
 # --- out of the system: the page, the CSV and the PDF, each recorded ----------------------
@@ -322,20 +370,28 @@ def _description(report: LeakReport) -> str:
     }
 
 
-def _shown(report: LeakReport) -> dict[str, list]:
+def _shown(lines: list[Line]) -> dict[str, list]:
     """The report shows people too: the persons of each kind it lists (the access log's own
     kind when it lists none)."""
-    kinds = [(PATIENT, report.patients), (STAFF, report.staff), (APPLICANT, report.applicants)]
-    listed = {label: [line.person for line in lines] for label, lines in kinds if lines}
-    return listed or {AccessLog._meta.label: []}
+    listed = defaultdict(list)
+    for line in lines:
+        listed[line.person_kind].append(line.person)
+    return dict(listed) or {AccessLog._meta.label: []}
 
 
-def record(report: LeakReport, *, action: str, user: User, request: HttpRequest | None) -> None:
-    """One access-log entry per kind of person the report lists."""
+def record(
+    report: LeakReport,
+    *,
+    action: str,
+    user: User,
+    request: HttpRequest | None,
+    lines: list[Line] | None = None,
+) -> None:
+    """One access-log entry per kind of person the report lists: `lines` (a page), or all."""
     access_log_record_shown(
         user=user,
         action=action,
-        shown=_shown(report),
+        shown=_shown(report.lines if lines is None else lines),
         description=_description(report),
         request=request,
     )
@@ -387,7 +443,7 @@ def report_pdf(report: LeakReport, *, user: User, request: HttpRequest | None = 
             "columns": columns(),
             "documents": [{}],  # pdf/base.html renders its sheets once per document
         },
-        shown=_shown(report),
+        shown=_shown(report.lines),
         description=_description(report),
         user=user,
         request=request,

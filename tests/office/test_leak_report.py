@@ -16,8 +16,9 @@ from django.utils import timezone
 from facilities.models import McsAccount, StaffMember
 from mcs_admin.models import AccessLog
 from mcs_admin.services import access_log_record
+from office import leak_report as leak_report_module
 from office.access_audit import PEOPLE_OF
-from office.leak_report import leak_report
+from office.leak_report import PER_PAGE, leak_report
 from office.shown import People
 from tests import factories as f
 from tests.pdf_reading import pages_text, squeeze
@@ -315,3 +316,58 @@ def test_a_kind_of_record_without_stated_items_reads_as_its_models_name(world, m
     (line,) = report.lines
     assert line.person == world.a.deletion.staff_member
     assert line.items == ["氏名", str(world.a.deletion._meta.verbose_name)]
+
+
+def test_the_page_lists_a_page_of_the_people_and_records_those_the_csv_everyone(
+    world, center_client, center_user, monkeypatch
+):
+    monkeypatch.setattr(leak_report_module, "PER_PAGE", 2)
+    login = f.UserFactory()
+    staff = [f.StaffMemberFactory(facility=world.a.facility) for _ in range(5)]
+    for person in staff:  # viewed one after the other: the order of the lines
+        access_log_record(user=login, action="view", targets=[person])
+    params = window(username=login.username)
+
+    first = center_client.get(reverse(URL), params)
+    assert first.context["report"].people == 5 and first.context["report"].staff_count == 5
+    assert [line.person for line in first.context["page"].object_list] == staff[:2]
+    content = first.content.decode()
+    assert "計 5 人：患者 0 人（要配慮個人情報）、職員 5 人" in content
+    assert "5 人のうち 1～2 人目" in content and staff[2].full_name not in content
+    last = center_client.get(reverse(URL), {**params, "page": "3"})
+    assert [line.person for line in last.context["page"].object_list] == staff[4:]
+    shown = AccessLog.objects.filter(user=center_user, action="view").order_by("pk")
+    assert (
+        [e.target_ids for e in shown]
+        == [  # each page records the people it showed
+            [person.pk for person in staff[:2]],
+            [staff[4].pk],
+        ]
+    )
+
+    response = center_client.get(reverse(URL), {**params, "download": "csv"})
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert [row[1] for row in rows[1:]] == [person.full_name for person in staff]
+    exported = AccessLog.objects.get(user=center_user, action="export")
+    assert sorted(exported.target_ids) == sorted(person.pk for person in staff)
+
+
+def test_a_page_of_the_report_runs_the_same_queries_for_a_few_people_and_for_many(
+    world, center_client
+):
+    def queries_for(count: int) -> int:
+        login = f.UserFactory()
+        for _ in range(count):
+            membership = f.MembershipFactory(group=f.CareGroupFactory(owner=world.a.facility))
+            access_log_record(user=login, action="view", targets=[membership.group])
+            access_log_record(user=login, action="view", targets=[membership])
+        with CaptureQueriesContext(connection) as queries:
+            response = center_client.get(reverse(URL), window(username=login.username))
+        report = response.context["report"]
+        assert report.patient_count == report.staff_count == count
+        assert len(response.context["page"].object_list) == min(2 * count, PER_PAGE)
+        return len(queries)
+
+    queries_for(1)  # the session's and the process's first reads
+    # a page of 4 people; the first of two pages of 98 (both kinds of person on each)
+    assert queries_for(2) == queries_for(PER_PAGE - 1)
