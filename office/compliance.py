@@ -21,8 +21,9 @@ from office.figures import COLUMNS, ENTRIES, MONTHS, PROGRESS, ROUND, first_mont
 from office.models import FacilityFigures, MonthlyIdFigures
 from pledges.selectors import open_round
 
-# facilities listed under the open round of pledges, those furthest behind first
-ROUND_ROWS = 50
+# facilities listed under the open round of pledges, those furthest behind first: a page of
+# the list below, so a city's dashboard and a prefecture's show as many rows
+ROUND_ROWS = 20
 
 
 def ids_per_month(today) -> dict:
