@@ -115,6 +115,11 @@ urlpatterns = [
     path("me/groups/<int:pk>/leave/", workflows.MyGroupLeave.as_view(), name="my_group_leave"),
     path("me/attended-groups/", workflows.AttendedGroups.as_view(), name="attended_groups"),
     path(
+        "me/attended-groups/<int:group>/assembly/",
+        workflows.AttendedAssemblyRequestAdd.as_view(),
+        name="attended_assembly_request",
+    ),
+    path(
         "me/attended-groups/members/<int:pk>/remove/",
         workflows.LeakRemove.as_view(),
         name="leak_remove",

@@ -196,13 +196,25 @@ class GroupDetail(GroupPage, TemplateView):
         return context
 
 
-class AssemblyRequestAdd(GroupPage, ServiceFormPage):
+class AssemblyRequestPage(ServiceFormPage):
     """独自ルール 5: the physician asks the support center to assemble the group's members."""
 
     form_class = AssemblyRequestForm
     title = _("Ask the support center to assemble members")
     submit_label = _("Send the request")
     success_message = _("The request was sent to the support center.")
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "group": self.group, "subject": self.group}
+
+    def perform(self, form):
+        return services.assembly_request(
+            group=self.group, by=self.request.user, **form.cleaned_data
+        )
+
+
+class AssemblyRequestAdd(GroupPage, AssemblyRequestPage):
+    """From the group's page, which the owner facility's staff open."""
 
     def dispatch(self, request, *args, **kwargs):
         # the center reads every group's pages (check_access refuses its POST)
@@ -211,14 +223,6 @@ class AssemblyRequestAdd(GroupPage, ServiceFormPage):
         ):
             raise PermissionDenied(services.NOT_A_PHYSICIAN)
         return super().dispatch(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "subject": self.group}
-
-    def perform(self, form):
-        return services.assembly_request(
-            group=self.group, by=self.request.user, **form.cleaned_data
-        )
 
 
 class GroupInvite(GroupPage, SearchFirstFormPage):

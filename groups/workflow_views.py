@@ -16,8 +16,15 @@ from consents.selectors import consents_for
 from consents.services import consent_withdraw
 from facilities.models import Facility
 from groups import services
+from groups.designation_views import AttendedGroupPage
 from groups.forms import ConsentWithdrawForm, ReasonForm, TransferForm
-from groups.models import OPEN_MEMBERSHIP, Membership, MembershipReview, OwnershipTransfer
+from groups.models import (
+    OPEN_MEMBERSHIP,
+    AssemblyRequest,
+    Membership,
+    MembershipReview,
+    OwnershipTransfer,
+)
 from groups.selectors import (
     groups_attended_by,
     members_from_outside,
@@ -25,7 +32,7 @@ from groups.selectors import (
     transfers_for,
     with_consent_check,
 )
-from groups.views import GroupPage
+from groups.views import AssemblyRequestPage, GroupPage
 from mcs_admin.pages import (
     ActionPage,
     FacilityPage,
@@ -247,10 +254,14 @@ class AttendedGroups(UserPage, ListPage):
         members = Membership.objects.filter(OPEN_MEMBERSHIP).select_related(
             "staff_member__facility"
         )
+        open_requests = AssemblyRequest.objects.filter(status=AssemblyRequest.Status.OPEN)
         return (
             groups_attended_by(self.request.user)
             .select_related("owner", "patient")
-            .prefetch_related(Prefetch("memberships", queryset=members, to_attr="open_members"))
+            .prefetch_related(
+                Prefetch("memberships", queryset=members, to_attr="open_members"),
+                Prefetch("assembly_requests", queryset=open_requests, to_attr="open_assembly"),
+            )
             .order_by("pk")
         )
 
@@ -270,4 +281,12 @@ class LeakRemove(UserPage, ActionPage):
         )
 
     def redirect_url(self):
+        return reverse("groups:attended_groups")
+
+
+class AttendedAssemblyRequestAdd(AttendedGroupPage, AssemblyRequestPage):
+    """独自ルール 5 from the physician's own pages: an attending physician of another facility
+    does not open the owner's pages of the group."""
+
+    def get_success_url(self):
         return reverse("groups:attended_groups")

@@ -174,7 +174,7 @@ ACCESS = {
     "groups:group_detail": Page(
         Access.GROUP,
         PEOPLE,
-        in_context("group", "memberships", "consents", "assembly_requests.requested_by"),
+        in_context("group", "memberships", "consents", "assembly_requests"),
     ),
     "groups:group_invite": Page(
         Access.GROUP, PEOPLE, joined(THE_GROUP, form_choices("staff_member"))
@@ -212,6 +212,7 @@ ACCESS = {
         Access.USER, PEOPLE, in_context("object_list", "object_list.open_members")
     ),
     "groups:leak_remove": Page(Access.USER),
+    "groups:attended_assembly_request": Page(Access.USER, PEOPLE, THE_GROUP),
     "groups:designations": Page(Access.GROUP, PEOPLE, DESIGNATIONS),
     "groups:designation_end": Page(Access.GROUP),
     "groups:attended_designations": Page(Access.USER, PEOPLE, DESIGNATIONS),

@@ -30,7 +30,7 @@ from facilities.models import (
 )
 from groups.models import CareGroup, Membership, Patient
 from mcs_admin.choices import Gender, Profession
-from mcs_admin.models import AccessLog, AssociationProfile, DocumentNumber, User
+from mcs_admin.models import AccessLog, AssociationProfile, DocumentNumber, PolicyVersion, User
 from office.scale_access_log import build_access_log
 from office.scale_history import CLERKS, HistoryWriter, at
 from pledges.models import StaffPledge
@@ -362,6 +362,7 @@ class ScaleBuilder:
         """Each person's pledge (様式3) prepared by the facility, received by the center."""
         rng, today = self.rng, self.today
         numbers = DocumentNumber.objects.issue_many(StaffPledge.form_number, len(staff))
+        version = PolicyVersion.current()  # bulk rows name their version themselves
         pledges = []
         for person, number in zip(staff, numbers, strict=True):
             prepared = today - datetime.timedelta(days=rng.randrange(200, 320))
@@ -374,6 +375,7 @@ class ScaleBuilder:
                     prepared_on=prepared,
                     signed_on=prepared,
                     received_on=received,
+                    policy_version=version,
                 )
             )
         for pledge in StaffPledge.objects.bulk_create(pledges, batch_size=BATCH):

@@ -168,3 +168,30 @@ def test_the_center_works_its_queue_with_the_admins_actions(client, world):
     )
     second.refresh_from_db()
     assert (second.status, second.decision_note) == ("declined", "主治医に確認中")
+
+
+def test_an_attending_physician_of_another_facility_asks_from_the_groups_they_attend(client, world):
+    """The owner's pages are the owner's: a physician of B attending A's group asks from
+    their own list of the groups they attend."""
+    physician = id_holder(world.b.facility, profession="physician")
+    group = f.CareGroupFactory(owner=world.a.facility, attending_physician=physician)
+    client.force_login(login_for(physician, "doc-b"))
+    url = reverse("groups:attended_assembly_request", args=[group.pk])
+    attended = reverse("groups:attended_groups")
+    assert url in client.get(attended).content.decode()
+    response = client.post(url, {"note": "訪問薬剤師を招集してください"})
+    assert response.status_code == 302 and response.url == attended
+    request = AssemblyRequest.objects.get()
+    assert (request.group, request.requested_by) == (group, physician)
+    assert latest(request).history_user.username == "doc-b"
+    page = client.get(attended).content.decode()
+    assert "招集を依頼済み" in page and url not in page
+
+
+def test_a_group_the_login_does_not_attend_is_not_found_and_nothing_is_written(client, world):
+    physician = id_holder(world.b.facility, profession="physician")
+    client.force_login(login_for(physician, "doc-b"))
+    url = reverse("groups:attended_assembly_request", args=[world.a.group.pk])
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"note": "お願いします"}).status_code == 404
+    assert not AssemblyRequest.objects.exists()

@@ -105,6 +105,7 @@ MATRIX = {
     "groups:designations": (GROUP, None, 200, 200),
     "groups:designation_end": (GROUP, "designation", 405, 302),
     "groups:attended_designations": (USER, "group", 200, 200),
+    "groups:attended_assembly_request": (USER, "group", 200, 200),
     "groups:attended_designation_end": (USER, "designation", 405, 302),
     "devices:carry_out_return": (FACILITY, "carry_out", 405, 302),
     "devices:my_carry_out_return": (USER, "carry_out", 405, 302),

@@ -99,9 +99,21 @@ def test_after_views_of_a_patient_group_the_report_counts_its_patient_and_member
     assert patient.facilities == [world.a.facility.name]
     assert patient.logins == ["admin-a"]
     assert patient.tally.first <= patient.tally.last
-    # the page shows the group's consents too
-    assert report.patient_items == ["氏名", "患者グループ", "連携元事業所", "患者同意書（様式4）"]
-    assert report.staff_items == ["氏名", "患者グループ", "事業所", "グループメンバー"]
+    # the page shows the group's consents and its request to assemble members too
+    assert report.patient_items == [
+        "氏名",
+        "患者グループ",
+        "連携元事業所",
+        "患者同意書（様式4）",
+        "メンバー招集依頼",
+    ]
+    assert report.staff_items == [
+        "氏名",
+        "患者グループ",
+        "事業所",
+        "グループメンバー",
+        "メンバー招集依頼",
+    ]
     assert report.ip_addresses == ["127.0.0.1"]
 
 
