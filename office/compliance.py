@@ -9,7 +9,7 @@ records, and it says when they were counted.
 
 from dateutil.relativedelta import relativedelta
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Min, Q, Sum
+from django.db.models import Count, F, Min, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
@@ -17,7 +17,7 @@ from django.views.generic import TemplateView
 from facilities.models import Category
 from mcs_admin.models import AccessLog
 from office import charts
-from office.figures import COLUMNS, ENTRIES, MONTHS, PROGRESS, ROUND, first_month
+from office.figures import COLUMNS, ENTRIES, MONTHS, PROGRESS, ROUND, behind_in_round, first_month
 from office.models import FacilityFigures, MonthlyIdFigures
 from pledges.selectors import open_round
 
@@ -117,10 +117,7 @@ class ComplianceDashboard(TemplateView):
         context["pledge_round"] = pledge_round = open_round()
         if pledge_round is not None:
             context["round_totals"] = {key: sums[key] or 0 for key in ROUND}
-            behind = FacilityFigures.objects.filter(
-                Q(round_facility_signed__lt=F("round_facility_required"))
-                | Q(round_staff_signed__lt=F("round_staff_required"))
-            )
+            behind = behind_in_round()
             context["round_behind"] = behind.count()
             context["round_rows"] = (
                 behind.select_related("facility")

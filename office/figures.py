@@ -20,7 +20,7 @@ from dateutil.relativedelta import relativedelta
 from django.apps import apps
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import connection, transaction
-from django.db.models import Count, Q, QuerySet, signals
+from django.db.models import Count, F, Q, QuerySet, signals
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -174,6 +174,15 @@ ROUND = [
     "round_staff_signed",
     "round_staff_required",
 ]
+
+
+def behind_in_round() -> QuerySet:
+    """The facilities whose kept figures show the open round of pledges unfinished:
+    `pledges.selectors.RoundProgress.done`, said of the summary table."""
+    return FacilityFigures.objects.filter(
+        Q(round_facility_signed__lt=F("round_facility_required"))
+        | Q(round_staff_signed__lt=F("round_staff_required"))
+    )
 
 
 def first_month(today: datetime.date) -> datetime.date:
