@@ -410,10 +410,24 @@ class AccessLog(models.Model):
             return []
         using = using or router.db_for_write(cls)
         if connections[using].vendor == "postgresql":
-            # the insert trigger runs for each row of the statement in turn, as for one
+            # the insert trigger runs for each row of the statement in turn, as for one. The
+            # statement is atomic by itself: inserted as `save` inserts (`_insert`), not by
+            # bulk_create, whose transaction would add a BEGIN and a COMMIT to the page
             for entry in entries:
                 entry._time_from_the_server()
-            return cls.objects.using(using).bulk_create(entries)
+            opts = cls._meta
+            returned = opts.db_returning_fields
+            rows = cls._base_manager.using(using)._insert(
+                entries,
+                fields=[field for field in opts.concrete_fields if field is not opts.pk],
+                returning_fields=returned,
+                using=using,
+            )
+            for entry, values in zip(entries, rows, strict=True):
+                for field, value in zip(returned, values, strict=True):
+                    setattr(entry, field.attname, value)
+                entry._state.adding, entry._state.db = False, using
+            return entries
         with transaction.atomic(using=using):
             cls._chain(entries, using)
             return cls.objects.using(using).bulk_create(entries)
