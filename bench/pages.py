@@ -95,6 +95,8 @@ PAGES = [
     ("center", "compliance dashboard", "/compliance/"),
     ("center", "roster (独自ルール 2)", "/roster/"),
     ("center", "forms not returned", "/admin/unreturned/"),
+    # the page opens on the last 年度 that has ended (office.council_report.last_fiscal_year)
+    ("center", "council's report, one fiscal year", "/admin/council-report/"),
     ("applicant", "online application form", "/apply/{token}/"),
     ("admin", "facility dashboard", "/f/{facility}/"),
     ("admin", "facility staff", "/f/{facility}/staff/"),

@@ -388,6 +388,13 @@ class McsAccount(ChecksInPython, models.Model):
         indexes = [
             models.Index(fields=["status", "password_changed_on"]),
             models.Index(fields=["login_id", "id"]),
+            # IDs issued and deleted in a period (the council's report, the dashboard's months)
+            models.Index(fields=["issued_on"]),
+            models.Index(
+                fields=["deleted_on"],
+                condition=models.Q(deleted_on__isnull=False),
+                name="mcsaccount_deleted_on",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -626,6 +633,8 @@ class RosterReview(models.Model):
         verbose_name = _("roster review")
         verbose_name_plural = _("roster reviews")
         ordering = ["-opened_on", "pk"]
+        # the rounds due in a period (the council's report)
+        indexes = [models.Index(fields=["due_on"])]
         constraints = [
             dates_in_order(
                 "opened_on",

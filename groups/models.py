@@ -280,7 +280,8 @@ class MembershipReview(models.Model):
         verbose_name = _("membership review")
         verbose_name_plural = _("membership reviews")
         ordering = ["due_on", "pk"]
-        indexes = [models.Index(fields=["status", "due_on"])]
+        # open reviews by due date; any review due in a period (the council's report)
+        indexes = [models.Index(fields=["status", "due_on"]), models.Index(fields=["due_on"])]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(status="open") | models.Q(completed_on__isnull=False),

@@ -395,21 +395,61 @@ class AccessLog(models.Model):
             raise ValueError("the access log is append-only")
         using = kwargs.get("using") or router.db_for_write(AccessLog, instance=self)
         if connections[using].vendor == "postgresql":
-            # the statement's time picks the row's monthly partition; the trigger gives it the
-            # clock's and chains it (a time given here would choose another month)
-            at = AccessLog._meta.get_field("at")
-            self.at = DatabaseDefault(at.db_default, output_field=at)
+            self._time_from_the_server()
             super().save(*args, **kwargs)
             return
-        # SQLite has one writer at a time: a second that read the head first fails, never forks
         with transaction.atomic(using=using):
-            head, _ = AccessLogHead.objects.using(using).get_or_create(pk=AccessLogHead.ONE)
-            last = AccessLog.objects.using(using).aggregate(last=models.Max("pk"))["last"]
-            self.pk, self.at = (last or 0) + 1, timezone.now()
-            self.hash = access_chain.link(head.last_hash, access_chain.entry_values(self))
-            head.last_id, head.last_hash = self.pk, self.hash
-            head.save(using=using)
+            AccessLog._chain([self], using)
             super().save(*args, **kwargs)
+
+    @classmethod
+    def append(cls, entries: list["AccessLog"], *, using: str | None = None) -> list["AccessLog"]:
+        """Adds the entries in one INSERT, chained in their order exactly as `save` chains one
+        (a page's kinds of record: one statement, not one per kind)."""
+        if not entries:
+            return []
+        using = using or router.db_for_write(cls)
+        if connections[using].vendor == "postgresql":
+            # the insert trigger runs for each row of the statement in turn, as for one. The
+            # statement is atomic by itself: inserted as `save` inserts (`_insert`), not by
+            # bulk_create, whose transaction would add a BEGIN and a COMMIT to the page
+            for entry in entries:
+                entry._time_from_the_server()
+            opts = cls._meta
+            returned = opts.db_returning_fields
+            rows = cls._base_manager.using(using)._insert(
+                entries,
+                fields=[field for field in opts.concrete_fields if field is not opts.pk],
+                returning_fields=returned,
+                using=using,
+            )
+            for entry, values in zip(entries, rows, strict=True):
+                for field, value in zip(returned, values, strict=True):
+                    setattr(entry, field.attname, value)
+                entry._state.adding, entry._state.db = False, using
+            return entries
+        with transaction.atomic(using=using):
+            cls._chain(entries, using)
+            return cls.objects.using(using).bulk_create(entries)
+
+    def _time_from_the_server(self) -> None:
+        # the statement's time picks the row's monthly partition; the trigger gives it the
+        # clock's and chains it (a time given here would choose another month)
+        at = AccessLog._meta.get_field("at")
+        self.at = DatabaseDefault(at.db_default, output_field=at)
+
+    @staticmethod
+    def _chain(entries: list["AccessLog"], using: str) -> None:
+        """SQLite's chain, in a transaction: one writer at a time, so a second that read the
+        head first fails, never forks."""
+        head, _ = AccessLogHead.objects.using(using).get_or_create(pk=AccessLogHead.ONE)
+        last = AccessLog.objects.using(using).aggregate(last=models.Max("pk"))["last"] or 0
+        for entry in entries:
+            last += 1
+            entry.pk, entry.at = last, timezone.now()
+            entry.hash = access_chain.link(head.last_hash, access_chain.entry_values(entry))
+            head.last_id, head.last_hash = entry.pk, entry.hash
+        head.save(using=using)
 
 
 class AccessLogHead(models.Model):

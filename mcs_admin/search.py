@@ -7,8 +7,9 @@ Japanese, is neither in Debian nor in every managed PostgreSQL. So on PostgreSQL
 below stores `mcs_search_grams(<its fields>)`, the upper-cased characters and two-character
 pairs of each field, in a generated column `search_grams` with a GIN index (migrations
 mcs_admin 0006 and 0008). A row contains the term in one of those fields only if its grams
-contain all of the term's grams, so the index narrows the search to candidates and Django's
-own condition, left as it is, decides.
+contain all of the term's pairs (`mcs_search_pairs`, 0017: the term's single characters are in
+any row that holds its pairs), so the index narrows the search to candidates and Django's own
+condition, left as it is, decides.
 """
 
 from collections.abc import Iterable
@@ -48,8 +49,12 @@ INDEXED_TEXT = {
 NARROW_AT_MOST = 10_000
 
 
-class Grams(Func):
-    function = "mcs_search_grams"
+class TermPairs(Func):
+    """The term's upper-cased pairs of adjacent characters, as the stored grams have them: only
+    these are asked of the index, not the characters they imply, which are in every name
+    (職員10000's 職, 員: their posting lists each as long as the table)."""
+
+    function = "mcs_search_pairs"
     output_field = ArrayField(models.TextField())
 
 
@@ -67,10 +72,11 @@ class StoredGrams(Expression):
 
 
 def matching(model: type[models.Model], term: str) -> models.QuerySet:
-    """The rows of an indexed model whose grams hold the term's: a superset of the matches."""
+    """The rows of an indexed model whose grams hold the term's pairs: a superset of the
+    matches."""
     return (
         model._base_manager.alias(search_grams=StoredGrams())
-        .filter(search_grams__contains=Grams(Value(term)))
+        .filter(search_grams__contains=TermPairs(Value(term)))
         .order_by()
         .values("pk")
     )

@@ -14,7 +14,7 @@ from mcs_admin.sheet_resources import ImportReport, SheetResource
 from mcs_admin.text_rules import visible
 
 
-def access_log_record(
+def _access_log_entry(
     *,
     user: User | None,
     action: str,
@@ -25,11 +25,10 @@ def access_log_record(
     request: HttpRequest | None = None,
     username: str = "",
 ) -> AccessLog:
-    """Add one entry to the append-only access log (prints, exports, imports, views, logins)."""
     targets = list(targets)
     if targets and not target_type:
         target_type = targets[0]._meta.label
-    return AccessLog.objects.create(
+    return AccessLog(
         user=user if user is not None and user.is_authenticated else None,
         # evidence is kept, never refused: a control character that reached here is shown
         username=visible(str(username or (user.get_username() if user is not None else ""))),
@@ -42,6 +41,38 @@ def access_log_record(
     )
 
 
+def access_log_record(
+    *,
+    user: User | None,
+    action: str,
+    targets: Iterable[models.Model] = (),
+    target_type: str = "",
+    description: str = "",
+    row_count: int | None = None,
+    request: HttpRequest | None = None,
+    username: str = "",
+) -> AccessLog:
+    """Add one entry to the append-only access log (prints, exports, imports, views, logins)."""
+    entry = _access_log_entry(
+        user=user,
+        action=action,
+        targets=targets,
+        target_type=target_type,
+        description=description,
+        row_count=row_count,
+        request=request,
+        username=username,
+    )
+    entry.save()
+    return entry
+
+
+def access_log_record_all(*, entries: Iterable[Mapping]) -> list[AccessLog]:
+    """Several entries in one INSERT, chained in their order: each mapping takes
+    `access_log_record`'s arguments (a page's kinds of record, written together)."""
+    return AccessLog.append([_access_log_entry(**entry) for entry in entries])
+
+
 def access_log_record_shown(
     *,
     user: User | None,
@@ -52,18 +83,22 @@ def access_log_record_shown(
     username: str = "",
 ) -> None:
     """One entry per kind of record a page or a document shows (`shown`: label → records; a
-    kind with none, as a blank form's, still gets its entry)."""
-    for label, records in shown.items():
-        access_log_record(
-            user=user,
-            action=action,
-            targets=records,
-            target_type=label,
-            description=description[:300],
-            row_count=len(records),
-            request=request,
-            username=username,
-        )
+    kind with none, as a blank form's, still gets its entry), all in one INSERT."""
+    access_log_record_all(
+        entries=[
+            {
+                "user": user,
+                "action": action,
+                "targets": records,
+                "target_type": label,
+                "description": description[:300],
+                "row_count": len(records),
+                "request": request,
+                "username": username,
+            }
+            for label, records in shown.items()
+        ]
+    )
 
 
 @transaction.atomic

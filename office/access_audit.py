@@ -11,7 +11,7 @@ log back as the patients and staff whose records were viewed, printed or exporte
 from collections import defaultdict
 
 from mcs_admin.models import AccessLog
-from mcs_admin.services import access_log_record
+from mcs_admin.services import access_log_record_all
 from office.policy import declaration
 from office.shown import PEOPLE_OF
 
@@ -46,12 +46,17 @@ class AccessLogMiddleware:
             label = record._meta.label
             if label in PEOPLE_OF:
                 by_kind[label].setdefault(record.pk, record)
-        for label, unique in by_kind.items():
-            access_log_record(
-                user=request.user,
-                action=AccessLog.Action.VIEW,
-                targets=unique.values(),
-                target_type=label,
-                description=_described(request)[:300],
-                request=request,
-            )
+        # one INSERT for the page, whatever the kinds it showed
+        access_log_record_all(
+            entries=[
+                {
+                    "user": request.user,
+                    "action": AccessLog.Action.VIEW,
+                    "targets": unique.values(),
+                    "target_type": label,
+                    "description": _described(request)[:300],
+                    "request": request,
+                }
+                for label, unique in by_kind.items()
+            ]
+        )

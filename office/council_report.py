@@ -5,8 +5,10 @@ training attendance, pledges on record, incidents, ID棚卸 and 精査 completio
 `council_report` counts it all; the admin's page, its PDF, its XLSX and `manage.py
 council_report` only show what it returns, so they never disagree. It runs a fixed number of
 aggregate queries whatever the prefecture's size, none per facility. Period figures are counted
-over the records' dates; what holds now (ID holders, their training and pledges) through the
-owning apps' selectors, which state those rules once.
+over the records' dates (indexed where they would read a whole table); what holds now, the ID
+holders and their pledges, is read from the compliance dashboard's per-facility figures
+(`office.figures`, counted every few minutes by `refresh_compliance` through the owning apps'
+selectors, which state those rules once), as the dashboard reads them.
 """
 
 import datetime
@@ -16,7 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import tablib
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.http import HttpRequest
 from django.utils import timezone
@@ -32,8 +34,8 @@ from mcs_admin.pdf import print_document
 from mcs_admin.services import access_log_record
 from mcs_admin.spreadsheets import escape_cell
 from office import charts
+from office.models import FacilityFigures
 from pledges.models import FacilityPledge, TrainingSession
-from pledges.selectors import pledge_on_record
 
 MAX_MONTHS = 60  # a chart of five years' months is still readable
 
@@ -367,18 +369,25 @@ def council_report(*, start: datetime.date, end: datetime.date) -> CouncilReport
     held = sessions.aggregate(
         held=Count("pk"), association=Count("pk", filter=Q(facility__isnull=True))
     )
-    attended = sessions.filter(attendees=OuterRef("pk"))
+    # what holds now, as the compliance figures last counted it (refresh_compliance): the ID
+    # holders and, of them, those without a pledge on record (holders_without_pledge, the
+    # rule pledge_on_record states), per facility
     holders = {
         row.pop("facility__category"): row
-        for row in id_holders()
-        .values("facility__category")
-        .annotate(
-            holders=Count("pk"),
-            trained=Count("pk", filter=Q(Exists(attended))),
-            pledged=Count("pk", filter=Q(pledge_on_record("pk"))),
-        )
+        for row in FacilityFigures.objects.values("facility__category")
+        .annotate(holders=Sum("holders"), without_pledge=Sum("pledges"))
         .order_by()
     }
+    # a period's figure: of the holders, those who attended a session held in it
+    attended = sessions.filter(attendees=OuterRef("pk"))
+    trained = dict(
+        id_holders()
+        .filter(Exists(attended))
+        .values("facility__category")
+        .annotate(trained=Count("pk"))
+        .values_list("facility__category", "trained")
+        .order_by()
+    )
     roster_reviews = _reviews(RosterReview.objects.all(), "facility__category", start, end)
     group_reviews = _reviews(MembershipReview.objects.all(), "group__owner__category", start, end)
     first, after = _day_range(start, end)
@@ -411,9 +420,9 @@ def council_report(*, start: datetime.date, end: datetime.date) -> CouncilReport
             ids_deleted=sum(n for (_month, c), n in deleted.items() if c == value),
             patient_groups=groups.get((CareGroup.Kind.PATIENT, value), {}).get("at_end", 0),
             free_groups=groups.get((CareGroup.Kind.FREE, value), {}).get("at_end", 0),
-            holders=people.get("holders", 0),
-            trained=people.get("trained", 0),
-            holder_pledges=people.get("pledged", 0),
+            holders=people.get("holders") or 0,
+            trained=trained.get(value, 0),
+            holder_pledges=(people.get("holders") or 0) - (people.get("without_pledge") or 0),
             facilities_now=place.get("now", 0),
             facility_pledges=place.get("pledged", 0),
             roster_reviews_due=rosters.get("due", 0),

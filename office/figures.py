@@ -1,6 +1,7 @@
 """The compliance dashboard's figures, counted off the request: per facility, what is open or
 overdue, the reviews' progress and the MCS IDs issued and deleted per month, stored in
-`FacilityFigures` and `MonthlyIdFigures`.
+`FacilityFigures` and `MonthlyIdFigures`; with them, each facility's ID holders, which the
+council's report reads (office.council_report).
 
 The whole prefecture is counted by `manage.py refresh_compliance`, run by cron every few
 minutes; one facility again right after a change there is committed, through the domain
@@ -34,6 +35,7 @@ from devices.selectors import (
 )
 from facilities.models import Facility, McsAccount, RosterReviewEntry, StaffMember
 from facilities.selectors import (
+    id_holders,
     open_leaves,
     open_roster_reviews,
     pending_id_requests,
@@ -234,6 +236,17 @@ def _progress(facility_ids, today, figures: dict) -> None:
         figures[row.pop("review__facility")].update(row)
 
 
+def _holders(facility_ids, figures: dict) -> None:
+    rows = (
+        _within(id_holders(), "facility", facility_ids)
+        .values("facility")
+        .annotate(holders=Count("pk"))
+        .order_by()
+    )
+    for row in rows:
+        figures[row.pop("facility")].update(row)
+
+
 def _round(facility_ids, figures: dict) -> None:
     pledge_round = open_round()
     if pledge_round is None:
@@ -286,6 +299,7 @@ def recount(facility_ids: Iterable[int] | None = None, today: datetime.date | No
         _open_items(ids, today, figures)
         _progress(ids, today, figures)
         _round(ids, figures)
+        _holders(ids, figures)
         months = _months(ids, today)
         now = timezone.now()
         rows = []

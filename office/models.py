@@ -88,6 +88,9 @@ class FacilityFigures(models.Model):
     round_facility_required = models.PositiveIntegerField(default=0)
     round_staff_signed = models.PositiveIntegerField(default=0)
     round_staff_required = models.PositiveIntegerField(default=0)
+    # ID holders now (facilities.selectors.id_holders): with `pledges`, those without a pledge
+    # on record, the council's report's holders and pledges (office.council_report)
+    holders = models.PositiveIntegerField(default=0)
     counted_at = models.DateTimeField()
 
     class Meta:

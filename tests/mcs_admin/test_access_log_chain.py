@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,7 +21,7 @@ from mcs_admin.dates import shown_datetime
 from mcs_admin.db_roles import create_app_role, grant_app_role
 from mcs_admin.db_tools import owner_connection
 from mcs_admin.models import AccessLog, AccessLogHead
-from mcs_admin.services import access_log_record
+from mcs_admin.services import access_log_record, access_log_record_all
 from tests import factories as f
 from tests.conftest import APP_ROLE
 
@@ -238,3 +239,28 @@ def test_even_the_owner_is_refused_until_it_lifts_the_refusal():
         ):
             cursor.execute(statement)
     assert AccessLog.objects.count() == 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_several_entries_are_written_in_one_insert_and_chained_in_their_order():
+    access_log_record(user=None, action=AccessLog.Action.LOGIN_FAILED, username="before")
+    user = f.UserFactory(username="admin-a")
+    pledges = f.StaffPledgeFactory.create_batch(2)
+    request = RequestFactory().get("/", REMOTE_ADDR="192.0.2.10")
+    with CaptureQueriesContext(connection) as queries:
+        written = access_log_record_all(
+            entries=[
+                {"user": user, "action": "view", "targets": pledges, "request": request},
+                {"user": user, "action": "view", "targets": [user], "description": "一覧"},
+                {"user": None, "action": "logout", "username": "x\x01y"},
+            ]
+        )
+    inserts = [q["sql"] for q in queries if q["sql"].startswith(f'INSERT INTO "{LOG}"')]
+    assert len(inserts) == 1
+    stored = list(AccessLog.objects.order_by("pk"))[1:]
+    assert [(e.pk, e.hash, e.at) for e in stored] == [(e.pk, e.hash, e.at) for e in written]
+    assert [e.target_type for e in stored] == ["pledges.StaffPledge", "mcs_admin.User", ""]
+    assert stored[0].ip_address == "192.0.2.10" and stored[2].username == "x\\x01y"
+    assert "全 4 件" in verify()
+    head = AccessLogHead.objects.get()
+    assert (head.last_id, head.last_hash) == (last_verification().pk, last_verification().hash)

@@ -1,6 +1,8 @@
 """The admin's indexed text search (mcs_admin.search): same answers as Django's own search,
 read through the GIN indexes on PostgreSQL."""
 
+import re
+
 import pytest
 from django.apps import apps
 from django.contrib import admin
@@ -102,6 +104,22 @@ def test_a_two_kanji_surname_is_looked_up_in_the_index():
     model_admin = admin.site._registry[StaffMember]
     found, _ = model_admin.get_search_results(_request(), StaffMember.objects.all(), "佐藤")
     assert [person.family_name for person in found] == ["佐藤"]
+
+
+@pytest.mark.django_db
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    ("term", "pairs"),
+    [("職員10", {"職員", "員1", "10"}), ("kato", {"KA", "AT", "TO"}), ("藤", {"藤"})],
+)
+def test_the_index_is_asked_for_a_terms_pairs_only(term, pairs):
+    """Its single characters (職, 員: in every name at scale) are implied by its pairs."""
+    _registry()
+    keys = search.matching(StaffMember, term)
+    plan = _plan_of(*keys.query.sql_with_params(), index_only=True)
+    asked = re.search(r"search_grams @> '\{(.*?)\}'::text\[\]", plan)
+    assert "staffmember_search_grams" in plan and asked, plan
+    assert set(asked.group(1).split(",")) == pairs
 
 
 @pytest.mark.django_db

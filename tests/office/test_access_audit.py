@@ -8,7 +8,9 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,7 +19,7 @@ from mcs_admin.models import AccessLog
 from mcs_admin.services import access_log_record
 from office.leak_report import leak_report
 from tests import factories as f
-from tests.world import build_world
+from tests.world import build_world, id_holder
 
 
 @pytest.fixture
@@ -229,3 +231,25 @@ def test_the_log_names_kinds_of_record_as_the_admin_does(center_client, world):
         reverse("admin:mcs_admin_accesslog_changelist"), {"target_type": "facilities.StaffMember"}
     )
     assert [e.target_type for e in filtered.context["cl"].result_list] == ["facilities.StaffMember"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_page_of_several_kinds_writes_them_in_one_insert_and_the_chain_holds(client):
+    world = build_world()
+    f.IdRequestFactory(staff_member=f.StaffMemberFactory(facility=world.a.facility))
+    f.MembershipFactory(
+        group=world.b.group, staff_member=id_holder(world.a.facility), status="accepted"
+    )
+    client.force_login(world.a.admin)
+    before = AccessLog.objects.count()
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("facility:dashboard", args=[world.a.facility.pk]))
+    assert page.status_code == 200
+    table = AccessLog._meta.db_table
+    inserts = [q for q in queries if q["sql"].startswith(f'INSERT INTO "{table}"')]
+    assert len(inserts) == 1
+    kinds = set(views().order_by("pk")[before:].values_list("target_type", flat=True))
+    assert len(kinds) >= 2, kinds
+    out = io.StringIO()
+    call_command("verify_access_log", stdout=out)
+    assert "改ざんなし" in out.getvalue()

@@ -62,6 +62,12 @@ def test_the_figures_equal_the_direct_counts():
     assert any(sum(counts.values()) for counts in direct.values())
     for row in FacilityFigures.objects.all():
         assert row.total == sum(direct[row.facility_id].values())
+    # the ID holders, which the council's report reads with the pledges
+    holders = id_holders().values("facility").annotate(count=Count("pk"))
+    assert {row["facility"]: row["count"] for row in holders} == {
+        row.facility_id: row.holders for row in FacilityFigures.objects.filter(holders__gt=0)
+    }
+    assert holders
 
     issued = (
         McsAccount.objects.filter(issued_on__gte=figures.first_month(today))

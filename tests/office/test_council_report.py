@@ -20,6 +20,7 @@ from devices.models import Incident
 from facilities.models import Category, Consultation, Facility, McsAccount, RosterReview
 from groups.models import CareGroup, MembershipReview
 from mcs_admin.models import AccessLog
+from office import figures
 from office.council_report import council_report, last_fiscal_year
 from pledges.models import FacilityPledge, StaffPledge, TrainingSession
 from tests import factories as f
@@ -170,6 +171,9 @@ def build(copies: int = 1) -> dict:
             received_at=moment("2025-08-02T10:00"),
         )
         f.ConsultationFactory(received_at=moment("2025-03-31T23:59"))
+    # what holds now (the ID holders and their pledges) the report reads from the compliance
+    # figures, as the scheduled job keeps them (refresh_compliance)
+    figures.recount()
     return facilities
 
 
