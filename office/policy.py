@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from facilities.models import IdRequest
 from facilities.selectors import LinkClosed, facilities_for, invitation_by_link, own_staff_member
 from groups.selectors import groups_managed_by
+from mcs_admin.admin_base import VerifySignedAdmin
 from mcs_admin.documents import scanned_document
 from mcs_admin.models import AccessLog, User
 from mcs_admin.rate_limit import over_limit
@@ -315,6 +316,11 @@ def _model_pages() -> dict[str, Page]:
                 Access.ADMIN, shows, records
             )
         pages[f"admin:{opts.app_label}_{opts.model_name}_add"] = ADMIN
+        if isinstance(model_admin, VerifySignedAdmin):
+            # checking a signed form reads it: logged as a view of its record
+            pages[f"admin:{opts.app_label}_{opts.model_name}_verify_signed"] = Page(
+                Access.ADMIN, shows, records
+            )
     return pages
 
 
