@@ -5,6 +5,8 @@ import io
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
@@ -12,7 +14,7 @@ from consents.models import ConsentSignature, PatientConsent
 from consents.services import consent_sign_on_screen
 from groups import services as group_services
 from groups.models import Membership
-from mcs_admin.models import AssociationProfile, PolicyVersion
+from mcs_admin.models import AccessLog, AssociationProfile, PolicyVersion
 from mcs_admin.sealing import verify_pdf
 from mcs_admin.signing import Origin, sha256, verify_signed
 from tests import factories as f
@@ -205,3 +207,24 @@ def test_verify_signed_refuses_an_unknown_number_and_a_paper_consent(world):
         call_command("verify_signed", "F4-2000-99999")
     with pytest.raises(CommandError, match="画面で署名されたものではありません"):
         call_command("verify_signed", world.a.consent.document_number)
+
+
+def test_the_admins_button_verifies_the_signature_and_is_in_the_access_log(world, group, nurse):
+    signature = sign(group, nurse)
+    consent = signature.consent
+    client = Client()
+    client.force_login(world.center)
+    change = reverse("admin:consents_patientconsent_change", args=[consent.pk])
+    verify = reverse("admin:consents_patientconsent_verify_signed", args=[consent.pk])
+
+    assert verify in client.get(change).content.decode()
+    page = client.get(verify, follow=True)
+
+    message = next(iter(page.context["messages"]))
+    assert message.level_tag == "success" and consent.document_number in message.message
+    assert nurse.get_full_name() in message.message
+    assert AccessLog.objects.filter(
+        user=world.center, action="view", target_type="consents.PatientConsent"
+    ).exists()
+    paper = reverse("admin:consents_patientconsent_change", args=[world.a.consent.pk])
+    assert "verify-signed" not in client.get(paper).content.decode()
