@@ -4,9 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 # Japanese Mincho font and WeasyPrint's libraries for the PDFs, poppler to look at them,
 # gettext to compile the translation, Chromium for the browser tests and screenshots, age and
-# PostgreSQL's pg_dump, pg_restore and psql for the backups.
+# PostgreSQL's pg_dump, pg_restore and psql for the backups, openssl for the signing keys.
 SYSTEM_PACKAGES := fonts-ipaexfont libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
-	poppler-utils gettext chromium age postgresql-client
+	poppler-utils gettext chromium age postgresql-client openssl
 
 .PHONY: setup system-packages messages extract-messages run test lint security screenshots
 

@@ -254,7 +254,12 @@ def _signed_values(consent: PatientConsent, signature: ConsentSignature) -> dict
 
 
 def _check_signatures(
-    *, patient: bytes | None, family: bytes | None, family_name: str, device: Device | None, by
+    *,
+    patient: bytes | None,
+    family: bytes | None,
+    family_name: str,
+    device: Device | None,
+    by: User,
 ) -> None:
     errors = {}
     if not patient:
@@ -263,7 +268,10 @@ def _check_signatures(
         errors["family_signature"] = _("Sign in the signature box.")
     if family and not family_name:
         errors["family_name"] = _("Enter the name of the family member who signed.")
-    if device is not None and not devices_for(by).filter(pk=device.pk, status="in_use").exists():
+    if (
+        device is not None
+        and not devices_for(by).filter(pk=device.pk, status=Device.Status.IN_USE).exists()
+    ):
         errors["device"] = _("Choose a device in use that you may use.")
     if errors:
         raise ValidationError(errors)

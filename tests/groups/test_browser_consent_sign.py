@@ -120,7 +120,7 @@ def test_a_consent_is_signed_with_a_finger_on_a_tablet(tablet, tmp_path):
     signature = ConsentSignature.objects.get(consent__group=group)
     consent = signature.consent
     assert consent.status == "received"
-    assert "Mobile" in signature.user_agent and signature.ip_address == "127.0.0.1"
+    assert "Chrome" in signature.user_agent and signature.ip_address == "127.0.0.1"
     stored = consent.scanned_copy.open("rb").read()
     (tmp_path / "signed-consent.pdf").write_bytes(stored)  # to look at with pdftoppm
     # pyHanko's validator runs its own event loop: not in this thread, where Playwright's runs
