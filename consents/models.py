@@ -205,7 +205,8 @@ class ConsentSignature(SignedOnScreen):
     )
     patient_name = NormalizedCharField(_("patient's name as signed"), max_length=60)
     patient_address = NormalizedCharField(_("patient's address as signed"), max_length=200)
-    patient_signature = models.BinaryField(_("patient's signature (PNG)"))
+    # blank as a field, so that its constraint says what is missing
+    patient_signature = models.BinaryField(_("patient's signature (PNG)"), blank=True)
     patient_proxy_name = NormalizedCharField(
         _("signed for the patient by"), max_length=60, blank=True
     )

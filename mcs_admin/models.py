@@ -7,7 +7,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connections, models, router, transaction
 from django.db.models import Q
 from django.db.models.expressions import DatabaseDefault, RawSQL
-from django.db.models.functions import Now
+from django.db.models.functions import Length, Now
+from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.functional import Promise
@@ -602,9 +603,11 @@ class SignedOnScreen(models.Model):
     class Meta:
         abstract = True
         constraints = [
+            # its length, not a pattern: SQLite's REGEXP is Django's, absent from the raw
+            # connections of the backups
             models.CheckConstraint(
-                condition=Q(pdf_sha256__regex=r"^[0-9a-f]{64}$"),
-                name="%(app_label)s_%(class)s_sha256_hex",
+                condition=Exact(Length("pdf_sha256"), 64),
+                name="%(app_label)s_%(class)s_sha256_length",
                 violation_error_message=_(
                     "The SHA-256 of the sealed PDF is 64 hexadecimal digits."
                 ),

@@ -19,7 +19,13 @@ from django.utils.translation import gettext as _
 from mcs_admin.client_ip import client_ip
 from mcs_admin.dates import shown_datetime
 from mcs_admin.documents import document_receive
-from mcs_admin.models import AssociationProfile, NumberedDocument, SignedOnScreen, User
+from mcs_admin.models import (
+    AssociationProfile,
+    NumberedDocument,
+    PolicyVersion,
+    SignedOnScreen,
+    User,
+)
 from mcs_admin.sealing import SealCheck, seal_pdf, verify_pdf
 
 USER_AGENT_LENGTH = SignedOnScreen._meta.get_field("user_agent").max_length
@@ -72,7 +78,7 @@ def seal_and_receive(
 
 
 def signed_record_values(
-    *, sealed: bytes, by: User, origin: Origin, policy_version
+    *, sealed: bytes, by: User, origin: Origin, policy_version: PolicyVersion
 ) -> dict[str, object]:
     """The fields of `SignedOnScreen` for a signing now, on the server's clock."""
     return {
