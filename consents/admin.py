@@ -5,7 +5,7 @@ from consents import models, services
 from consents.pdf import CONSENT_FORM
 from facilities.selectors import STAFF_SEARCH
 from mcs_admin.admin_actions import reason_action, service_action
-from mcs_admin.admin_base import AutocompleteFilter, HistoryAdmin, PrintableAdmin
+from mcs_admin.admin_base import AutocompleteFilter, HistoryAdmin, PrintableAdmin, ReadOnlyAdmin
 
 
 @admin.register(models.PatientConsent)
@@ -75,3 +75,29 @@ class ConsentDesignationAdmin(HistoryAdmin):
     actions = [
         service_action(services.designation_end, _("End the designation"), field="designation")
     ]
+
+
+@admin.register(models.ConsentSignature)
+class ConsentSignatureAdmin(ReadOnlyAdmin):
+    """Consents signed on the screen, as their service recorded them; the sealed PDF is the
+    consent's scanned copy, checked with 署名を検証 on the consent's page."""
+
+    fields = [
+        "consent",
+        "obtained_by",
+        "obtained_at",
+        "patient_name",
+        "patient_address",
+        "patient_proxy_name",
+        "patient_proxy_relationship",
+        "family_proxy_name",
+        "family_proxy_relationship",
+        "device",
+        "user_agent",
+        "ip_address",
+        "policy_version",
+        "pdf_sha256",
+    ]
+    list_display = ["consent", "obtained_by", "obtained_at", "device"]
+    list_select_related = ["consent__group__patient", "obtained_by", "device"]
+    search_fields = ["=consent__group__id", "consent__document_number"]

@@ -5,12 +5,13 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from devices.models import Device
 from facilities.models import StaffMember
 from groups.models import CareGroup
 from mcs_admin.constraints import dates_in_order
 from mcs_admin.fields import NormalizedCharField, actor
 from mcs_admin.history import History
-from mcs_admin.models import NumberedDocument
+from mcs_admin.models import NumberedDocument, SignedOnScreen
 
 
 def scanned_copy_path(instance, filename: str) -> str:
@@ -182,3 +183,87 @@ class ConsentDesignation(models.Model):
 
     def __str__(self):
         return _("%(person)s for %(group)s") % {"person": self.staff_member, "group": self.group}
+
+
+def _both_or_neither(first: str, second: str) -> models.Q:
+    return models.Q(**{first: "", second: ""}) | (
+        ~models.Q(**{first: ""}) & ~models.Q(**{second: ""})
+    )
+
+
+class ConsentSignature(SignedOnScreen):
+    """A consent (様式4) signed on a tablet's screen (issue 23): the signatures as drawn, the
+    names and addresses they were given under, and who signed for a signer who could not. The
+    sealed PDF is the consent's scanned copy; `consents.services.consent_sign_on_screen` alone
+    writes it."""
+
+    consent = models.OneToOneField(
+        PatientConsent,
+        verbose_name=_("consent"),
+        on_delete=models.PROTECT,
+        related_name="signed_on_screen",
+    )
+    patient_name = NormalizedCharField(_("patient's name as signed"), max_length=60)
+    patient_address = NormalizedCharField(_("patient's address as signed"), max_length=200)
+    # blank as a field, so that its constraint says what is missing
+    patient_signature = models.BinaryField(_("patient's signature (PNG)"), blank=True)
+    patient_proxy_name = NormalizedCharField(
+        _("signed for the patient by"), max_length=60, blank=True
+    )
+    patient_proxy_relationship = NormalizedCharField(
+        _("their relationship to the patient"), max_length=30, blank=True
+    )
+    family_signature = models.BinaryField(_("family signer's signature (PNG)"), blank=True)
+    family_proxy_name = NormalizedCharField(
+        _("signed for the family signer by"), max_length=60, blank=True
+    )
+    family_proxy_relationship = NormalizedCharField(
+        _("their relationship to the family signer"), max_length=30, blank=True
+    )
+    device = models.ForeignKey(
+        Device,
+        verbose_name=_("registered device"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The tablet it was signed on, when it is a registered device (第12条)."),
+    )
+    history = History(excluded_fields=["patient_signature", "family_signature"])
+
+    class Meta:
+        verbose_name = _("consent signed on the screen")
+        verbose_name_plural = _("consents signed on the screen")
+        ordering = ["-obtained_at"]
+        constraints = [
+            *SignedOnScreen.Meta.constraints,
+            models.CheckConstraint(
+                condition=~models.Q(patient_signature=b""),
+                name="consent_signature_has_patients",
+                violation_error_message=_("The patient's signature is missing."),
+            ),
+            models.CheckConstraint(
+                condition=_both_or_neither("patient_proxy_name", "patient_proxy_relationship"),
+                name="consent_signature_patient_proxy_whole",
+                violation_error_message=_(
+                    "A proxy who signs for the patient is recorded with their relationship."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=_both_or_neither("family_proxy_name", "family_proxy_relationship"),
+                name="consent_signature_family_proxy_whole",
+                violation_error_message=_(
+                    "A proxy who signs for the family signer is recorded with their relationship."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(family_signature=b"") | models.Q(family_proxy_name=""),
+                name="consent_signature_family_proxy_signed",
+                violation_error_message=_(
+                    "A proxy for the family signer is recorded only with a signature."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return _("%(consent)s, signed on the screen") % {"consent": self.consent}

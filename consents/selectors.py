@@ -1,6 +1,12 @@
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
-from consents.models import ConsentDesignation, PatientConsent, consent_on_record
+from consents.models import (
+    ConsentDesignation,
+    ConsentSignature,
+    PatientConsent,
+    consent_on_record,
+)
 from facilities.models import StaffMember
 from groups.models import OPEN_MEMBERSHIP, CareGroup, Membership
 from groups.selectors import groups_managed_by
@@ -19,15 +25,38 @@ def designations_for(user: User) -> QuerySet[ConsentDesignation]:
     )
 
 
-def consent_obtainers(group: CareGroup) -> QuerySet[StaffMember]:
-    """独自ルール 1, stated once: who may obtain the patient's consent for `group` — the attending
-    physician, or a person the physician designated for the group (of any facility), who has
-    not left."""
+def _obtainers(group, physician) -> QuerySet[StaffMember]:
+    """独自ルール 1, stated once: who may obtain the patient's consent for a group — the
+    attending physician, or a person the physician designated for the group (of any facility),
+    who has not left. `group` and `physician` are values or references to an outer query."""
     designated = ConsentDesignation.objects.filter(group=group, ended_on__isnull=True)
     return StaffMember.objects.filter(
-        Q(pk=group.attending_physician_id) | Q(consent_designations__in=designated),
-        left_on__isnull=True,
-    ).distinct()
+        Q(pk=physician) | Q(consent_designations__in=designated), left_on__isnull=True
+    )
+
+
+def consent_obtainers(group: CareGroup) -> QuerySet[StaffMember]:
+    """Who may obtain the patient's consent for `group` (独自ルール 1)."""
+    return _obtainers(group, group.attending_physician_id).distinct()
+
+
+def consent_groups_for(user: User) -> QuerySet[CareGroup]:
+    """The patient groups whose consent `user` may obtain: where their own staff record is
+    among the group's `consent_obtainers` (signing on the screen opens for them)."""
+    # the designations are a query inside the staff's: the group is two queries out
+    obtainer = _obtainers(OuterRef(OuterRef("pk")), OuterRef("attending_physician")).filter(
+        user=user
+    )
+    return CareGroup.objects.filter(kind=CareGroup.Kind.PATIENT).filter(Exists(obtainer))
+
+
+def consent_signatures_for(user: User) -> QuerySet[ConsentSignature]:
+    """Consents signed on the screen, seen by whoever obtained them on the day they signed
+    (the patient's copy is handed over on the spot) and by those who see the consent."""
+    today = timezone.localdate()
+    return ConsentSignature.objects.filter(
+        Q(obtained_by=user, obtained_at__date=today) | Q(consent__in=consents_for(user))
+    )
 
 
 def designation_candidates(group: CareGroup) -> QuerySet[StaffMember]:

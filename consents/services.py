@@ -8,14 +8,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from consents.models import ConsentDesignation, PatientConsent
+from consents.models import ConsentDesignation, ConsentSignature, PatientConsent
+from consents.pdf import CONSENT_FORM
 from consents.selectors import consent_obtainers
+from devices.models import Device
+from devices.selectors import devices_for
 from facilities.models import StaffMember
-from facilities.selectors import require_administrator
+from facilities.selectors import own_staff_member, require_administrator
 from groups.models import CareGroup
 from groups.services import locked_group, memberships_from_outside_end, require_manager
 from mcs_admin.history import save_by
-from mcs_admin.models import User
+from mcs_admin.models import PolicyVersion, User
+from mcs_admin.pdf import png_data_uri, printed_name, signed_form_pdf
+from mcs_admin.signing import Origin, check_signing_enabled, seal_and_receive, signed_record_values
 
 # What the admin's change form and the services may change of a consent's own data.
 CONSENT_FIELDS = [
@@ -58,7 +63,11 @@ def _check_signing(consent: PatientConsent, *, signed: bool) -> None:
 
 def _new_consent(group: CareGroup, by: User, status: str, **fields) -> PatientConsent:
     require_manager(by, group)
-    group = locked_group(group)
+    return _new_consent_of(locked_group(group), by, status, **fields)
+
+
+def _new_consent_of(group: CareGroup, by: User, status: str, **fields) -> PatientConsent:
+    """A new consent of the locked `group`, once its author may record one."""
     if group.kind != CareGroup.Kind.PATIENT:
         raise ValidationError(_("Only a patient group needs the patient's consent."))
     if group.consents.exclude(status=PatientConsent.Status.WITHDRAWN).exists():
@@ -221,3 +230,148 @@ def designation_end(*, designation: ConsentDesignation, by: User) -> ConsentDesi
     designation.full_clean()
     save_by(designation, by)
     return designation
+
+
+def _signed_values(consent: PatientConsent, signature: ConsentSignature) -> dict:
+    """What the sealed 様式4 prints: the names and addresses as signed, the drawn signatures
+    in place of ㊞, and who signed for a signer who could not."""
+
+    def proxy(name: str, relationship: str) -> str:
+        return f"{printed_name(name)}・{relationship}" if name else ""
+
+    family_png = bytes(signature.family_signature or b"")
+    return {
+        "date": consent.signed_on,
+        "patient_name": printed_name(signature.patient_name),
+        "patient_address": signature.patient_address,
+        "patient_signature": png_data_uri(bytes(signature.patient_signature)),
+        "patient_proxy": proxy(signature.patient_proxy_name, signature.patient_proxy_relationship),
+        "family_name": printed_name(consent.family_name),
+        "family_address": consent.family_address,
+        "family_signature": png_data_uri(family_png) if family_png else "",
+        "family_proxy": proxy(signature.family_proxy_name, signature.family_proxy_relationship),
+    }
+
+
+def _check_signatures(
+    *,
+    patient: bytes | None,
+    family: bytes | None,
+    family_name: str,
+    device: Device | None,
+    by: User,
+) -> None:
+    errors = {}
+    if not patient:
+        errors["patient_signature"] = _("Sign in the signature box.")
+    if family_name and not family:
+        errors["family_signature"] = _("Sign in the signature box.")
+    if family and not family_name:
+        errors["family_name"] = _("Enter the name of the family member who signed.")
+    if (
+        device is not None
+        and not devices_for(by).filter(pk=device.pk, status=Device.Status.IN_USE).exists()
+    ):
+        errors["device"] = _("Choose a device in use that you may use.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def consent_sign_on_screen(
+    *,
+    group: CareGroup,
+    by: User,
+    origin: Origin,
+    patient_name: str,
+    patient_address: str,
+    patient_signature: bytes | None,
+    family_name: str = "",
+    family_relationship: str = "",
+    family_address: str = "",
+    family_signature: bytes | None = None,
+    patient_proxy_name: str = "",
+    patient_proxy_relationship: str = "",
+    family_proxy_name: str = "",
+    family_proxy_relationship: str = "",
+    device: Device | None = None,
+) -> ConsentSignature:
+    """The patient (and a family member) sign 様式4 on the screen in front of the attending
+    physician or a person the physician designated (独自ルール 1): the form is rendered with
+    the signatures, sealed, stored as its scan and received at once, so the group opens as
+    with a received paper consent (第6条). A consent already printed and not yet back is
+    signed in its place; one on record is not signed again."""
+    check_signing_enabled()
+    group = locked_group(group)
+    consent = (
+        group.consents.select_for_update().exclude(status=PatientConsent.Status.WITHDRAWN).first()
+    )
+    if consent is not None and consent.on_record:
+        raise ValidationError(_("A consent for this group is already on record."))
+    person = own_staff_member(by)
+    if person is None or not consent_obtainers(group).filter(pk=person.pk).exists():
+        raise PermissionDenied(NOT_AN_OBTAINER)
+    _check_signatures(
+        patient=patient_signature,
+        family=family_signature,
+        family_name=family_name,
+        device=device,
+        by=by,
+    )
+    version = PolicyVersion.current()
+    if version is None:
+        raise ValidationError(_("No version of the policy is in force: record one first."))
+    today = timezone.localdate()
+    family = {
+        "family_name": family_name,
+        "family_relationship": family_relationship,
+        "family_address": family_address,
+    }
+    if consent is None:
+        consent = _new_consent_of(
+            group,
+            by,
+            PatientConsent.Status.PREPARED,
+            basis=PatientConsent.Basis.SIGNED_FORM,
+            signed_on=today,
+            obtained_by=person,
+            **family,
+        )
+    else:  # printed and not yet back: signed on the screen instead
+        consent.signed_on, consent.obtained_by = today, person
+        for name, value in family.items():
+            setattr(consent, name, value)
+        _check_signing(consent, signed=True)
+        consent.full_clean()
+        save_by(consent, by)
+    signature = ConsentSignature(
+        consent=consent,
+        patient_name=patient_name,
+        patient_address=patient_address,
+        patient_signature=patient_signature,
+        patient_proxy_name=patient_proxy_name,
+        patient_proxy_relationship=patient_proxy_relationship,
+        family_signature=family_signature or b"",
+        family_proxy_name=family_proxy_name,
+        family_proxy_relationship=family_proxy_relationship,
+        device=device,
+        policy_version=version,
+        obtained_by=by,
+    )
+    # everything the signers confirmed is checked before the form is sealed and stored
+    signature.full_clean(exclude=["obtained_at", "pdf_sha256"])
+    pdf = signed_form_pdf(CONSENT_FORM, consent, _signed_values(consent, signature))
+    consent, sealed = seal_and_receive(
+        document=consent,
+        pdf=pdf,
+        reason=_("Form 4 signed on the screen"),
+        by=by,
+    )
+    for name, value in signed_record_values(
+        sealed=sealed, by=by, origin=origin, policy_version=version
+    ).items():
+        setattr(signature, name, value)
+    signature.consent = consent
+    signature.full_clean()
+    save_by(signature, by)
+    return signature

@@ -3,8 +3,10 @@ from django.utils.translation import gettext_lazy as _
 
 from consents.models import PatientConsent
 from consents.services import NOT_AN_OBTAINER
+from devices.models import Device
 from facilities.models import Facility, StaffMember
 from groups.models import AssemblyRequest, CareGroup, Membership
+from mcs_admin.signatures import SignatureField
 from mcs_admin.text_rules import NoControlCharacters
 from mcs_admin.widgets import DateInput
 
@@ -140,3 +142,83 @@ class AssemblyRequestForm(NoControlCharacters, forms.ModelForm):
         model = AssemblyRequest
         fields = ["note"]
         widgets = {"note": forms.Textarea(attrs={"rows": 4})}
+
+
+class ConsentSignForm(NoControlCharacters, forms.Form):
+    """様式4 signed on the screen (issue 23): the signers' names and addresses as they confirm
+    them, their signatures, a proxy for one who cannot sign, and the registered device if the
+    tablet is one. The rules are the service's (consents.services.consent_sign_on_screen)."""
+
+    patient_name = forms.CharField(label=_("patient's name"), max_length=60)
+    patient_address = forms.CharField(label=_("patient's address"), max_length=200)
+    patient_signature = SignatureField(label=_("patient's signature"))
+    patient_proxy_name = forms.CharField(
+        label=_("signed for the patient by"),
+        max_length=60,
+        required=False,
+        help_text=_("Only when the patient cannot sign: who signs in their place."),
+    )
+    patient_proxy_relationship = forms.CharField(
+        label=_("their relationship to the patient"), max_length=30, required=False
+    )
+    family_name = forms.CharField(
+        label=_("family member's name"),
+        max_length=60,
+        required=False,
+        help_text=_("Leave the family's part empty when no family member signs."),
+    )
+    family_relationship = forms.CharField(label=_("relationship"), max_length=30, required=False)
+    family_address = forms.CharField(
+        label=_("family member's address"), max_length=200, required=False
+    )
+    family_signature = SignatureField(label=_("family member's signature"), required=False)
+    family_proxy_name = forms.CharField(
+        label=_("signed for the family member by"), max_length=60, required=False
+    )
+    family_proxy_relationship = forms.CharField(
+        label=_("their relationship to the family member"), max_length=30, required=False
+    )
+    device = forms.ModelChoiceField(
+        label=_("registered device"),
+        queryset=Device.objects.none(),
+        required=False,
+        empty_label=_("not a registered device"),
+        help_text=_("Choose the tablet only when it is registered as a device (第12条)."),
+    )
+
+    # the page's parts: (legend, fields, fields of its proxy, folded unless used)
+    PARTS = [
+        (
+            _("The patient"),
+            ["patient_name", "patient_address", "patient_signature"],
+            ["patient_proxy_name", "patient_proxy_relationship"],
+        ),
+        (
+            _("The family"),
+            ["family_name", "family_relationship", "family_address", "family_signature"],
+            ["family_proxy_name", "family_proxy_relationship"],
+        ),
+    ]
+
+    def __init__(self, *args, devices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["device"].queryset = devices
+
+    @property
+    def parts(self) -> list[tuple]:
+        return [
+            (
+                legend,
+                [self[name] for name in fields],
+                [self[name] for name in proxy],
+                any(self[name].value() for name in proxy),
+            )
+            for legend, fields, proxy in self.PARTS
+        ]
+
+
+class ConsentCopyMailForm(NoControlCharacters, forms.Form):
+    email = forms.EmailField(
+        label=_("e-mail address the family gives"),
+        help_text=_("The signed PDF is attached; the e-mail itself names no one."),
+    )

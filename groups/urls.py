@@ -1,6 +1,7 @@
 from django.urls import path
 
 from groups import designation_views as designations
+from groups import signing_views as signing
 from groups import views
 from groups import workflow_views as workflows
 
@@ -30,6 +31,17 @@ urlpatterns = [
         "groups/<int:group>/assembly/", views.AssemblyRequestAdd.as_view(), name="assembly_request"
     ),
     path("groups/<int:group>/consent/", views.GroupConsent.as_view(), name="group_consent"),
+    path("groups/<int:group>/consent/sign/", signing.ConsentSign.as_view(), name="consent_sign"),
+    path(
+        "groups/<int:group>/consent/signed/",
+        signing.ConsentSigned.as_view(),
+        name="consent_signed",
+    ),
+    path(
+        "groups/<int:group>/consent/signed/form4.pdf",
+        signing.ConsentSignedCopy.as_view(),
+        name="consent_signed_copy",
+    ),
     path(
         "groups/<int:group>/consents/<int:pk>/form4.pdf",
         views.ConsentPrint.as_view(),

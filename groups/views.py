@@ -8,7 +8,12 @@ from django.views.generic import TemplateView
 
 from consents.models import PatientConsent, consent_on_record
 from consents.pdf import CONSENT_FORM
-from consents.selectors import consent_obtainers, consents_for
+from consents.selectors import (
+    consent_groups_for,
+    consent_obtainers,
+    consents_for,
+    groups_without_consent,
+)
 from consents.services import consent_record
 from facilities.selectors import facilities_for
 from groups import services
@@ -48,6 +53,7 @@ from mcs_admin.pages import (
 )
 from mcs_admin.pdf import print_response
 from mcs_admin.roles import is_center
+from mcs_admin.signing import signing_enabled
 
 PATIENT_SEARCH = [
     "name",
@@ -168,6 +174,12 @@ class GroupDetail(GroupPage, TemplateView):
             consent.status != PatientConsent.Status.WITHDRAWN for consent in context["consents"]
         )
         context["consent_on_record"] = any(consent.on_record for consent in context["consents"])
+        context["may_sign_on_screen"] = (
+            group.kind == CareGroup.Kind.PATIENT
+            and not context["consent_on_record"]
+            and signing_enabled()
+            and consent_groups_for(self.request.user).filter(pk=group.pk).exists()
+        )
         context["reviews"] = group.reviews.order_by("-due_on")[:5]
         context["assembly_requests"] = (
             assembly_requests_for(self.request.user)
@@ -332,6 +344,19 @@ class MyInvitations(UserPage, ListPage):
 
 class MyGroups(UserPage, ListPage):
     template_name = "groups/my_groups.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # the patients' consents the login may obtain on the screen, still to be signed
+        context["consents_to_obtain"] = (
+            consent_groups_for(self.request.user)
+            .filter(pk__in=groups_without_consent())
+            .select_related("patient", "owner")
+            .order_by("pk")
+            if signing_enabled()
+            else []
+        )
+        return context
 
     def rows(self):
         return (

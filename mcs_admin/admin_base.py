@@ -22,6 +22,7 @@ from mcs_admin.history_display import ReadableHistory
 from mcs_admin.paginators import CappedCountPaginator, EstimatedCountPaginator
 from mcs_admin.pdf import PrintedForm, print_response
 from mcs_admin.roles import CENTER_APPS, permission_label
+from mcs_admin.signing import signing_record, verify_signed
 
 
 def workflow_fields(model) -> list[str]:
@@ -284,7 +285,41 @@ class AutocompleteFilter(admin.RelatedFieldListFilter):
         yield {"widget": widget}
 
 
-class PrintableAdmin(HistoryAdmin):
+class VerifySignedAdmin:
+    """A document's admin with the button 署名を検証 on a record signed on the screen: checks
+    the stored PDF against its record and its seal (`mcs_admin.signing.verify_signed`) and
+    says the result as a message. `office.policy` declares the page for every such admin."""
+
+    def get_urls(self):
+        opts = self.model._meta
+        return [
+            path(
+                "<path:object_id>/verify-signed/",
+                self.admin_site.admin_view(self.verify_signed_view),
+                name=f"{opts.app_label}_{opts.model_name}_verify_signed",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        record = self.get_object(request, object_id)
+        signed = record is not None and signing_record(record) is not None
+        extra_context = {**(extra_context or {}), "signed_on_screen": signed}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def verify_signed_view(self, request, object_id):
+        record = self.get_object(request, object_id)
+        if record is None or not self.has_view_permission(request, record):
+            raise Http404
+        result = verify_signed(record)
+        self.message_user(
+            request, result.describe(), messages.SUCCESS if result.ok else messages.ERROR
+        )
+        opts = self.model._meta
+        return redirect(f"admin:{opts.app_label}_{opts.model_name}_change", record.pk)
+
+
+class PrintableAdmin(VerifySignedAdmin, HistoryAdmin):
     """The admin of a printed form's record (様式1–4): print it, several at once, or blank.
 
     Every print goes through `mcs_admin.pdf.print_response`, which records it in the access

@@ -11,7 +11,7 @@ class McsAdminConfig(AppConfig):
         from django.db.models.signals import post_save
         from django.utils.module_loading import autodiscover_modules
 
-        from mcs_admin import login_flow  # noqa: F401 — connects the login signals
+        from mcs_admin import checks, login_flow  # noqa: F401 — registers checks, connects signals
         from mcs_admin.dates import forget_style
         from mcs_admin.models import AssociationProfile
         from mcs_admin.text_rules import apply_to_models

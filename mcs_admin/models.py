@@ -7,7 +7,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connections, models, router, transaction
 from django.db.models import Q
 from django.db.models.expressions import DatabaseDefault, RawSQL
-from django.db.models.functions import Now
+from django.db.models.functions import Length, Now
+from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.functional import Promise
@@ -143,6 +144,15 @@ class AssociationProfile(models.Model):
         help_text=_(
             "How screens, e-mails and the roster PDF write dates. The forms keep their own "
             "(令和 on 様式1–3, 西暦 on 様式4) and spreadsheets keep ISO dates."
+        ),
+    )
+    on_screen_signing = models.BooleanField(
+        _("signing on the screen"),
+        default=False,
+        help_text=_(
+            "On: a consent (form 4) or a staff pledge (form 3) may be signed on a tablet's "
+            "screen and sealed as a signed PDF, beside the printed form. Off: that path is "
+            "hidden and refused."
         ),
     )
     history = History()
@@ -605,3 +615,55 @@ class NumberedDocument(models.Model):
                 )
             )
         return constraints
+
+
+class SignedOnScreen(models.Model):
+    """The record of a form signed on a tablet's screen instead of on paper (issue 23).
+
+    Each domain app subclasses it with a OneToOne to its document (a `NumberedDocument`) and
+    its own signers; the sealed PDF is the document's `scanned_copy`, stored as a received
+    scan is, and its SHA-256 is kept here so that a later check finds any change
+    (`mcs_admin.signing.verify_signed`). Written only by the app's signing service.
+    """
+
+    obtained_by = models.ForeignKey(
+        User, verbose_name=_("obtained by"), on_delete=models.PROTECT, related_name="+"
+    )
+    obtained_at = models.DateTimeField(_("signed at"), help_text=_("The server's time."))
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    policy_version = models.ForeignKey(
+        PolicyVersion,
+        verbose_name=_("policy version"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    pdf_sha256 = models.CharField(_("SHA-256 of the sealed PDF"), max_length=64)
+
+    class Meta:
+        abstract = True
+        constraints = [
+            # its length, not a pattern: SQLite's REGEXP is Django's, absent from the raw
+            # connections of the backups
+            models.CheckConstraint(
+                condition=Exact(Length("pdf_sha256"), 64),
+                name="%(app_label)s_%(class)s_sha256_length",
+                violation_error_message=_(
+                    "The SHA-256 of the sealed PDF is 64 hexadecimal digits."
+                ),
+            ),
+        ]
+
+    @classmethod
+    def document_field(cls) -> models.OneToOneField:
+        """The OneToOne to the signed document, found rather than named by each subclass."""
+        return next(
+            field
+            for field in cls._meta.get_fields()
+            if isinstance(field, models.OneToOneField)
+            and issubclass(field.related_model, NumberedDocument)
+        )
+
+    @property
+    def document(self) -> NumberedDocument:
+        return getattr(self, self.document_field().name)

@@ -7,6 +7,7 @@ application's forms — goes through `print_form`, `print_response` or `print_fo
 that every print is recorded in the access log.
 """
 
+import base64
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -185,6 +186,27 @@ def form_context(form: PrintedForm, records: Sequence[NumberedDocument] | None) 
     Raises ValidationError listing everything to fill in when any record lacks data.
     """
     return {"profile": _profile(), "documents": _documents(form, records), "era": current_era()}
+
+
+def signed_form_pdf(form: PrintedForm, record: NumberedDocument, values: Mapping) -> bytes:
+    """The form of `record` as its signers confirmed it on the screen: the printed form's own
+    template, wording, number, QR code and policy version, filled with `values` (the names and
+    addresses as signed, the signatures as PNG data URIs in place of the seal)."""
+    number = record.document_number
+    document = {
+        **form.blank(),
+        **values,
+        "number": number,
+        "qr_code": qr_code(number),
+        **_version(record),
+    }
+    context = {"profile": _profile(), "documents": [document], "era": current_era()}
+    return render_pdf(form.template_for([record]), context)
+
+
+def png_data_uri(png: bytes) -> str:
+    """A PNG as a data URI that WeasyPrint draws (a signature drawn on the screen)."""
+    return "data:image/png;base64," + base64.b64encode(png).decode()
 
 
 def render_form(form: PrintedForm, records: Sequence[NumberedDocument] | None) -> bytes:

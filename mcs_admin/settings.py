@@ -286,6 +286,21 @@ BACKUP_RECIPIENT = env("BACKUP_RECIPIENT", default=DEV_BACKUP_RECIPIENT if DEBUG
 BACKUP_SIGNING_KEY = env(
     "BACKUP_SIGNING_KEY", default=str(DEV_BACKUP_KEYS / "backup-signing") if DEBUG else ""
 )
+# Signing on the screen (docs/security.md "Sealed PDFs"): a signed consent or pledge is sealed
+# as a PAdES PDF with the association's key and certificate (PEM files; the key may carry
+# SIGNING_KEY_PASSPHRASE). With DEBUG on they default to the development pair of
+# docs/dev-signing-key/, which is published: with DEBUG off there is no default, sealing refuses
+# that pair and `check --deploy` reports it. SIGNING_TSA_URL, when set, adds a timestamp from
+# that RFC 3161 authority (PAdES B-T instead of B-B).
+DEV_SIGNING_KEYS = BASE_DIR / "docs" / "dev-signing-key"
+SIGNING_KEY_FILE = env(
+    "SIGNING_KEY_FILE", default=str(DEV_SIGNING_KEYS / "signing-key.pem") if DEBUG else ""
+)
+SIGNING_CERT_FILE = env(
+    "SIGNING_CERT_FILE", default=str(DEV_SIGNING_KEYS / "signing-cert.pem") if DEBUG else ""
+)
+SIGNING_KEY_PASSPHRASE = env("SIGNING_KEY_PASSPHRASE", default="")
+SIGNING_TSA_URL = env("SIGNING_TSA_URL", default="")
 # The commands that own tables (restore; later the access log's partitions) connect as the
 # database's owner: DATABASE_OWNER_URL when set, else (None) as the application, DATABASE_URL.
 DATABASE_OWNER = env.db("DATABASE_OWNER_URL") if env("DATABASE_OWNER_URL", default="") else None

@@ -22,7 +22,9 @@ from django.utils.translation import gettext as _
 
 from facilities.models import IdRequest
 from facilities.selectors import LinkClosed, facilities_for, invitation_by_link, own_staff_member
+from groups.models import CareGroup
 from groups.selectors import groups_managed_by
+from mcs_admin.admin_base import VerifySignedAdmin
 from mcs_admin.documents import scanned_document
 from mcs_admin.models import AccessLog, User
 from mcs_admin.rate_limit import over_limit
@@ -183,6 +185,10 @@ ACCESS = {
         Access.GROUP, PEOPLE, joined(THE_GROUP, form_choices("obtained_by"))
     ),
     "groups:consent_print": Page(Access.GROUP, Shows.PATIENTS, printed),
+    # signing on the screen: the attending physician's or a designated person's own pages
+    "groups:consent_sign": Page(Access.USER, PEOPLE, joined(THE_GROUP, form_choices("device"))),
+    "groups:consent_signed": Page(Access.USER, PEOPLE, joined(THE_GROUP, in_context("signature"))),
+    "groups:consent_signed_copy": Page(Access.USER, PEOPLE, admin_records(CareGroup, "group")),
     "groups:member_remove": Page(Access.GROUP),
     "groups:assembly_request": Page(Access.GROUP, PEOPLE, THE_GROUP),
     "groups:member_role": Page(Access.GROUP),
@@ -196,7 +202,7 @@ ACCESS = {
     ),
     "groups:invitation_accept": Page(Access.USER),
     "groups:invitation_decline": Page(Access.USER),
-    "groups:my_groups": Page(Access.USER, PEOPLE, LISTED),
+    "groups:my_groups": Page(Access.USER, PEOPLE, in_context("object_list", "consents_to_obtain")),
     "groups:group_review": Page(Access.GROUP, PEOPLE, in_context("group", "pending", "decided")),
     "groups:review_decide": Page(Access.GROUP),
     "groups:review_complete": Page(Access.GROUP),
@@ -315,6 +321,11 @@ def _model_pages() -> dict[str, Page]:
                 Access.ADMIN, shows, records
             )
         pages[f"admin:{opts.app_label}_{opts.model_name}_add"] = ADMIN
+        if isinstance(model_admin, VerifySignedAdmin):
+            # checking a signed form reads it: logged as a view of its record
+            pages[f"admin:{opts.app_label}_{opts.model_name}_verify_signed"] = Page(
+                Access.ADMIN, shows, records
+            )
     return pages
 
 

@@ -50,6 +50,9 @@ PEOPLE_OF: dict[str, People] = {
     "care_groups.AssemblyRequest": People(patient="group__patient", staff="requested_by"),
     "consents.PatientConsent": People(patient="group__patient", staff="obtained_by"),
     "consents.ConsentDesignation": People(patient="group__patient", staff="staff_member"),
+    "consents.ConsentSignature": People(
+        patient="consent__group__patient", staff="consent__obtained_by"
+    ),
     STAFF: People(staff="pk"),
     "facilities.McsAccount": People(staff="staff_member"),
     "facilities.IdRequest": People(staff="staff_member"),

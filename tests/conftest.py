@@ -157,6 +157,49 @@ def backup_key_files(tmp_path_factory):
     )
 
 
+def make_signing_key(directory, *, subject: str, passphrase: str) -> tuple[str, str]:
+    """A key (PEM, under `passphrase`) and its self-signed certificate, as openssl makes them."""
+    import subprocess
+
+    key, cert = directory / "signing-key.pem", directory / "signing-cert.pem"
+    subprocess.run(
+        [
+            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-sha256", "-days", "2",
+            "-subj", subject, "-keyout", str(key), "-out", str(cert),
+            "-passout", f"pass:{passphrase}",
+            "-addext", "keyUsage=critical,digitalSignature,nonRepudiation",
+        ],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    return str(key), str(cert)
+
+
+@pytest.fixture(scope="session")
+def signing_key_files(tmp_path_factory):
+    """The association's signing key of the tests (never the published development pair)."""
+    from types import SimpleNamespace
+
+    passphrase = "test-passphrase"
+    key, cert = make_signing_key(
+        tmp_path_factory.mktemp("signing-key"),
+        subject="/O=Test association/CN=Test seal",
+        passphrase=passphrase,
+    )
+    return SimpleNamespace(key=key, cert=cert, passphrase=passphrase)
+
+
+@pytest.fixture(autouse=True)
+def signing_keys(settings, signing_key_files):
+    """Every test seals with the tests' key: the tests run with DEBUG off, as production does,
+    where sealing refuses the development pair."""
+    settings.SIGNING_KEY_FILE = signing_key_files.key
+    settings.SIGNING_CERT_FILE = signing_key_files.cert
+    settings.SIGNING_KEY_PASSPHRASE = signing_key_files.passphrase
+    settings.SIGNING_TSA_URL = ""
+    return signing_key_files
+
+
 @pytest.fixture
 def backup_keys(settings, backup_key_files):
     settings.BACKUP_RECIPIENT = backup_key_files.recipient

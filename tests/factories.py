@@ -6,7 +6,7 @@ import factory
 from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
-from consents.models import ConsentDesignation, PatientConsent
+from consents.models import ConsentDesignation, ConsentSignature, PatientConsent
 from devices.models import CarryOutNotice, Device, Incident
 from facilities import models as facilities
 from groups import models as groups
@@ -392,6 +392,23 @@ class ConsentDesignationFactory(factory.django.DjangoModelFactory):
     instruction = "主治医の口頭指示"
 
 
+class ConsentSignatureFactory(factory.django.DjangoModelFactory):
+    """The record of a consent signed on the screen, without its sealed PDF (the signing
+    service makes one: tests/consents/test_sign_on_screen.py)."""
+
+    class Meta:
+        model = ConsentSignature
+
+    consent = factory.SubFactory(PatientConsentFactory, status="received", received_on=TODAY)
+    obtained_by = factory.SubFactory(UserFactory)
+    obtained_at = factory.LazyFunction(timezone.now)
+    policy_version = factory.LazyFunction(policy_version_in_force)
+    pdf_sha256 = "0" * 64
+    patient_name = "三郷 太郎"
+    patient_address = "埼玉県三郷市テスト4-5-6"
+    patient_signature = b"\x89PNG\r\n\x1a\n"
+
+
 class DeviceFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Device
@@ -532,6 +549,7 @@ FACTORIES = {
         AssemblyRequestFactory,
         PatientConsentFactory,
         ConsentDesignationFactory,
+        ConsentSignatureFactory,
         DeviceFactory,
         CarryOutNoticeFactory,
         IncidentFactory,

@@ -24,6 +24,7 @@ READ_ONLY = {
     "care_groups.CareGroupUserObjectPermission",
     "care_groups.CareGroupGroupObjectPermission",
     "office.NoticeReceipt",  # made by publishing its notice, read on the facility's page
+    "consents.ConsentSignature",  # made by signing a consent on the screen
 }
 
 # Created only by their workflow (a leave by marking someone as left, a review by its round)

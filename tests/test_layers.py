@@ -23,6 +23,7 @@ PRIVATE = {
     "forms",
     "workflow_views",
     "designation_views",
+    "signing_views",
     "admin_views",
     "application_views",
     "application_urls",

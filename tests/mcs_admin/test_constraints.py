@@ -20,6 +20,13 @@ def constraint_message(model, name):
     return next(c for c in model._meta.constraints if c.name == name).violation_error_message
 
 
+def signed_on_screen(**fields):
+    """An unsaved record of a consent signed on the screen, its consent and signer saved."""
+    return f.ConsentSignatureFactory.build(
+        consent=f.PatientConsentFactory(), obtained_by=f.UserFactory(), **fields
+    )
+
+
 # (constraint name, builder of the offending unsaved object)
 CASES = [
     (
@@ -564,6 +571,23 @@ CASES = [
             (receipt := f.NoticeReceiptFactory())
             and f.NoticeReceiptFactory.build(notice=receipt.notice, facility=receipt.facility)
         ),
+    ),
+    (
+        "consents_consentsignature_sha256_length",
+        lambda: signed_on_screen(pdf_sha256="abc"),
+    ),
+    ("consent_signature_has_patients", lambda: signed_on_screen(patient_signature=b"")),
+    (
+        "consent_signature_patient_proxy_whole",
+        lambda: signed_on_screen(patient_proxy_name="三郷 花子"),
+    ),
+    (
+        "consent_signature_family_proxy_whole",
+        lambda: signed_on_screen(family_signature=b"png", family_proxy_relationship="長男"),
+    ),
+    (
+        "consent_signature_family_proxy_signed",
+        lambda: signed_on_screen(family_proxy_name="三郷 一郎", family_proxy_relationship="長男"),
     ),
     (
         "notice_read_when_and_by_whom",

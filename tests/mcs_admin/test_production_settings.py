@@ -14,16 +14,40 @@ from django.urls import reverse
 from tests.production import PRODUCTION, settings_shown
 
 
-def test_check_deploy_gives_no_warning_with_production_settings():
-    run = subprocess.run(
+def check_deploy(**env: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        env={**os.environ, **PRODUCTION},
+        env={**os.environ, **PRODUCTION, **env},
         cwd=settings.BASE_DIR,
         capture_output=True,
         text=True,
     )
+
+
+def test_check_deploy_gives_no_warning_with_production_settings(signing_key_files):
+    run = check_deploy(
+        SIGNING_KEY_FILE=signing_key_files.key, SIGNING_CERT_FILE=signing_key_files.cert
+    )
     assert run.returncode == 0, run.stderr
     assert "no issues" in run.stdout
+
+
+@pytest.mark.parametrize(
+    ("key", "cert", "problem"),
+    [
+        ("", "", "SIGNING_CERT_FILE is not set"),
+        ("/nonexistent/key.pem", "/nonexistent/cert.pem", "not a readable file"),
+        ("dev", "dev", "published development certificate"),
+    ],
+)
+def test_check_deploy_reports_a_missing_or_development_signing_key(key, cert, problem):
+    dev = settings.DEV_SIGNING_KEYS
+    run = check_deploy(
+        SIGNING_KEY_FILE=str(dev / "signing-key.pem") if key == "dev" else key,
+        SIGNING_CERT_FILE=str(dev / "signing-cert.pem") if cert == "dev" else cert,
+    )
+    assert run.returncode != 0
+    assert "mcs_admin.W001" in run.stderr and problem in run.stderr
 
 
 def test_production_cookies_are_secure_and_https_is_enforced():

@@ -23,11 +23,13 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from guardian.shortcuts import assign_perm
 
+from consents.services import consent_sign_on_screen
 from facilities.models import ApplicationRosterLine, StaffMember
 from groups.models import Patient
-from mcs_admin.models import AccessLog
+from mcs_admin.models import AccessLog, AssociationProfile
 from mcs_admin.pdf import render_form
 from mcs_admin.services import access_log_record
+from mcs_admin.signing import Origin
 from office.leak_report import leak_report
 from office.policy import PEOPLE, Access, Page, Shows, check_access, declaration
 from office.shown import PEOPLE_OF
@@ -35,6 +37,7 @@ from pledges.pdf import STAFF_PLEDGE_FORM
 from tests import factories as f
 from tests.office.test_access_matrix import MATRIX, OWN_OBJECT, url_for
 from tests.pdf_reading import pages_text
+from tests.signing import signature_png
 from tests.world import build_world
 
 
@@ -87,6 +90,7 @@ def unique_world():
     """The two facilities of tests.world, every patient's and applicant's name unique as the
     staff's are, so that a name found on a page says whose it is."""
     world = build_world()
+    AssociationProfile.objects.filter(pk=1).update(on_screen_signing=True)  # its pages open
     for n, patient in enumerate(Patient.objects.order_by("pk")):
         Patient.objects.filter(pk=patient.pk).update(family_name="患者", given_name=f"{n}号")
     for n, side in enumerate((world.a, world.b)):
@@ -98,6 +102,20 @@ def unique_world():
         f.ApplicationRosterLineFactory(
             application=side.application, family_name="名簿", given_name=f"{n}番"
         )
+    # a consent signed on the screen, whose record names its patient as signed
+    group = f.CareGroupFactory(
+        owner=world.a.facility,
+        attending_physician=world.a.admin.staff_member,
+        patient=f.PatientFactory(family_name="患者", given_name="署名"),
+    )
+    consent_sign_on_screen(
+        group=group,
+        by=world.a.admin,
+        origin=Origin(),
+        patient_name=group.patient.full_name,
+        patient_address=group.patient.address,
+        patient_signature=signature_png(),
+    )
     return world
 
 

@@ -10,6 +10,7 @@ import pytest
 from django.apps import apps
 from django.urls import NoReverseMatch, get_resolver, reverse
 
+from mcs_admin.models import AssociationProfile
 from office.policy import ACCESS, SELF_SERVICE_NAMESPACES
 from tests.world import build_world
 
@@ -82,6 +83,9 @@ MATRIX = {
     "groups:assembly_request": (GROUP, None, 200, 200),
     "groups:group_consent": (GROUP, None, 200, 200),
     "groups:consent_print": (GROUP, "consent", 200, 405),
+    "groups:consent_sign": (USER, "group", 200, 200),
+    "groups:consent_signed": (USER, "group", 200, 200),
+    "groups:consent_signed_copy": (USER, "group", 302, 405),
     "groups:member_remove": (GROUP, "member", 405, 302),
     "groups:member_role": (GROUP, "member", 405, 302),
     "groups:group_archive": (GROUP, None, 200, 200),
@@ -202,6 +206,9 @@ def expected(whose, role, side_name, method, allowed_answer):
 @pytest.mark.parametrize("name", sorted(MATRIX))
 def test_each_role_gets_exactly_its_pages(client, name):
     world = build_world()
+    # signing on the screen switched on: with it off its pages are refused to all
+    # (tests/consents/test_sign_on_screen.py)
+    AssociationProfile.objects.filter(pk=1).update(on_screen_signing=True)
     center, side_a, side_b = world.center, world.a, world.b
     whose, target, get_answer, post_answer = MATRIX[name]
     logins = {
