@@ -7,7 +7,7 @@ Japanese, is neither in Debian nor in every managed PostgreSQL. So on PostgreSQL
 below stores `mcs_search_grams(<its fields>)`, the upper-cased characters and two-character
 pairs of each field, in a generated column `search_grams` with a GIN index (migrations
 mcs_admin 0006 and 0008). A row contains the term in one of those fields only if its grams
-contain all of the term's pairs (`mcs_search_pairs`, 0017: the term's single characters are in
+contain all of the term's pairs (`mcs_search_pairs`, 0018: the term's single characters are in
 any row that holds its pairs), so the index narrows the search to candidates and Django's own
 condition, left as it is, decides.
 """

@@ -31,7 +31,7 @@ def drop(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("mcs_admin", "0016_seed_policy_versions"),
+        ("mcs_admin", "0017_association_on_screen_signing"),
     ]
 
     operations = [migrations.RunPython(create, drop)]
