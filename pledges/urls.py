@@ -18,6 +18,11 @@ urlpatterns = [
         name="staff_pledge_print",
     ),
     path(
+        "pledges/staff/<int:pk>/sign/",
+        views.StaffPledgeSign.as_view(),
+        name="staff_pledge_sign",
+    ),
+    path(
         "staff/<int:pk>/prepare-pledge/",
         views.StaffPledgePrepare.as_view(),
         name="staff_pledge_prepare",

@@ -10,6 +10,7 @@ import pytest
 from django.apps import apps
 from django.urls import NoReverseMatch, get_resolver, reverse
 
+from mcs_admin.models import AssociationProfile
 from office.policy import ACCESS, SELF_SERVICE_NAMESPACES
 from tests.world import build_world
 
@@ -25,6 +26,8 @@ MATRIX = {
     "portal:facilities": (CENTER, None, 200, 405),
     "portal:me": (USER, None, 200, 200),
     "portal:my_pledge": (USER, None, 200, 405),
+    "portal:my_pledge_sign": (USER, None, 200, 200),
+    "portal:my_pledge_signed": (USER, None, 302, 405),
     "portal:roster": (CENTER, None, 200, 405),
     "portal:roster_download": (CENTER, None, 200, 405),
     "portal:blank_form": (ANY, None, 200, 405),
@@ -54,6 +57,7 @@ MATRIX = {
     "pledges:facility_pledge_print": (FACILITY, "facility_pledge", 200, 405),
     "pledges:staff_pledge_print": (FACILITY, "staff_pledge", 200, 405),
     "pledges:staff_pledge_prepare": (FACILITY, "staff", 405, 302),
+    "pledges:staff_pledge_sign": (FACILITY, "staff_pledge", 200, 200),
     "pledges:manager_change": (FACILITY, None, 200, 200),
     "pledges:staff_pledge_exempt": (FACILITY, "staff", 200, 200),
     "pledges:training_add": (FACILITY, None, 200, 200),
@@ -202,6 +206,8 @@ def expected(whose, role, side_name, method, allowed_answer):
 @pytest.mark.parametrize("name", sorted(MATRIX))
 def test_each_role_gets_exactly_its_pages(client, name):
     world = build_world()
+    # the pages of signing on the screen are hidden while the association's switch is off
+    AssociationProfile.objects.update(on_screen_signing=True)
     center, side_a, side_b = world.center, world.a, world.b
     whose, target, get_answer, post_answer = MATRIX[name]
     logins = {
