@@ -111,9 +111,6 @@ ACCESS = {
     "portal:facilities": Page(Access.CENTER),
     "portal:me": Page(Access.USER, Shows.STAFF, in_context("person", "account")),
     "portal:my_pledge": Page(Access.USER, Shows.STAFF, printed),
-    "portal:my_pledge_sign": Page(Access.USER, Shows.STAFF, SUBJECT),
-    # the download records itself (`pledges.pdf.signed_pledge_response`), as a print does
-    "portal:my_pledge_signed": Page(Access.USER, Shows.STAFF, printed),
     "portal:roster": Page(Access.CENTER, Shows.STAFF, in_context("object_list.holders")),
     "portal:roster_download": Page(Access.CENTER, Shows.STAFF, printed),
     "portal:blank_form": Page(Access.ANY),
@@ -151,6 +148,9 @@ ACCESS = {
     "pledges:staff_pledge_print": Page(Access.FACILITY, Shows.STAFF, printed),
     "pledges:staff_pledge_prepare": Page(Access.FACILITY),
     "pledges:staff_pledge_sign": Page(Access.FACILITY, Shows.STAFF, SUBJECT),
+    "pledges:my_pledge_sign": Page(Access.USER, Shows.STAFF, SUBJECT),
+    # the download records itself (`pledges.pdf.signed_pledge_response`), as a print does
+    "pledges:my_pledge_signed": Page(Access.USER, Shows.STAFF, printed),
     "pledges:manager_change": Page(Access.FACILITY),
     "pledges:staff_pledge_exempt": Page(Access.FACILITY, Shows.STAFF, SUBJECT),
     "pledges:training_add": Page(Access.FACILITY, Shows.STAFF, form_choices("attendees")),

@@ -11,16 +11,15 @@ from django.views.generic import TemplateView
 from facilities.roster import roster_csv, roster_facilities, roster_pdf
 from facilities.selectors import facilities_for, own_staff_member
 from facilities.services import account_record_password_change, open_account
-from mcs_admin.pages import ListPage, PrintPage, ServiceFormPage, UserPage
+from mcs_admin.pages import ListPage, PrintPage, ServiceFormPage
 from mcs_admin.pdf import PRINTED_FORMS, pdf_download, print_response
 from mcs_admin.roles import STOPPED, is_center, may_log_in
 from mcs_admin.signing import signing_enabled
 from mcs_admin.text_rules import NoControlCharacters
 from office.forms import PasswordChangedForm
 from pledges.models import StaffPledge
-from pledges.pdf import STAFF_PLEDGE_FORM, signed_pledge_response
+from pledges.pdf import STAFF_PLEDGE_FORM
 from pledges.selectors import staff_pledges_for_person
-from pledges.views import PledgeSignPage
 
 
 class LoginForm(NoControlCharacters, AuthenticationForm):
@@ -82,9 +81,7 @@ class MyRecord(ServiceFormPage):
         context["account"] = open_account(person)
         context["pledges"] = pledges = person.pledges.select_related("signature")
         context["signing"] = signing_enabled()
-        context["awaiting_signature"] = any(
-            p.status == "prepared" and p.basis == StaffPledge.Basis.SIGNED for p in pledges
-        )
+        context["awaiting_signature"] = any(p.awaiting_signature for p in pledges)
         context["trainings"] = person.training_sessions.all()
         return context
 
@@ -143,41 +140,6 @@ class MyPledge(PrintPage):
                 _("No staff pledge of yours is on record; ask your administrator.")
             )
         return print_response(STAFF_PLEDGE_FORM, [pledge], request=self.request)
-
-    def back_url(self):
-        return reverse("portal:me")
-
-
-class MyPledgeSign(UserPage, PledgeSignPage):
-    """An ID holder with a login signs their own waiting 様式3 under that login."""
-
-    def pledges(self):
-        return staff_pledges_for_person(self.person).filter(
-            basis=StaffPledge.Basis.SIGNED, status="prepared"
-        )
-
-    def pledge_lookup(self) -> dict:
-        first = self.pledges().values_list("pk", flat=True).first()
-        if first is None:
-            raise Http404
-        return {"pk": first}
-
-    def back_url(self):
-        return reverse("portal:me")
-
-
-class MyPledgeSigned(PrintPage):
-    """The sealed PDF of the ID holder's own 様式3 signed on the screen."""
-
-    def pdf(self):
-        pledge = (
-            staff_pledges_for_person(own_staff_member(self.request.user))
-            .filter(signature__isnull=False)
-            .first()
-        )
-        if pledge is None:
-            raise ValidationError(_("No pledge of yours was signed on the screen."))
-        return signed_pledge_response(pledge, request=self.request)
 
     def back_url(self):
         return reverse("portal:me")

@@ -123,6 +123,12 @@ class StaffPledge(PolicyVersioned, NumberedDocument):
         says it in a query."""
         return self.status == PaperStatus.RECEIVED or self.basis == self.Basis.EXEMPTION
 
+    @property
+    def awaiting_signature(self) -> bool:
+        """A form 3 prepared and not yet back signed; `pledges.selectors.AWAITING_SIGNATURE`
+        says it in a query."""
+        return self.basis == self.Basis.SIGNED and self.status == PaperStatus.PREPARED
+
 
 class StaffPledgeSignature(SignedOnScreen):
     """A staff pledge (様式3) signed on a tablet's screen (issue 23): under the ID holder's own

@@ -244,11 +244,7 @@ def staff_pledge_signer_role(pledge: StaffPledge, user: User) -> str | None:
 def staff_pledge_signable(pledge: StaffPledge) -> bool:
     """Whether `pledge` waits for its signature: a form 3 not yet on record, of a person who
     has not left."""
-    return (
-        pledge.basis == StaffPledge.Basis.SIGNED
-        and pledge.status == PaperStatus.PREPARED
-        and pledge.staff_member.left_on is None
-    )
+    return pledge.awaiting_signature and pledge.staff_member.left_on is None
 
 
 @transaction.atomic

@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -10,17 +11,31 @@ from django.views.generic import TemplateView
 
 from facilities.selectors import staff_for, with_last_training
 from mcs_admin.models import AssociationProfile
-from mcs_admin.pages import ActionPage, FacilityPage, ListPage, PrintPage, ServiceFormPage
+from mcs_admin.pages import (
+    ActionPage,
+    FacilityPage,
+    ListPage,
+    PrintPage,
+    ServiceFormPage,
+    UserPage,
+)
 from mcs_admin.pdf import print_response
 from mcs_admin.signing import Origin, signing_enabled
 from pledges import services
 from pledges.forms import ExemptionForm, ManagerForm, SignPledgeForm, TrainingSessionForm
-from pledges.pdf import FACILITY_PLEDGE_FORM, STAFF_PLEDGE_FORM, staff_pledge_sheet
+from pledges.pdf import (
+    FACILITY_PLEDGE_FORM,
+    STAFF_PLEDGE_FORM,
+    signed_pledge_response,
+    staff_pledge_sheet,
+)
 from pledges.selectors import (
+    AWAITING_SIGNATURE,
     facility_pledges_for,
     open_round,
     round_progress,
     staff_pledges_for,
+    staff_pledges_for_person,
     training_sessions_for,
 )
 
@@ -292,3 +307,32 @@ class StaffPledgeSign(FacilityPage, PledgeSignPage):
 
     def back_url(self):
         return reverse("pledges:pledges", args=[self.facility.pk])
+
+
+class MyPledgeSign(UserPage, PledgeSignPage):
+    """An ID holder with a login signs their own waiting 様式3 under that login."""
+
+    def pledges(self):
+        return staff_pledges_for_person(self.person).filter(AWAITING_SIGNATURE)
+
+    def pledge_lookup(self) -> dict:
+        newest = self.pledges().values_list("pk", flat=True).first()
+        if newest is None:
+            raise Http404
+        return {"pk": newest}
+
+    def back_url(self):
+        return reverse("portal:me")
+
+
+class MyPledgeSigned(UserPage, PrintPage):
+    """The sealed PDF of the ID holder's own 様式3 signed on the screen."""
+
+    def pdf(self):
+        pledge = staff_pledges_for_person(self.person).filter(signature__isnull=False).first()
+        if pledge is None:
+            raise ValidationError(_("No pledge of yours was signed on the screen."))
+        return signed_pledge_response(pledge, request=self.request)
+
+    def back_url(self):
+        return reverse("portal:me")

@@ -184,14 +184,14 @@ def test_the_pages_sign_on_the_administrators_session_and_the_download_is_logged
 def test_the_own_page_signs_and_downloads_the_sealed_pdf(client, world):
     user = world.a.user
     client.force_login(user)
-    assert reverse("portal:my_pledge_sign") in client.get(reverse("portal:me")).content.decode()
+    assert reverse("pledges:my_pledge_sign") in client.get(reverse("portal:me")).content.decode()
 
-    empty = client.post(reverse("portal:my_pledge_sign"), {"signature": ""})
+    empty = client.post(reverse("pledges:my_pledge_sign"), {"signature": ""})
     assert empty.status_code == 200 and "署名欄に署名してください。" in empty.content.decode()
     assert not StaffPledgeSignature.objects.exists()
 
-    client.post(reverse("portal:my_pledge_sign"), {"signature": data_url(png())})
-    download = client.get(reverse("portal:my_pledge_signed"))
+    client.post(reverse("pledges:my_pledge_sign"), {"signature": data_url(png())})
+    download = client.get(reverse("pledges:my_pledge_signed"))
     assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
     assert verify_pdf(download.content).ok
     pledge = user.staff_member.pledges.get()
@@ -207,7 +207,8 @@ def test_the_switch_off_hides_the_pages_and_their_links(client, world):
     pledge = world.a.staff_pledge
     url = reverse("pledges:staff_pledge_sign", args=[world.a.facility.pk, pledge.pk])
     assert client.get(url).status_code == 404
-    assert client.get(reverse("portal:my_pledge_sign")).status_code == 404
+    assert client.get(reverse("pledges:my_pledge_sign")).status_code == 404
     listing = client.get(reverse("pledges:pledges", args=[world.a.facility.pk]))
     assert url not in listing.content.decode()
-    assert reverse("portal:my_pledge_sign") not in client.get(reverse("portal:me")).content.decode()
+    own_page = client.get(reverse("portal:me")).content.decode()
+    assert reverse("pledges:my_pledge_sign") not in own_page
