@@ -270,20 +270,23 @@ class PledgeSignPage(ServiceFormPage):
     def dispatch(self, request, *args, **kwargs):
         if not signing_enabled():
             raise Http404
-        return super().dispatch(request, *args, **kwargs)
-
-    def get(self, request, *args, **kwargs):
         if not services.staff_pledge_signable(self.pledge):
             messages.error(request, _("This pledge is not waiting for a signature."))
             return HttpResponseRedirect(self.back_url())
-        return super().get(request, *args, **kwargs)
+        try:
+            self.sheet = staff_pledge_sheet(self.pledge)
+        except ValidationError as error:  # what the form needs filled in before it is signed
+            for message in error.messages:
+                messages.error(request, message)
+            return HttpResponseRedirect(self.back_url())
+        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         return {
             **super().get_context_data(**kwargs),
             "subject": self.pledge.staff_member,
             "pledge": self.pledge,
-            "sheet": staff_pledge_sheet(self.pledge),
+            "sheet": self.sheet,
             "back_url": self.back_url(),
         }
 

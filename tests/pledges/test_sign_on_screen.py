@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from PIL import Image, ImageDraw
 
+from facilities.models import StaffMember
 from facilities.services import account_issue, has_pledge
 from mcs_admin.models import AccessLog, AssociationProfile, PaperStatus
 from mcs_admin.sealing import verify_pdf
@@ -212,3 +213,18 @@ def test_the_switch_off_hides_the_pages_and_their_links(client, world):
     assert url not in listing.content.decode()
     own_page = client.get(reverse("portal:me")).content.decode()
     assert reverse("pledges:my_pledge_sign") not in own_page
+
+
+@pytest.mark.django_db
+def test_a_person_without_an_address_is_sent_back_to_fill_it_in(client, world):
+    pledge = world.a.staff_pledge
+    StaffMember.objects.filter(pk=pledge.staff_member_id).update(address="")
+    client.force_login(world.a.admin)
+    url = reverse("pledges:staff_pledge_sign", args=[world.a.facility.pk, pledge.pk])
+
+    response = client.get(url, follow=True)
+
+    assert response.redirect_chain[0][0] == reverse("pledges:pledges", args=[world.a.facility.pk])
+    assert "住所を入力してください" in response.content.decode()
+    assert client.post(url, {"signature": data_url(png())}).status_code == 302
+    assert not StaffPledgeSignature.objects.exists()
