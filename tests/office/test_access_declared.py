@@ -25,7 +25,7 @@ from guardian.shortcuts import assign_perm
 
 from facilities.models import ApplicationRosterLine, StaffMember
 from groups.models import Patient
-from mcs_admin.models import AccessLog
+from mcs_admin.models import AccessLog, AssociationProfile
 from mcs_admin.pdf import render_form
 from mcs_admin.services import access_log_record
 from office.leak_report import leak_report
@@ -98,6 +98,9 @@ def unique_world():
         f.ApplicationRosterLineFactory(
             application=side.application, family_name="名簿", given_name=f"{n}番"
         )
+    # signing on the screen: its pages open, and a signing's record shows its person
+    AssociationProfile.objects.update(on_screen_signing=True)
+    f.StaffPledgeSignatureFactory()
     return world
 
 
