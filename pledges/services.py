@@ -259,7 +259,7 @@ def staff_pledge_sign_on_screen(
     paper is), so that the ID can be issued; the signing is recorded and logged."""
     check_signing_enabled()
     pledge = (
-        StaffPledge.objects.select_for_update()
+        StaffPledge.objects.select_for_update(of=("self",))
         .select_related("staff_member__facility", "policy_version")
         .get(pk=pledge.pk)
     )
