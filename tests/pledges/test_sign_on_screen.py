@@ -228,3 +228,17 @@ def test_a_person_without_an_address_is_sent_back_to_fill_it_in(client, world):
     assert "住所を入力してください" in response.content.decode()
     assert client.post(url, {"signature": data_url(png())}).status_code == 302
     assert not StaffPledgeSignature.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_staff_pledge_admin_verifies_a_pledge_signed_on_the_screen(client, world):
+    pledge = world.a.staff_pledge
+    sign(pledge, world.a.admin)
+    client.force_login(world.center)
+    verify = reverse("admin:pledges_staffpledge_verify_signed", args=[pledge.pk])
+
+    change = client.get(reverse("admin:pledges_staffpledge_change", args=[pledge.pk]))
+    assert verify in change.content.decode()
+    checked = client.get(verify, follow=True)
+    [message] = list(checked.context["messages"])
+    assert message.level_tag == "success" and pledge.document_number in message.message
