@@ -179,6 +179,12 @@ def test_the_pages_sign_on_the_administrators_session_and_the_download_is_logged
     assert pledge.on_record and pledge.signature.witness == world.a.admin
     listing = client.get(reverse("pledges:pledges", args=[world.a.facility.pk]))
     assert pledge.scanned_copy.url in listing.content.decode()
+    download = client.get(pledge.scanned_copy.url)
+    assert download.status_code == 200
+    assert verify_pdf(b"".join(download.streaming_content)).ok
+    assert AccessLog.objects.filter(
+        action=AccessLog.Action.VIEW, target_ids=[pledge.pk], user=world.a.admin
+    ).exists()
 
 
 @pytest.mark.django_db
