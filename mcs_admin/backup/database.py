@@ -20,6 +20,7 @@ keep their times (`mcs_admin.keep_time`), on SQLite here (`access_chain`).
 """
 
 import json
+import re
 import sqlite3
 import subprocess
 from datetime import UTC, datetime, timedelta
@@ -65,7 +66,7 @@ def dump(*, output: Path, to: str) -> None:
             dumping.stdout.close()  # age alone reads it
         return
     connection.ensure_connection()
-    copy = sqlite3.connect(":memory:")
+    copy = _sqlite_connect(":memory:")
     try:
         connection.connection.backup(copy)
         for statement in connection.ops.sql_flush(no_style(), [Session._meta.db_table]):
@@ -206,7 +207,7 @@ def _load_sqlite(path: Path, *, since: datetime, entry: AccessLog) -> None:
         f"VALUES ((SELECT {login_pk} FROM main.{logins} WHERE {username} = ?), "
         f"{', '.join('?' for _ in values)})"
     )
-    restored = sqlite3.connect(":memory:", uri=True)  # uri: to attach the live database
+    restored = _sqlite_connect(":memory:", uri=True)  # uri: to attach the live database
     try:
         restored.deserialize(path.read_bytes())
         restored.execute("ATTACH DATABASE ? AS live", [str(connection.settings_dict["NAME"])])
@@ -218,6 +219,22 @@ def _load_sqlite(path: Path, *, since: datetime, entry: AccessLog) -> None:
         restored.backup(connection.connection)
     finally:
         restored.close()
+
+
+def _regexp(pattern: str | None, value) -> bool | None:
+    """SQLite's REGEXP as Django's connections define it."""
+    if pattern is None or value is None:
+        return None
+    return bool(re.search(pattern, str(value)))
+
+
+def _sqlite_connect(database: str, **options) -> sqlite3.Connection:
+    """A connection of our own that can check every table's constraints: a `__regex` lookup's
+    CHECK (the SHA-256 of a form signed on the screen) calls REGEXP, which Django registers on
+    its own connections only, and VACUUM or an insert without it fails."""
+    opened = sqlite3.connect(database, **options)
+    opened.create_function("REGEXP", 2, _regexp, deterministic=True)
+    return opened
 
 
 def _chain_appended(restored: sqlite3.Connection) -> None:
