@@ -75,4 +75,4 @@ security: $(VENV)/.installed
 # The main self-service pages as each role sees them, saved by the browser tests.
 screenshots: setup
 	SCREENSHOTS_DIR=docs/screenshots $(PY) -m pytest tests/test_browser.py tests/office/test_browser_notices.py \
-		tests/groups/test_browser_consent_sign.py -q
+		tests/groups/test_browser_consent_sign.py tests/pledges/test_browser_sign.py -q

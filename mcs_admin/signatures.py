@@ -90,3 +90,15 @@ class SignatureField(forms.Field):
                     raise ValidationError(self.error_messages["blank"], code="blank")
         except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
             raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+def is_signature(png: bytes) -> bool:
+    """Whether `png` is what a signature box gives: a PNG within the limits with something
+    drawn (the check of a service handed the bytes rather than the box)."""
+    if len(png) > MAX_BYTES:
+        return False
+    try:
+        SignatureField()._check_image(png)
+    except ValidationError:
+        return False
+    return True

@@ -13,7 +13,7 @@ urlpatterns = [
     path("", include("office.urls")),
     path("f/<int:facility>/", include("facilities.urls")),
     path("apply/", include("facilities.application_urls")),
-    path("f/<int:facility>/", include("pledges.urls")),
+    path("", include("pledges.urls")),  # the facility's pages, and an ID holder's own pledge
     path("", include("devices.urls")),
     path("", include("groups.urls")),
 ]

@@ -148,6 +148,10 @@ ACCESS = {
     "pledges:facility_pledge_print": Page(Access.FACILITY),
     "pledges:staff_pledge_print": Page(Access.FACILITY, Shows.STAFF, printed),
     "pledges:staff_pledge_prepare": Page(Access.FACILITY),
+    "pledges:staff_pledge_sign": Page(Access.FACILITY, Shows.STAFF, SUBJECT),
+    "pledges:my_pledge_sign": Page(Access.USER, Shows.STAFF, SUBJECT),
+    # the download records itself (`pledges.pdf.signed_pledge_response`), as a print does
+    "pledges:my_pledge_signed": Page(Access.USER, Shows.STAFF, printed),
     "pledges:manager_change": Page(Access.FACILITY),
     "pledges:staff_pledge_exempt": Page(Access.FACILITY, Shows.STAFF, SUBJECT),
     "pledges:training_add": Page(Access.FACILITY, Shows.STAFF, form_choices("attendees")),

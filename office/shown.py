@@ -63,6 +63,7 @@ PEOPLE_OF: dict[str, People] = {
     "facilities.UsageApplication": People(applicant="roster_lines"),  # every line of it
     APPLICANT: People(applicant="pk"),
     "pledges.StaffPledge": People(staff="staff_member"),
+    "pledges.StaffPledgeSignature": People(staff="pledge__staff_member"),
     "pledges.TrainingSession": People(staff="attendees"),
     "devices.Device": People(staff="assigned_to"),
     "devices.CarryOutNotice": People(staff="staff_member"),

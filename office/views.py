@@ -14,6 +14,7 @@ from facilities.services import account_record_password_change, open_account
 from mcs_admin.pages import ListPage, PrintPage, ServiceFormPage
 from mcs_admin.pdf import PRINTED_FORMS, pdf_download, print_response
 from mcs_admin.roles import STOPPED, is_center, may_log_in
+from mcs_admin.signing import signing_enabled
 from mcs_admin.text_rules import NoControlCharacters
 from office.forms import PasswordChangedForm
 from pledges.models import StaffPledge
@@ -78,7 +79,9 @@ class MyRecord(ServiceFormPage):
         context = super().get_context_data(**kwargs)
         context["person"] = person
         context["account"] = open_account(person)
-        context["pledges"] = person.pledges.all()
+        context["pledges"] = pledges = person.pledges.select_related("signature")
+        context["signing"] = signing_enabled()
+        context["awaiting_signature"] = any(p.awaiting_signature for p in pledges)
         context["trainings"] = person.training_sessions.all()
         return context
 

@@ -165,3 +165,23 @@ class PledgeRoundAdmin(HistoryAdmin):
                 "required": sum(row.staff_required for row in rows),
             }
         return text
+
+
+@admin.register(models.StaffPledgeSignature)
+class StaffPledgeSignatureAdmin(HistoryAdmin):
+    """Who had a form 3 signed on the screen, when and where from; written only by
+    `services.staff_pledge_sign_on_screen`, checked with the pledge's 署名を検証 button."""
+
+    list_display = ["pledge", "obtained_by", "witness", "obtained_at"]
+    list_select_related = ["pledge__staff_member", "obtained_by", "witness"]
+    search_fields = [
+        "pledge__document_number",
+        *(f"pledge__staff_member__{field}" for field in STAFF_SEARCH),
+    ]
+    change_fields = []
+
+    def has_add_permission(self, request):
+        return False  # signed on the signing pages only
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the evidence of a signed pledge

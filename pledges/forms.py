@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from mcs_admin.signatures import SignatureField
 from mcs_admin.text_rules import NoControlCharacters
 from mcs_admin.widgets import DateInput
 from pledges.models import StaffPledge, TrainingSession
@@ -42,3 +43,9 @@ class TrainingSessionForm(NoControlCharacters, forms.ModelForm):
     def __init__(self, *args, staff, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["attendees"].queryset = staff
+
+
+class SignPledgeForm(NoControlCharacters, forms.Form):
+    """The one signature box of 様式3 signed on the screen."""
+
+    signature = SignatureField(label=_("signature"))

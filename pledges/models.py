@@ -8,7 +8,14 @@ from mcs_admin.constraints import dates_in_order
 from mcs_admin.dates import shown_date
 from mcs_admin.fields import NormalizedCharField
 from mcs_admin.history import History
-from mcs_admin.models import NumberedDocument, PaperStatus, PolicyVersion, PolicyVersioned
+from mcs_admin.models import (
+    NumberedDocument,
+    PaperStatus,
+    PolicyVersion,
+    PolicyVersioned,
+    SignedOnScreen,
+    User,
+)
 
 
 class FacilityPledge(PolicyVersioned, NumberedDocument):
@@ -115,6 +122,59 @@ class StaffPledge(PolicyVersioned, NumberedDocument):
         """第9条: the signed form 3 is back, or an exemption; `pledges.selectors.ON_RECORD`
         says it in a query."""
         return self.status == PaperStatus.RECEIVED or self.basis == self.Basis.EXEMPTION
+
+    @property
+    def awaiting_signature(self) -> bool:
+        """A form 3 prepared and not yet back signed; `pledges.selectors.AWAITING_SIGNATURE`
+        says it in a query."""
+        return self.basis == self.Basis.SIGNED and self.status == PaperStatus.PREPARED
+
+
+class StaffPledgeSignature(SignedOnScreen):
+    """A staff pledge (様式3) signed on a tablet's screen (issue 23): under the ID holder's own
+    login, or on the session of an MCS administrator of their facility, who is recorded as
+    witness. Written only by `pledges.services.staff_pledge_sign_on_screen`."""
+
+    pledge = models.OneToOneField(
+        StaffPledge,
+        verbose_name=_("staff pledge (form 3)"),
+        on_delete=models.PROTECT,
+        related_name="signature",
+    )
+    signature = models.BinaryField(_("signature (PNG)"))
+    own_session = models.BooleanField(
+        _("signed under their own login"),
+        help_text=_("Off: signed on an MCS administrator's session, who is the witness."),
+    )
+    witness = models.ForeignKey(
+        User,
+        verbose_name=_("witness"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    history = History()
+
+    class Meta:
+        verbose_name = _("staff pledge signed on the screen")
+        verbose_name_plural = _("staff pledges signed on the screen")
+        constraints = [
+            *SignedOnScreen._meta.constraints,
+            # on another's session, that login (the administrator) is the witness
+            models.CheckConstraint(
+                condition=models.Q(own_session=True, witness__isnull=True)
+                | models.Q(own_session=False, witness=models.F("obtained_by")),
+                name="staff_pledge_signature_witness",
+                violation_error_message=_(
+                    "A pledge signed on an administrator's session records that administrator "
+                    "as witness; one signed under the person's own login has none."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return _("Signature of %(pledge)s") % {"pledge": self.pledge}
 
 
 class TrainingSession(models.Model):

@@ -1,8 +1,23 @@
 """様式2 (連携守秘誓約書) and 様式3 (業務情報保持に関する誓約書) as printed forms."""
 
-from django.core.exceptions import ValidationError
+from base64 import b64encode
 
-from mcs_admin.pdf import PrintedForm, missing_fields, printed_name
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from mcs_admin.models import AccessLog
+from mcs_admin.pdf import (
+    PrintedForm,
+    form_context,
+    missing_fields,
+    pdf_download,
+    printed_name,
+    render_pdf,
+)
+from mcs_admin.services import access_log_record
 from pledges.models import FacilityPledge, StaffPledge
 from pledges.selectors import facility_pledges_for, staff_pledges_for
 
@@ -61,3 +76,45 @@ STAFF_PLEDGE_FORM = PrintedForm(
     },
     select_related=("staff_member__facility", "policy_version"),
 )
+
+
+def _signing_context(pledge: StaffPledge, signature: bytes | None) -> tuple[str, dict]:
+    """The printed form's template and values for `pledge` (its policy version's wording),
+    with the drawn signature in place of 印 when there is one."""
+    records = [pledge]
+    context = form_context(STAFF_PLEDGE_FORM, records)
+    if signature is not None:
+        context["documents"][0]["signature"] = "data:image/png;base64," + b64encode(
+            signature
+        ).decode("ascii")
+    return STAFF_PLEDGE_FORM.template_for(records), context
+
+
+def staff_pledge_signed_pdf(pledge: StaffPledge, signature: bytes) -> bytes:
+    """様式3 of `pledge` as printed, signed with the drawn signature (not yet sealed)."""
+    template_name, context = _signing_context(pledge, signature)
+    return render_pdf(template_name, context)
+
+
+def staff_pledge_sheet(pledge: StaffPledge) -> str:
+    """The sheet of 様式3 that `pledge` prints, as HTML to read on the signing page: the same
+    template and wording as the PDF, without the print's page styles."""
+    template_name, context = _signing_context(pledge, None)
+    html = render_to_string(template_name, {**context, "font_url": ""})
+    body = html[html.index("<body>") + len("<body>") : html.rindex("</body>")]
+    return mark_safe(body)  # our own template, autoescaped
+
+
+def signed_pledge_response(pledge: StaffPledge, *, request: HttpRequest) -> HttpResponse:
+    """The sealed PDF of a pledge signed on the screen, as a download recorded in the access
+    log. The caller has checked that the login may see the pledge."""
+    with pledge.scanned_copy.open("rb") as stored:
+        pdf = stored.read()
+    access_log_record(
+        user=request.user,
+        action=AccessLog.Action.VIEW,
+        targets=[pledge],
+        description=_("Signed form 3 downloaded: %(number)s") % {"number": pledge.document_number},
+        request=request,
+    )
+    return pdf_download(pdf, f"form3-{pledge.document_number}-signed.pdf")

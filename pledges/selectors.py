@@ -11,6 +11,8 @@ from pledges.models import FacilityPledge, PledgeRound, StaffPledge, TrainingSes
 
 # 第9条: a staff pledge is on record once the signed form 3 is back, or as an exemption
 ON_RECORD = Q(status=PaperStatus.RECEIVED) | Q(basis=StaffPledge.Basis.EXEMPTION)
+# a form 3 to sign (`StaffPledge.awaiting_signature`)
+AWAITING_SIGNATURE = Q(basis=StaffPledge.Basis.SIGNED, status=PaperStatus.PREPARED)
 # 第3条: a facility pledge is on record once the signed form 2 is back
 FACILITY_ON_RECORD = Q(status=PaperStatus.RECEIVED)
 

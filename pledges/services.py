@@ -6,7 +6,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
@@ -15,17 +15,34 @@ from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
 from facilities.models import ApplicationInvitation, Facility, StaffMember
-from facilities.selectors import id_holders, require_administrator, require_center
+from facilities.selectors import (
+    facilities_for,
+    id_holders,
+    require_administrator,
+    require_center,
+)
 from mcs_admin.dates import shown_date
 from mcs_admin.history import save_by
 from mcs_admin.models import (
+    AccessLog,
     AssociationProfile,
     DocumentNumber,
     PaperStatus,
     PolicyVersion,
     User,
 )
-from pledges.models import FacilityPledge, PledgeRound, StaffPledge, TrainingSession
+from mcs_admin.roles import is_center
+from mcs_admin.services import access_log_record
+from mcs_admin.signatures import SignatureField, is_signature
+from mcs_admin.signing import Origin, check_signing_enabled, seal_and_receive, signed_record_values
+from pledges.models import (
+    FacilityPledge,
+    PledgeRound,
+    StaffPledge,
+    StaffPledgeSignature,
+    TrainingSession,
+)
+from pledges.pdf import staff_pledge_signed_pdf
 from pledges.selectors import open_round, participating_facilities, staff_pledge_counts
 
 # A session of a facility is attended by its own staff (the self-service form says it too).
@@ -210,6 +227,86 @@ def staff_pledge_update(*, pledge: StaffPledge, by: User, **fields) -> StaffPled
     """Correct a staff pledge's data (`STAFF_PLEDGE_FIELDS`, only those given)."""
     require_administrator(by, pledge.staff_member.facility)
     return _pledge_update(pledge, StaffPledge, STAFF_PLEDGE_FIELDS, fields, by)
+
+
+def staff_pledge_signer_role(pledge: StaffPledge, user: User) -> str | None:
+    """Who `user` is to sign `pledge` on the screen: "own" (the pledge's person, under their
+    own login), "witness" (an MCS administrator of the person's facility, on whose session the
+    person signs), or None (neither; the center signs nothing at a facility)."""
+    person = pledge.staff_member
+    if person.user_id is not None and person.user_id == user.pk:
+        return "own"
+    if not is_center(user) and facilities_for(user).filter(pk=person.facility_id).exists():
+        return "witness"
+    return None
+
+
+def staff_pledge_signable(pledge: StaffPledge) -> bool:
+    """Whether `pledge` waits for its signature: a form 3 not yet on record, of a person who
+    has not left."""
+    return pledge.awaiting_signature and pledge.staff_member.left_on is None
+
+
+@transaction.atomic
+def staff_pledge_sign_on_screen(
+    *, pledge: StaffPledge, signature: bytes | None, by: User, origin: Origin
+) -> StaffPledgeSignature:
+    """A new ID holder signs 様式3 on a tablet at their facility (issue 23): under their own
+    login, or on the session of an MCS administrator of the facility, who is the witness.
+
+    The form is rendered from the printed form's template and policy version with the drawn
+    signature in place of 印, sealed, and received as the pledge's scan (受領済, as a returned
+    paper is), so that the ID can be issued; the signing is recorded and logged."""
+    check_signing_enabled()
+    pledge = (
+        StaffPledge.objects.select_for_update(of=("self",))
+        .select_related("staff_member__facility", "policy_version")
+        .get(pk=pledge.pk)
+    )
+    role = staff_pledge_signer_role(pledge, by)
+    if role is None:
+        raise PermissionDenied(
+            _(
+                "Only the person who pledges, or an MCS administrator of their facility, may "
+                "have this pledge signed."
+            )
+        )
+    if pledge.staff_member.left_on:
+        raise ValidationError(_("A staff member who has left needs no new pledge."))
+    if not staff_pledge_signable(pledge):
+        raise ValidationError(_("This person's pledge is already on record."))
+    if not signature or not is_signature(signature):
+        raise ValidationError({"signature": SignatureField.default_error_messages["blank"]})
+    pledge.signed_on = timezone.localdate()
+    pdf = staff_pledge_signed_pdf(pledge, signature)  # says what is missing before any write
+    pledge.full_clean()
+    save_by(pledge, by)
+    number = pledge.document_number
+    pledge, sealed = seal_and_receive(
+        document=pledge,
+        pdf=pdf,
+        reason=_("Form 3 signed on the screen: %(number)s") % {"number": number},
+        by=by,
+    )
+    record = StaffPledgeSignature(
+        pledge=pledge,
+        signature=signature,
+        own_session=role == "own",
+        witness=None if role == "own" else by,
+        **signed_record_values(
+            sealed=sealed, by=by, origin=origin, policy_version=pledge.policy_version
+        ),
+    )
+    record.full_clean()
+    save_by(record, by)
+    # the signed form holds the person's name and address: a print, as every form's is
+    access_log_record(
+        user=by,
+        action=AccessLog.Action.PRINT,
+        targets=[pledge],
+        description=_("Form 3 signed on the screen and sealed: %(number)s") % {"number": number},
+    )
+    return record
 
 
 def _require_organiser(by: User, facility: Facility | None) -> None:

@@ -1,4 +1,7 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -8,16 +11,31 @@ from django.views.generic import TemplateView
 
 from facilities.selectors import staff_for, with_last_training
 from mcs_admin.models import AssociationProfile
-from mcs_admin.pages import ActionPage, FacilityPage, ListPage, PrintPage, ServiceFormPage
+from mcs_admin.pages import (
+    ActionPage,
+    FacilityPage,
+    ListPage,
+    PrintPage,
+    ServiceFormPage,
+    UserPage,
+)
 from mcs_admin.pdf import print_response
+from mcs_admin.signing import Origin, signing_enabled
 from pledges import services
-from pledges.forms import ExemptionForm, ManagerForm, TrainingSessionForm
-from pledges.pdf import FACILITY_PLEDGE_FORM, STAFF_PLEDGE_FORM
+from pledges.forms import ExemptionForm, ManagerForm, SignPledgeForm, TrainingSessionForm
+from pledges.pdf import (
+    FACILITY_PLEDGE_FORM,
+    STAFF_PLEDGE_FORM,
+    signed_pledge_response,
+    staff_pledge_sheet,
+)
 from pledges.selectors import (
+    AWAITING_SIGNATURE,
     facility_pledges_for,
     open_round,
     round_progress,
     staff_pledges_for,
+    staff_pledges_for_person,
     training_sessions_for,
 )
 
@@ -31,7 +49,7 @@ class Pledges(FacilityPage, ListPage):
     def rows(self):
         pledges = (
             staff_pledges_for(self.request.user)
-            .select_related("policy_version")
+            .select_related("policy_version", "signature")
             .order_by("-prepared_on", "-pk")
         )
         return (
@@ -48,6 +66,7 @@ class Pledges(FacilityPage, ListPage):
             .filter(facility=self.facility)
             .select_related("policy_version")
         )
+        context["signing"] = signing_enabled()
         context["pledge_round"] = pledge_round = open_round()
         if pledge_round is not None:
             context["round_progress"] = round_progress(pledge_round, [self.facility.pk]).get(
@@ -219,3 +238,104 @@ class ManagerChange(FacilityPage, ServiceFormPage):
 
     def get_success_url(self):
         return reverse("pledges:pledges", args=[self.facility.pk])
+
+
+class PledgeSignPage(ServiceFormPage):
+    """様式3 signed on this device (issue 23): the whole form as printed, the signer's name and
+    one signature box; hidden while the association's switch is off. The pledge, and where to
+    go back, are the subclass's."""
+
+    template_name = "pledges/sign.html"
+    form_class = SignPledgeForm
+    title = _("Sign the staff pledge (form 3) on this device")
+    submit_label = _("Sign and seal")
+    success_message = _(
+        "The pledge was signed and sealed, and is on record: the signed PDF can be downloaded."
+    )
+
+    def pledges(self):
+        raise NotImplementedError
+
+    def back_url(self):
+        raise NotImplementedError
+
+    @cached_property
+    def pledge(self):
+        rows = self.pledges().select_related("staff_member__facility", "policy_version")
+        return get_object_or_404(rows, **self.pledge_lookup())
+
+    def pledge_lookup(self) -> dict:
+        return {"pk": self.kwargs["pk"]}
+
+    def dispatch(self, request, *args, **kwargs):
+        if not signing_enabled():
+            raise Http404
+        if not services.staff_pledge_signable(self.pledge):
+            messages.error(request, _("This pledge is not waiting for a signature."))
+            return HttpResponseRedirect(self.back_url())
+        try:
+            self.sheet = staff_pledge_sheet(self.pledge)
+        except ValidationError as error:  # what the form needs filled in before it is signed
+            for message in error.messages:
+                messages.error(request, message)
+            return HttpResponseRedirect(self.back_url())
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "subject": self.pledge.staff_member,
+            "pledge": self.pledge,
+            "sheet": self.sheet,
+            "back_url": self.back_url(),
+        }
+
+    def perform(self, form):
+        return services.staff_pledge_sign_on_screen(
+            pledge=self.pledge,
+            signature=form.cleaned_data["signature"],
+            by=self.request.user,
+            origin=Origin.of(self.request),
+        )
+
+    def get_success_url(self):
+        return self.back_url()
+
+
+class StaffPledgeSign(FacilityPage, PledgeSignPage):
+    """A staff member of the facility signs on the administrator's session (the witness)."""
+
+    def pledges(self):
+        return staff_pledges_for(self.request.user).filter(staff_member__facility=self.facility)
+
+    def back_url(self):
+        return reverse("pledges:pledges", args=[self.facility.pk])
+
+
+class MyPledgeSign(UserPage, PledgeSignPage):
+    """An ID holder with a login signs their own waiting 様式3 under that login."""
+
+    def pledges(self):
+        return staff_pledges_for_person(self.person).filter(AWAITING_SIGNATURE)
+
+    def pledge_lookup(self) -> dict:
+        newest = self.pledges().values_list("pk", flat=True).first()
+        if newest is None:
+            raise Http404
+        return {"pk": newest}
+
+    def back_url(self):
+        return reverse("portal:me")
+
+
+class MyPledgeSigned(UserPage, PrintPage):
+    """The sealed PDF of the ID holder's own 様式3 signed on the screen."""
+
+    def pdf(self):
+        pledge = staff_pledges_for_person(self.person).filter(signature__isnull=False).first()
+        if pledge is None:
+            raise ValidationError(_("No pledge of yours was signed on the screen."))
+        return signed_pledge_response(pledge, request=self.request)
+
+    def back_url(self):
+        return reverse("portal:me")

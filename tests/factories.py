@@ -14,7 +14,13 @@ from mcs_admin.models import AccessLog, AssociationProfile, DocumentNumber, Poli
 from mcs_admin.policy_versions import policy_versions_seed
 from office.demo import SUPPORT_CENTER_GROUP, center_permissions
 from office.models import Notice, NoticeReceipt, SentReminder
-from pledges.models import FacilityPledge, PledgeRound, StaffPledge, TrainingSession
+from pledges.models import (
+    FacilityPledge,
+    PledgeRound,
+    StaffPledge,
+    StaffPledgeSignature,
+    TrainingSession,
+)
 
 TODAY = datetime.date(2026, 4, 1)
 
@@ -269,6 +275,24 @@ class StaffPledgeFactory(factory.django.DjangoModelFactory):
 
     staff_member = factory.SubFactory(StaffMemberFactory)
     prepared_on = TODAY
+
+
+class StaffPledgeSignatureFactory(factory.django.DjangoModelFactory):
+    """A form 3 signed on an administrator's session (the witness); no sealed PDF behind it."""
+
+    class Meta:
+        model = StaffPledgeSignature
+
+    pledge = factory.SubFactory(
+        StaffPledgeFactory, status="received", signed_on=TODAY, received_on=TODAY
+    )
+    signature = b"\x89PNG"
+    own_session = False
+    obtained_by = factory.SubFactory(UserFactory)
+    witness = factory.SelfAttribute("obtained_by")
+    obtained_at = factory.LazyFunction(timezone.now)
+    policy_version = factory.SelfAttribute("pledge.policy_version")
+    pdf_sha256 = "0" * 64
 
 
 class PolicyVersionFactory(factory.django.DjangoModelFactory):
@@ -537,6 +561,7 @@ FACTORIES = {
         ConsultationFactory,
         FacilityPledgeFactory,
         StaffPledgeFactory,
+        StaffPledgeSignatureFactory,
         TrainingSessionFactory,
         PolicyVersionFactory,
         PledgeRoundFactory,

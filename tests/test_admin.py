@@ -40,6 +40,7 @@ ADDED_BY_A_WORKFLOW = {
     "care_groups.AssemblyRequest",
     "devices.CarryOutNotice",
     "devices.Incident",
+    "pledges.StaffPledgeSignature",  # by signing a staff pledge on the screen
 }
 
 

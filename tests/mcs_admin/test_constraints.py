@@ -265,6 +265,19 @@ CASES = [
         lambda: f.StaffPledgeFactory.build(staff_member=f.StaffMemberFactory(), basis="exemption"),
     ),
     (
+        "pledges_staffpledgesignature_sha256_length",
+        lambda: f.StaffPledgeSignatureFactory.build(
+            pledge=f.StaffPledgeFactory(), obtained_by=f.UserFactory(), pdf_sha256="not-a-hash"
+        ),
+    ),
+    (
+        # signed under the own login, yet a witness recorded
+        "staff_pledge_signature_witness",
+        lambda: f.StaffPledgeSignatureFactory.build(
+            pledge=f.StaffPledgeFactory(), obtained_by=f.UserFactory(), own_session=True
+        ),
+    ),
+    (
         "staff_pledge_received_has_date",
         lambda: f.StaffPledgeFactory.build(staff_member=f.StaffMemberFactory(), status="received"),
     ),

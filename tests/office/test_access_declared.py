@@ -116,6 +116,8 @@ def unique_world():
         patient_address=group.patient.address,
         patient_signature=signature_png(),
     )
+    # and a staff pledge signed on the screen, whose record shows its person
+    f.StaffPledgeSignatureFactory()
     return world
 
 
