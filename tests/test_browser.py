@@ -26,8 +26,9 @@ SCREENSHOTS = os.environ.get("SCREENSHOTS_DIR")
 PASSWORD = "browser-test-2026"
 
 
-@pytest.fixture
-def page(live_server, settings, monkeypatch):
+def browser_page(live_server, settings, monkeypatch, **context_options):
+    """A page of a fresh Chromium on the demo data, in Japanese and Tokyo's time; each browser
+    test's fixture yields from it with its screen (`context_options`)."""
     # Playwright's sync API keeps an event loop in this thread; the test's own ORM calls are
     # still synchronous, so Django's async-safety check does not apply to them.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -49,11 +50,49 @@ def page(live_server, settings, monkeypatch):
             base_url=live_server.url,
             locale="ja-JP",
             timezone_id="Asia/Tokyo",
-            viewport={"width": 1280, "height": 900},
             bypass_csp=True,  # lets the test inject axe-core (the pages' CSP is tested apart)
+            **context_options,
         )
         yield context.new_page()
         browser.close()
+
+
+@pytest.fixture
+def page(live_server, settings, monkeypatch):
+    yield from browser_page(
+        live_server, settings, monkeypatch, viewport={"width": 1280, "height": 900}
+    )
+
+
+# a tablet in portrait, touched with a finger (signing on the screen, issue 23)
+TABLET = {
+    "viewport": {"width": 768, "height": 1024},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+}
+
+# a name-like scribble: several strokes, each of many points (fractions of the box)
+SCRIBBLE = [
+    [(0.08 + i * 0.012, 0.6 - 0.3 * ((i % 6) / 5)) for i in range(30)],
+    [(0.45 + i * 0.01, 0.3 + 0.015 * i) for i in range(25)],
+    [(0.7 + i * 0.008, 0.7 - 0.02 * i) for i in range(20)],
+]
+
+
+def draw_with_a_finger(page, canvas, strokes=SCRIBBLE):
+    """Touch strokes on `canvas`, as a finger draws them (Chromium's touch events, which
+    signature_pad receives as pointer events of type touch)."""
+    box = canvas.bounding_box()
+    cdp = page.context.new_cdp_session(page)
+    for stroke in strokes:
+        points = [
+            {"x": box["x"] + box["width"] * x, "y": box["y"] + box["height"] * y} for x, y in stroke
+        ]
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": points[:1]})
+        for point in points[1:]:
+            cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [point]})
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
 
 
 AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"

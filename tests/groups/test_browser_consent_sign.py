@@ -3,13 +3,11 @@
 received and its copy offered. With SCREENSHOTS_DIR set the two pages are saved there."""
 
 import io
-import os
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from consents.models import ConsentSignature
@@ -17,63 +15,19 @@ from mcs_admin.models import AssociationProfile, User
 from mcs_admin.sealing import verify_pdf
 from mcs_admin.signing import verify_signed
 from tests import factories as f
-from tests.test_browser import CHROMIUM, PASSWORD, accessibility_findings, log_in
-
-SCREENSHOTS = os.environ.get("SCREENSHOTS_DIR")
+from tests.test_browser import (
+    SCRIBBLE,
+    TABLET,
+    browser_page,
+    draw_with_a_finger,
+    log_in,
+    shot,
+)
 
 
 @pytest.fixture
 def tablet(live_server, settings, monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    settings.DEBUG = True
-    settings.DEMO_PASSWORD = PASSWORD
-    call_command("seed_demo", verbosity=0)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
-        )
-        context = browser.new_context(
-            base_url=live_server.url,
-            locale="ja-JP",
-            timezone_id="Asia/Tokyo",
-            viewport={"width": 768, "height": 1024},
-            device_scale_factor=2,
-            is_mobile=True,
-            has_touch=True,
-            bypass_csp=True,  # lets the test inject axe-core
-        )
-        yield context.new_page()
-        browser.close()
-
-
-def draw_with_a_finger(page, canvas, strokes):
-    """Touch strokes on `canvas`, as a finger draws them (Chromium's touch events, which
-    signature_pad receives as pointer events of type touch)."""
-    box = canvas.bounding_box()
-    cdp = page.context.new_cdp_session(page)
-    for stroke in strokes:
-        points = [
-            {"x": box["x"] + box["width"] * x, "y": box["y"] + box["height"] * y} for x, y in stroke
-        ]
-        cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": points[:1]})
-        for point in points[1:]:
-            cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [point]})
-        cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
-
-
-# a name-like scribble: several strokes, each of many points
-SCRIBBLE = [
-    [(0.08 + i * 0.012, 0.6 - 0.3 * ((i % 6) / 5)) for i in range(30)],
-    [(0.45 + i * 0.01, 0.3 + 0.015 * i) for i in range(25)],
-    [(0.7 + i * 0.008, 0.7 - 0.02 * i) for i in range(20)],
-]
-
-
-def shot(page, name):
-    assert accessibility_findings(page) == [], name
-    if SCREENSHOTS:
-        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=f"{SCREENSHOTS}/{name}.png", full_page=True)
+    yield from browser_page(live_server, settings, monkeypatch, **TABLET)
 
 
 @pytest.mark.django_db(transaction=True)

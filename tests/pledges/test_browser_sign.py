@@ -4,65 +4,30 @@ Playwright with touch emulation on a 768×1024 portrait viewport, on the adminis
 With SCREENSHOTS_DIR set (`make screenshots`), the signing page is saved there as PNG.
 """
 
-import itertools
 import re
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.urls import reverse
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from facilities.models import StaffMember
 from mcs_admin.models import AssociationProfile, PaperStatus, User
 from mcs_admin.sealing import verify_pdf
 from pledges.models import StaffPledge
 from pledges.services import staff_pledge_prepare
-from tests.test_browser import CHROMIUM, accessibility_findings, log_in, shot
+from tests.test_browser import (
+    TABLET,
+    browser_page,
+    draw_with_a_finger,
+    log_in,
+    shot,
+)
 
 
 @pytest.fixture
 def touch_page(live_server, settings, monkeypatch):
-    from django.core.management import call_command
-
-    from tests.test_browser import PASSWORD
-
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    settings.DEBUG = True
-    settings.DEMO_PASSWORD = PASSWORD
-    call_command("seed_demo", verbosity=0)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
-        )
-        context = browser.new_context(
-            base_url=live_server.url,
-            locale="ja-JP",
-            timezone_id="Asia/Tokyo",
-            viewport={"width": 768, "height": 1024},
-            has_touch=True,
-            is_mobile=True,
-            bypass_csp=True,  # lets the test inject axe-core (the pages' CSP is tested apart)
-        )
-        yield context.new_page()
-        browser.close()
-
-
-def draw_with_a_finger(page, selector: str) -> None:
-    """One stroke across the box, sent as touch events (a finger, not the mouse)."""
-    box = page.locator(selector).bounding_box()
-    corners = [(0.1, 0.7), (0.25, 0.3), (0.4, 0.75), (0.55, 0.35), (0.7, 0.7), (0.9, 0.4)]
-    points = [(box["x"] + box["width"] * x, box["y"] + box["height"] * y) for x, y in corners]
-    cdp = page.context.new_cdp_session(page)
-
-    def touch(kind, point=None):
-        touches = [{"x": point[0], "y": point[1]}] if point else []
-        cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": touches})
-
-    touch("touchStart", points[0])
-    for (x0, y0), (x1, y1) in itertools.pairwise(points):
-        for step in range(1, 6):  # several moves a segment, as a finger sends them
-            touch("touchMove", (x0 + (x1 - x0) * step / 5, y0 + (y1 - y0) * step / 5))
-    touch("touchEnd")
+    yield from browser_page(live_server, settings, monkeypatch, **TABLET)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -96,9 +61,8 @@ def test_a_new_id_holder_signs_form_3_with_a_finger_on_the_administrators_tablet
 
     page.goto(page.url)  # a fresh page for the picture
     page.locator("canvas.signature-canvas").scroll_into_view_if_needed()
-    draw_with_a_finger(page, "canvas.signature-canvas")
+    draw_with_a_finger(page, page.locator("canvas.signature-canvas"))
     expect(page.locator("input[name=signature]")).to_have_value(re.compile("^data:image/png"))
-    assert accessibility_findings(page) == []
     shot(page, "sign-pledge-page")
     page.get_by_role("button", name="署名して確定").click()
     expect(page.get_by_text("誓約書に署名し")).to_be_visible()

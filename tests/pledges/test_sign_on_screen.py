@@ -1,41 +1,23 @@
 """Staff pledges (様式3) signed on the screen (issue 23): who may, what it refuses, and what a
 signing leaves: a sealed PDF received as the pledge's scan, its record, the ID that can follow."""
 
-import io
-
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
 from django.urls import reverse
-from PIL import Image, ImageDraw
 
 from facilities.models import StaffMember
 from facilities.services import account_issue, has_pledge
 from mcs_admin.models import AccessLog, AssociationProfile, PaperStatus
 from mcs_admin.sealing import verify_pdf
-from mcs_admin.signatures import PREFIX
 from mcs_admin.signing import Origin
 from pledges.models import StaffPledge, StaffPledgeSignature
 from pledges.services import staff_pledge_sign_on_screen
 from tests import factories as f
+from tests.signing import data_url, signature_png
 from tests.world import build_world
 
 ORIGIN = Origin(user_agent="Tablet test", ip_address="192.0.2.7")
-
-
-def png(*, draw=True) -> bytes:
-    image = Image.new("RGBA", (600, 180), (0, 0, 0, 0))
-    if draw:
-        ImageDraw.Draw(image).line([(20, 120), (200, 40), (400, 140)], fill="black", width=5)
-    out = io.BytesIO()
-    image.save(out, "PNG")
-    return out.getvalue()
-
-
-def data_url(data: bytes) -> str:
-    import base64
-
-    return PREFIX + base64.b64encode(data).decode()
 
 
 @pytest.fixture
@@ -55,7 +37,10 @@ def written() -> tuple[int, int, int]:
 
 def sign(pledge, by, signature=None):
     return staff_pledge_sign_on_screen(
-        pledge=pledge, signature=png() if signature is None else signature, by=by, origin=ORIGIN
+        pledge=pledge,
+        signature=signature_png() if signature is None else signature,
+        by=by,
+        origin=ORIGIN,
     )
 
 
@@ -155,7 +140,7 @@ def test_refused_when_the_pledge_is_on_record(world):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("signature", [b"", png(draw=False), b"not a png"])
+@pytest.mark.parametrize("signature", [b"", signature_png(drawn=False), b"not a png"])
 def test_refused_with_an_empty_signature_box(world, signature):
     message = refused(world.a.staff_pledge, world.a.admin, signature=signature)
     assert message == "署名欄に署名してください。"
@@ -173,7 +158,7 @@ def test_the_pages_sign_on_the_administrators_session_and_the_download_is_logged
     assert "業務情報保持に関する誓約書" in html and "第５条" in html
     assert pledge.staff_member.full_name in html
 
-    response = client.post(url, {"signature": data_url(png())})
+    response = client.post(url, {"signature": data_url(signature_png())})
     assert response.status_code == 302
     pledge.refresh_from_db()
     assert pledge.on_record and pledge.signature.witness == world.a.admin
@@ -197,7 +182,7 @@ def test_the_own_page_signs_and_downloads_the_sealed_pdf(client, world):
     assert empty.status_code == 200 and "署名欄に署名してください。" in empty.content.decode()
     assert not StaffPledgeSignature.objects.exists()
 
-    client.post(reverse("pledges:my_pledge_sign"), {"signature": data_url(png())})
+    client.post(reverse("pledges:my_pledge_sign"), {"signature": data_url(signature_png())})
     download = client.get(reverse("pledges:my_pledge_signed"))
     assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
     assert verify_pdf(download.content).ok
@@ -232,7 +217,7 @@ def test_a_person_without_an_address_is_sent_back_to_fill_it_in(client, world):
 
     assert response.redirect_chain[0][0] == reverse("pledges:pledges", args=[world.a.facility.pk])
     assert "住所を入力してください" in response.content.decode()
-    assert client.post(url, {"signature": data_url(png())}).status_code == 302
+    assert client.post(url, {"signature": data_url(signature_png())}).status_code == 302
     assert not StaffPledgeSignature.objects.exists()
 
 
