@@ -1,7 +1,5 @@
 """様式2 (連携守秘誓約書) and 様式3 (業務情報保持に関する誓約書) as printed forms."""
 
-from base64 import b64encode
-
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
@@ -14,6 +12,7 @@ from mcs_admin.pdf import (
     form_context,
     missing_fields,
     pdf_download,
+    png_data_uri,
     printed_name,
     render_pdf,
 )
@@ -84,9 +83,7 @@ def _signing_context(pledge: StaffPledge, signature: bytes | None) -> tuple[str,
     records = [pledge]
     context = form_context(STAFF_PLEDGE_FORM, records)
     if signature is not None:
-        context["documents"][0]["signature"] = "data:image/png;base64," + b64encode(
-            signature
-        ).decode("ascii")
+        context["documents"][0]["signature"] = png_data_uri(signature)
     return STAFF_PLEDGE_FORM.template_for(records), context
 
 
