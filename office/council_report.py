@@ -18,7 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import tablib
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.http import HttpRequest
 from django.utils import timezone
@@ -28,7 +28,7 @@ from devices.models import Incident
 from facilities.models import Category, Consultation, Facility, McsAccount, RosterReview
 from facilities.selectors import id_holders
 from groups.models import CareGroup, MembershipReview
-from mcs_admin.dates import shown_date
+from mcs_admin.dates import shown_date, shown_datetime
 from mcs_admin.models import AccessLog, AssociationProfile, PaperStatus, User
 from mcs_admin.pdf import print_document
 from mcs_admin.services import access_log_record
@@ -169,6 +169,9 @@ class CouncilReport:
     association_sessions: int  # of them, the association's for every facility
     incidents: list[KindFigures]
     consultations: list[KindFigures]
+    # when the compliance figures the ID holders and their pledges come from were counted
+    # (the earliest facility's), None before refresh_compliance first ran
+    holders_counted_at: datetime.datetime | None = None
 
     def tables(self) -> list[Table]:
         """The figures by category, a table a subject, as the page, the PDF and the XLSX
@@ -375,9 +378,12 @@ def council_report(*, start: datetime.date, end: datetime.date) -> CouncilReport
     holders = {
         row.pop("facility__category"): row
         for row in FacilityFigures.objects.values("facility__category")
-        .annotate(holders=Sum("holders"), without_pledge=Sum("pledges"))
+        .annotate(
+            holders=Sum("holders"), without_pledge=Sum("pledges"), counted_at=Min("counted_at")
+        )
         .order_by()
     }
+    holders_counted_at = min((row.pop("counted_at") for row in holders.values()), default=None)
     # a period's figure: of the holders, those who attended a session held in it
     attended = sessions.filter(attendees=OuterRef("pk"))
     trained = dict(
@@ -479,6 +485,7 @@ def council_report(*, start: datetime.date, end: datetime.date) -> CouncilReport
             KindFigures(str(label), consultations.get(kind, 0))
             for kind, label in Consultation.Kind.choices
         ],
+        holders_counted_at=holders_counted_at,
     )
 
 
@@ -531,6 +538,12 @@ def _sheet(title: str, headers: list, rows: list) -> tablib.Dataset:
     return sheet
 
 
+def _counted_at(report: CouncilReport) -> str:
+    if report.holders_counted_at is None:
+        return _("not counted yet")
+    return shown_datetime(report.holders_counted_at)
+
+
 def council_report_xlsx(
     report: CouncilReport,
     *,
@@ -548,6 +561,8 @@ def council_report_xlsx(
             (_("period from"), report.start),
             (_("period to"), report.end),
             (_("made on"), report.made_on),
+            # Excel keeps no time zone: the time as the page shows it, in Japan's
+            (_("ID holders and pledges counted at"), _counted_at(report)),
             (_("training sessions held"), report.sessions),
             (_("of them, the association's"), report.association_sessions),
         ],

@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.db.models import Min
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -19,9 +20,11 @@ from django.utils import timezone
 from devices.models import Incident
 from facilities.models import Category, Consultation, Facility, McsAccount, RosterReview
 from groups.models import CareGroup, MembershipReview
+from mcs_admin.dates import shown_datetime
 from mcs_admin.models import AccessLog
 from office import figures
 from office.council_report import council_report, last_fiscal_year
+from office.models import FacilityFigures
 from pledges.models import FacilityPledge, StaffPledge, TrainingSession
 from tests import factories as f
 
@@ -382,6 +385,24 @@ def test_the_page_shows_the_figures_with_charts_for_the_period_chosen(center_cli
     assert "在宅医療・介護連携推進協議会への報告" in html
     assert f"{report.total.attendance}" in html and "%" in str(report.total.attendance)
     assert "None" not in html
+
+
+def test_the_report_says_when_the_id_holders_were_counted_or_that_they_were_not(center_client):
+    build()
+    counted_at = FacilityFigures.objects.aggregate(first=Min("counted_at"))["first"]
+    period = {"start": "2025-04-01", "end": "2026-03-31"}
+    html = center_client.get(URL, period).content.decode()
+    assert f"遵守状況の集計（数分ごと）による {shown_datetime(counted_at)} 時点の数です" in html
+    book = openpyxl.load_workbook(
+        io.BytesIO(center_client.get(URL, {**period, "download": "xlsx"}).content)
+    )
+    summary = dict(book.worksheets[0].iter_rows(min_row=2, values_only=True))
+    assert summary["ID保有者・誓約書の集計日時"] == shown_datetime(counted_at)
+
+    FacilityFigures.objects.all().delete()  # before refresh_compliance first ran
+    html = center_client.get(URL, period).content.decode()
+    assert "ID保有者とその誓約書はまだ集計されていません" in html
+    assert council_report(start=START, end=END).total.holders == 0
 
 
 def test_the_page_opens_on_the_last_fiscal_year_and_refuses_a_reversed_period(center_client):
