@@ -4,11 +4,11 @@ training attendance, pledges on record, incidents, ID棚卸 and 精査 completio
 
 `council_report` counts it all; the admin's page, its PDF, its XLSX and `manage.py
 council_report` only show what it returns, so they never disagree. It runs a fixed number of
-aggregate queries whatever the prefecture's size, none per facility. Period figures are counted
-over the records' dates (indexed where they would read a whole table); what holds now, the ID
-holders and their pledges, is read from the compliance dashboard's per-facility figures
-(`office.figures`, counted every few minutes by `refresh_compliance` through the owning apps'
-selectors, which state those rules once), as the dashboard reads them.
+aggregate queries whatever the prefecture's size, none per facility. The facilities, MCS IDs
+and groups, by day and what holds now, are read from the figures by category that the
+scheduled job counts every few minutes with the compliance dashboard's (`refresh_compliance`,
+office.category_figures, through the owning apps' selectors, which state those rules once);
+training, reviews, incidents and consultations are counted over the period's dates (indexed).
 """
 
 import datetime
@@ -18,24 +18,24 @@ from decimal import ROUND_HALF_UP, Decimal
 import tablib
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from devices.models import Incident
-from facilities.models import Category, Consultation, Facility, McsAccount, RosterReview
+from facilities.models import Category, Consultation, Facility, RosterReview
 from facilities.selectors import id_holders
 from groups.models import CareGroup, MembershipReview
 from mcs_admin.dates import shown_date, shown_datetime
-from mcs_admin.models import AccessLog, AssociationProfile, PaperStatus, User
+from mcs_admin.models import AccessLog, AssociationProfile, User
 from mcs_admin.pdf import print_document
 from mcs_admin.services import access_log_record
 from mcs_admin.spreadsheets import escape_cell
 from office import charts
-from office.models import FacilityFigures
-from pledges.models import FacilityPledge, TrainingSession
+from office.models import CurrentCategoryFigures, DailyCategoryFigures
+from pledges.models import TrainingSession
 
 MAX_MONTHS = 60  # a chart of five years' months is still readable
 
@@ -169,9 +169,9 @@ class CouncilReport:
     association_sessions: int  # of them, the association's for every facility
     incidents: list[KindFigures]
     consultations: list[KindFigures]
-    # when the compliance figures the ID holders and their pledges come from were counted
-    # (the earliest facility's), None before refresh_compliance first ran
-    holders_counted_at: datetime.datetime | None = None
+    # when the figures by category were counted (office.category_figures), None before
+    # refresh_compliance first ran
+    counted_at: datetime.datetime | None = None
 
     def tables(self) -> list[Table]:
         """The figures by category, a table a subject, as the page, the PDF and the XLSX
@@ -305,16 +305,49 @@ def _day_range(start: datetime.date, end: datetime.date) -> tuple:
     return first, after
 
 
-def _open_between(opened: str, closed: str, start: datetime.date, end: datetime.date) -> dict:
-    """Counts of a record with an opening and a closing date: open when the period began,
-    opened in it, closed in it, open at its end."""
-    not_closed_before = Q(**{f"{closed}__isnull": True}) | Q(**{f"{closed}__gte": start})
-    not_closed_by_end = Q(**{f"{closed}__isnull": True}) | Q(**{f"{closed}__gt": end})
+def _open_between(opened: str, closed: str, rows: dict) -> dict:
+    """Counts of a record with an opening and a closing date, from the sums of its days before
+    the period and in it (`rows`): open when the period began, opened in it, closed in it,
+    open at its end. A record closes on or after it opened (a database constraint)."""
+    at_start = rows[f"{opened}_before"] - rows[f"{closed}_before"]
+    opened_in, closed_in = rows[f"{opened}_within"], rows[f"{closed}_within"]
     return {
-        "at_start": Count("pk", filter=Q(**{f"{opened}__lt": start}) & not_closed_before),
-        "opened": Count("pk", filter=Q(**{f"{opened}__range": (start, end)})),
-        "closed": Count("pk", filter=Q(**{f"{closed}__range": (start, end)})),
-        "at_end": Count("pk", filter=Q(**{f"{opened}__lte": end}) & not_closed_by_end),
+        "at_start": at_start,
+        "opened": opened_in,
+        "closed": closed_in,
+        "at_end": at_start + opened_in - closed_in,
+    }
+
+
+DAY_FIELDS = [
+    field.name
+    for field in DailyCategoryFigures._meta.get_fields()
+    if field.name not in ("id", "category", "day")
+]
+# a category without a day counted
+NO_DAYS = {f"{name}_{when}": 0 for name in DAY_FIELDS for when in ("before", "within")}
+GROUPS = {  # a kind of group's fields among DAY_FIELDS
+    CareGroup.Kind.PATIENT: ("patient_groups_created", "patient_groups_archived"),
+    CareGroup.Kind.FREE: ("free_groups_created", "free_groups_archived"),
+}
+
+
+def _days(start: datetime.date, end: datetime.date) -> dict:
+    """{category: {"<field>_before": sum over the days before the period, "<field>_within":
+    sum over its days}} of the days' figures (NO_DAYS for a category without any)."""
+    when = {"before": Q(day__lt=start), "within": Q(day__gte=start)}
+    return {
+        row.pop("category"): row
+        for row in DailyCategoryFigures.objects.filter(day__lte=end)
+        .values("category")
+        .annotate(
+            **{
+                f"{name}_{key}": Sum(name, filter=condition, default=0)
+                for name in DAY_FIELDS
+                for key, condition in when.items()
+            }
+        )
+        .order_by()
     }
 
 
@@ -333,57 +366,30 @@ def _reviews(rows, category: str, start, end) -> dict:
     }
 
 
-def _per_month(field: str, start, end) -> dict:
-    """{(month, category): MCS IDs whose `field` date falls in the month}."""
+def _per_month(start, end) -> dict:
+    """{month: (MCS IDs issued, deleted)}."""
     rows = (
-        McsAccount.objects.filter(**{f"{field}__range": (start, end)})
-        .annotate(month=TruncMonth(field))
-        .values("month", "staff_member__facility__category")
-        .annotate(count=Count("pk"))
+        DailyCategoryFigures.objects.filter(day__range=(start, end))
+        .annotate(month=TruncMonth("day"))
+        .values("month")
+        .annotate(issued=Sum("ids_issued"), deleted=Sum("ids_deleted"))
         .order_by()
     )
-    return {(row["month"], row["staff_member__facility__category"]): row["count"] for row in rows}
+    return {row["month"]: (row["issued"], row["deleted"]) for row in rows}
 
 
 def council_report(*, start: datetime.date, end: datetime.date) -> CouncilReport:
     """The council's report for the days from `start` to `end`, both included."""
     period_check(start, end)
     period = (start, end)
-    received = FacilityPledge.objects.filter(facility=OuterRef("pk"), status=PaperStatus.RECEIVED)
-    now = Q(status=Facility.Status.ACTIVE)
-    facilities = {
-        row.pop("category"): row
-        for row in Facility.objects.values("category")
-        .annotate(
-            **_open_between("joined_on", "left_on", start, end),
-            now=Count("pk", filter=now),
-            pledged=Count("pk", filter=now & Q(Exists(received))),
-        )
-        .order_by()
-    }
-    issued, deleted = _per_month("issued_on", start, end), _per_month("deleted_on", start, end)
-    groups = {
-        (row.pop("kind"), row.pop("owner__category")): row
-        for row in CareGroup.objects.values("kind", "owner__category")
-        .annotate(**_open_between("created_on", "archived_on", start, end))
-        .order_by()
-    }
+    days = _days(start, end)
+    now = {row.category: row for row in CurrentCategoryFigures.objects.all()}
+    counted_at = min((row.counted_at for row in now.values()), default=None)
+    per_month = _per_month(start, end)
     sessions = TrainingSession.objects.filter(held_on__range=period)
     held = sessions.aggregate(
         held=Count("pk"), association=Count("pk", filter=Q(facility__isnull=True))
     )
-    # what holds now, as the compliance figures last counted it (refresh_compliance): the ID
-    # holders and, of them, those without a pledge on record (holders_without_pledge, the
-    # rule pledge_on_record states), per facility
-    holders = {
-        row.pop("facility__category"): row
-        for row in FacilityFigures.objects.values("facility__category")
-        .annotate(
-            holders=Sum("holders"), without_pledge=Sum("pledges"), counted_at=Min("counted_at")
-        )
-        .order_by()
-    }
-    holders_counted_at = min((row.pop("counted_at") for row in holders.values()), default=None)
     # a period's figure: of the holders, those who attended a session held in it
     attended = sessions.filter(attendees=OuterRef("pk"))
     trained = dict(
@@ -412,25 +418,29 @@ def council_report(*, start: datetime.date, end: datetime.date) -> CouncilReport
         .order_by()
     )
 
+    def opened(value: str, name: str, closed: str) -> dict:
+        return _open_between(name, closed, days.get(value, NO_DAYS))
+
     def category_figures(value: str, label: str) -> CategoryFigures:
-        place = facilities.get(value, {})
-        people = holders.get(value, {})
+        place = opened(value, "facilities_joined", "facilities_left")
+        ids = days.get(value, NO_DAYS)
+        current = now.get(value)
         rosters, reviews = roster_reviews.get(value, {}), group_reviews.get(value, {})
         return CategoryFigures(
             label=label,
-            facilities_at_start=place.get("at_start", 0),
-            joined=place.get("opened", 0),
-            left=place.get("closed", 0),
-            facilities_at_end=place.get("at_end", 0),
-            ids_issued=sum(n for (_month, c), n in issued.items() if c == value),
-            ids_deleted=sum(n for (_month, c), n in deleted.items() if c == value),
-            patient_groups=groups.get((CareGroup.Kind.PATIENT, value), {}).get("at_end", 0),
-            free_groups=groups.get((CareGroup.Kind.FREE, value), {}).get("at_end", 0),
-            holders=people.get("holders") or 0,
+            facilities_at_start=place["at_start"],
+            joined=place["opened"],
+            left=place["closed"],
+            facilities_at_end=place["at_end"],
+            ids_issued=ids["ids_issued_within"],
+            ids_deleted=ids["ids_deleted_within"],
+            patient_groups=opened(value, *GROUPS[CareGroup.Kind.PATIENT])["at_end"],
+            free_groups=opened(value, *GROUPS[CareGroup.Kind.FREE])["at_end"],
+            holders=current.holders if current else 0,
             trained=trained.get(value, 0),
-            holder_pledges=(people.get("holders") or 0) - (people.get("without_pledge") or 0),
-            facilities_now=place.get("now", 0),
-            facility_pledges=place.get("pledged", 0),
+            holder_pledges=current.holder_pledges if current else 0,
+            facilities_now=current.facilities if current else 0,
+            facility_pledges=current.facility_pledges if current else 0,
             roster_reviews_due=rosters.get("due", 0),
             roster_reviews_done=rosters.get("done", 0),
             roster_reviews_on_time=rosters.get("on_time", 0),
@@ -451,14 +461,14 @@ def council_report(*, start: datetime.date, end: datetime.date) -> CouncilReport
             MonthFigures(
                 month=month,
                 label=shown_month(month),
-                issued=sum(n for (m, _c), n in issued.items() if m == month),
-                deleted=sum(n for (m, _c), n in deleted.items() if m == month),
+                issued=per_month.get(month, (0, 0))[0],
+                deleted=per_month.get(month, (0, 0))[1],
             )
         )
         month += relativedelta(months=1)
 
     def group_figures(kind: str, label: str) -> KindFigures:
-        rows = [row for (k, _c), row in groups.items() if k == kind]
+        rows = [opened(value, *GROUPS[kind]) for value in Category.values]
         return KindFigures(
             label=label,
             count=sum(row["opened"] for row in rows),
@@ -485,7 +495,7 @@ def council_report(*, start: datetime.date, end: datetime.date) -> CouncilReport
             KindFigures(str(label), consultations.get(kind, 0))
             for kind, label in Consultation.Kind.choices
         ],
-        holders_counted_at=holders_counted_at,
+        counted_at=counted_at,
     )
 
 
@@ -539,9 +549,9 @@ def _sheet(title: str, headers: list, rows: list) -> tablib.Dataset:
 
 
 def _counted_at(report: CouncilReport) -> str:
-    if report.holders_counted_at is None:
+    if report.counted_at is None:
         return _("not counted yet")
-    return shown_datetime(report.holders_counted_at)
+    return shown_datetime(report.counted_at)
 
 
 def council_report_xlsx(
@@ -562,7 +572,7 @@ def council_report_xlsx(
             (_("period to"), report.end),
             (_("made on"), report.made_on),
             # Excel keeps no time zone: the time as the page shows it, in Japan's
-            (_("ID holders and pledges counted at"), _counted_at(report)),
+            (_("Facilities, IDs, groups and ID holders counted at"), _counted_at(report)),
             (_("training sessions held"), report.sessions),
             (_("of them, the association's"), report.association_sessions),
         ],

@@ -1,7 +1,8 @@
 """The compliance dashboard's figures, counted off the request: per facility, what is open or
 overdue, the reviews' progress and the MCS IDs issued and deleted per month, stored in
 `FacilityFigures` and `MonthlyIdFigures`; with them, each facility's ID holders, which the
-council's report reads (office.council_report).
+council's report reads summed by category (office.category_figures, counted with the whole
+prefecture).
 
 The whole prefecture is counted by `manage.py refresh_compliance`, run by cron every few
 minutes; one facility again right after a change there is committed, through the domain
@@ -44,6 +45,7 @@ from facilities.selectors import (
 from groups.models import CareGroup, MembershipReview
 from groups.selectors import accepted_invitations, open_reviews, pending_transfers
 from mcs_admin.models import AssociationProfile
+from office import category_figures
 from office.models import FacilityFigures, MonthlyIdFigures
 from pledges.models import TrainingSession
 from pledges.selectors import (
@@ -317,6 +319,9 @@ def recount(facility_ids: Iterable[int] | None = None, today: datetime.date | No
             ],
             batch_size=1000,
         )
+        if ids is None:  # the council's report's figures are the whole prefecture's
+            category_figures.recount_days()
+            category_figures.recount_now(now)
     return len(counted)
 
 

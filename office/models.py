@@ -125,6 +125,47 @@ class MonthlyIdFigures(models.Model):
         return f"{self.facility_id} {self.month:%Y-%m}: {self.issued}/{self.deleted}"
 
 
+class DailyCategoryFigures(models.Model):
+    """What happened on one day at the facilities of one category (独自ルール 9), as the whole
+    prefecture was last counted (office.category_figures): the council's report sums a
+    period's days, and the days before it for what was open when it began."""
+
+    category = models.CharField(max_length=40, choices=Category.choices)
+    day = models.DateField()
+    facilities_joined = models.PositiveIntegerField(default=0)
+    # only facilities with a joining date: one never joined was never open
+    facilities_left = models.PositiveIntegerField(default=0)
+    ids_issued = models.PositiveIntegerField(default=0)
+    ids_deleted = models.PositiveIntegerField(default=0)
+    patient_groups_created = models.PositiveIntegerField(default=0)
+    patient_groups_archived = models.PositiveIntegerField(default=0)
+    free_groups_created = models.PositiveIntegerField(default=0)
+    free_groups_archived = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["category", "day"], name="category_figures_once_a_day")
+        ]
+
+    def __str__(self):
+        return f"{self.category} {self.day:%Y-%m-%d}"
+
+
+class CurrentCategoryFigures(models.Model):
+    """What holds now at the facilities of one category, as the whole prefecture was last
+    counted: the council's report's facilities and ID holders with their pledges."""
+
+    category = models.CharField(primary_key=True, max_length=40, choices=Category.choices)
+    facilities = models.PositiveIntegerField(default=0)  # participating
+    facility_pledges = models.PositiveIntegerField(default=0)  # of them, 様式2 received
+    holders = models.PositiveIntegerField(default=0)  # facilities.selectors.id_holders
+    holder_pledges = models.PositiveIntegerField(default=0)  # of them, a 様式3 on record
+    counted_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.category}: {self.facilities}/{self.holders}"
+
+
 # Notices from the center to the facilities (issue 22): what the center wrote, to whom, and
 # which facility has confirmed reading it.
 

@@ -635,6 +635,7 @@ def test_every_constraint_has_a_case():
         "association_profile_singleton",
         "accessloghead_one_row",
         "id_figures_once_a_month",
+        "category_figures_once_a_day",
     }
 
 
