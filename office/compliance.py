@@ -3,13 +3,13 @@ link to the facility's page for each; and three charts — open items by facilit
 issued and deleted per month, how far the current reviews have come.
 
 It reads only the figures counted off the request (office.figures), shared by every center
-login: a fixed number of queries over one row per facility, none over the prefecture's
-records, and it says when they were counted.
+login: a fixed number of queries over their sums by category and a page of one row per
+facility, none over the prefecture's records, and it says when they were counted.
 """
 
 from dateutil.relativedelta import relativedelta
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Min, Sum
+from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
@@ -18,7 +18,7 @@ from facilities.models import Category
 from mcs_admin.models import AccessLog
 from office import charts
 from office.figures import COLUMNS, ENTRIES, MONTHS, PROGRESS, ROUND, behind_in_round, first_month
-from office.models import FacilityFigures, MonthlyIdFigures
+from office.models import CurrentCategoryFigures, FacilityFigures, MonthlyIdFigures
 from pledges.selectors import open_round
 
 # facilities listed under the open round of pledges, those furthest behind first: a page of
@@ -44,8 +44,8 @@ def ids_per_month(today) -> dict:
 
 
 def review_progress(sums: dict) -> dict:
-    overdue, soon, later = (sums[key] or 0 for key in PROGRESS)
-    confirmed, pending = (sums[key] or 0 for key in ENTRIES)
+    overdue, soon, later = (sums[key] for key in PROGRESS)
+    confirmed, pending = (sums[key] for key in ENTRIES)
     return charts.stacked_bars(
         [
             (
@@ -80,24 +80,20 @@ class ComplianceDashboard(TemplateView):
         context = super().get_context_data(**kwargs)
         today = timezone.localdate()
         keys = [column.key for column in COLUMNS]
-        sums = FacilityFigures.objects.aggregate(
-            **{key: Sum(key) for key in [*keys, *PROGRESS, *ENTRIES, *ROUND]},
-            counted_at=Min("counted_at"),
-            counted=Count("pk"),
-        )
-        per_category = dict(
-            FacilityFigures.objects.values("facility__category")
-            .annotate(total=Sum("total"))
-            .values_list("facility__category", "total")
-            .order_by()
-        )
+        # the facilities' figures summed by category (office.category_figures): 18 rows
+        categories = list(CurrentCategoryFigures.objects.all())
+        sums = {
+            key: sum(getattr(row, key) for row in categories)
+            for key in [*keys, *PROGRESS, *ENTRIES, *ROUND]
+        }
+        per_category = {row.category: row.total for row in categories}
         ranked = (
             FacilityFigures.objects.filter(total__gt=0)
             .select_related("facility")
             .order_by("-total", "facility")
         )
         page = Paginator(ranked, self.per_page).get_page(self.request.GET.get("page"))
-        totals = [sums[key] or 0 for key in keys]
+        totals = [sums[key] for key in keys]
         context["columns"] = COLUMNS
         context["page_obj"] = page
         context["is_paginated"] = page.has_other_pages()
@@ -116,7 +112,7 @@ class ComplianceDashboard(TemplateView):
         )
         context["pledge_round"] = pledge_round = open_round()
         if pledge_round is not None:
-            context["round_totals"] = {key: sums[key] or 0 for key in ROUND}
+            context["round_totals"] = {key: sums[key] for key in ROUND}
             behind = behind_in_round()
             context["round_behind"] = behind.count()
             context["round_rows"] = (
@@ -131,7 +127,7 @@ class ComplianceDashboard(TemplateView):
             )
         context["ids_per_month"] = ids_per_month(today)
         context["review_progress"] = review_progress(sums)
-        context["counted_at"] = sums["counted_at"] if sums["counted"] else None
+        context["counted_at"] = min((row.counted_at for row in categories), default=None)
         context["today"] = today
         context["verification"] = (
             AccessLog.objects.filter(action=AccessLog.Action.VERIFICATION).order_by("-pk").first()

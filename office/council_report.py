@@ -438,9 +438,10 @@ def council_report(*, start: datetime.date, end: datetime.date) -> CouncilReport
             free_groups=opened(value, *GROUPS[CareGroup.Kind.FREE])["at_end"],
             holders=current.holders if current else 0,
             trained=trained.get(value, 0),
-            holder_pledges=current.holder_pledges if current else 0,
+            # `pledges`: the holders without a pledge on record (pledge_on_record)
+            holder_pledges=current.holders - current.pledges if current else 0,
             facilities_now=current.facilities if current else 0,
-            facility_pledges=current.facility_pledges if current else 0,
+            facility_pledges=current.facilities_pledged if current else 0,
             roster_reviews_due=rosters.get("due", 0),
             roster_reviews_done=rosters.get("done", 0),
             roster_reviews_on_time=rosters.get("on_time", 0),

@@ -1,8 +1,7 @@
 """The compliance dashboard's figures, counted off the request: per facility, what is open or
 overdue, the reviews' progress and the MCS IDs issued and deleted per month, stored in
 `FacilityFigures` and `MonthlyIdFigures`; with them, each facility's ID holders, which the
-council's report reads summed by category (office.category_figures, counted with the whole
-prefecture).
+council's report reads summed by category (office.category_figures).
 
 The whole prefecture is counted by `manage.py refresh_compliance`, run by cron every few
 minutes; one facility again right after a change there is committed, through the domain
@@ -319,9 +318,9 @@ def recount(facility_ids: Iterable[int] | None = None, today: datetime.date | No
             ],
             batch_size=1000,
         )
-        if ids is None:  # the council's report's figures are the whole prefecture's
+        if ids is None:  # the days' figures are counted with the whole prefecture only
             category_figures.recount_days()
-            category_figures.recount_now(now)
+        category_figures.recount_now()
     return len(counted)
 
 

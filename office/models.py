@@ -55,13 +55,11 @@ class SentReminder(models.Model):
 # keep theirs) and no page edits them.
 
 
-class FacilityFigures(models.Model):
-    """What is open at one facility, as last counted: one count per dashboard column
-    (office.figures.COLUMNS, same keys), the reviews' progress and the sum of the columns."""
+class OpenCounts(models.Model):
+    """The compliance figures' counts: one per dashboard column (office.figures.COLUMNS, same
+    keys) and their sum, the reviews' progress, the open round of pledges and the ID holders;
+    and when they were counted."""
 
-    facility = models.OneToOneField(
-        "facilities.Facility", on_delete=models.CASCADE, primary_key=True, related_name="+"
-    )
     approvals = models.PositiveIntegerField(default=0)
     transfers = models.PositiveIntegerField(default=0)
     id_requests = models.PositiveIntegerField(default=0)
@@ -92,6 +90,17 @@ class FacilityFigures(models.Model):
     # on record, the council's report's holders and pledges (office.council_report)
     holders = models.PositiveIntegerField(default=0)
     counted_at = models.DateTimeField()
+
+    class Meta:
+        abstract = True
+
+
+class FacilityFigures(OpenCounts):
+    """What is open at one facility, as last counted."""
+
+    facility = models.OneToOneField(
+        "facilities.Facility", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
 
     class Meta:
         indexes = [
@@ -151,19 +160,18 @@ class DailyCategoryFigures(models.Model):
         return f"{self.category} {self.day:%Y-%m-%d}"
 
 
-class CurrentCategoryFigures(models.Model):
-    """What holds now at the facilities of one category, as the whole prefecture was last
-    counted: the council's report's facilities and ID holders with their pledges."""
+class CurrentCategoryFigures(OpenCounts):
+    """The facilities' figures of one category summed (counted_at: the earliest), with its
+    facilities participating and their 様式2, as they were last counted (whole prefecture or
+    one facility): the dashboard's totals and chart by category, the council's report's
+    facilities and ID holders now, read from 18 rows instead of one a facility."""
 
     category = models.CharField(primary_key=True, max_length=40, choices=Category.choices)
     facilities = models.PositiveIntegerField(default=0)  # participating
-    facility_pledges = models.PositiveIntegerField(default=0)  # of them, 様式2 received
-    holders = models.PositiveIntegerField(default=0)  # facilities.selectors.id_holders
-    holder_pledges = models.PositiveIntegerField(default=0)  # of them, a 様式3 on record
-    counted_at = models.DateTimeField()
+    facilities_pledged = models.PositiveIntegerField(default=0)  # of them, 様式2 received
 
     def __str__(self):
-        return f"{self.category}: {self.facilities}/{self.holders}"
+        return f"{self.category}: {self.total}"
 
 
 # Notices from the center to the facilities (issue 22): what the center wrote, to whom, and

@@ -14,11 +14,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from facilities.models import Facility, McsAccount
+from facilities.models import Category, Facility, McsAccount
 from facilities.selectors import id_holders
 from mcs_admin.models import AssociationProfile, PolicyVersion
 from office import figures
-from office.models import FacilityFigures, MonthlyIdFigures
+from office.category_figures import COUNTS
+from office.models import CurrentCategoryFigures, FacilityFigures, MonthlyIdFigures
 from pledges import services
 from pledges.selectors import round_progress
 from tests import factories as f
@@ -118,6 +119,39 @@ def test_a_change_at_a_facility_is_counted_when_it_commits(django_capture_on_com
         request.delete()
     assert callbacks  # a deletion is counted too
     assert FacilityFigures.objects.get(facility=facility).id_requests == before + 1
+
+
+def _summed_by_category() -> dict:
+    """{category: {count: sum}} of the facilities' figures, straight from their rows."""
+    sums = {}
+    for row in FacilityFigures.objects.select_related("facility"):
+        counts = sums.setdefault(row.facility.category, {key: 0 for key in COUNTS})
+        for key in COUNTS:
+            counts[key] += getattr(row, key)
+    return sums
+
+
+def test_the_sums_by_category_follow_every_count_and_a_move_to_another_category(
+    django_capture_on_commit_callbacks,
+):
+    world = build_world()
+    more_rows(world, 2)
+    figures.recount()
+    stored = CurrentCategoryFigures.objects.values("category", *COUNTS)
+    assert {row.pop("category"): row for row in stored} == _summed_by_category()
+    assert any(row.total for row in CurrentCategoryFigures.objects.all())
+
+    facility = world.a.facility
+    old = facility.category
+    new = next(value for value in Category.values if value != old)
+    with django_capture_on_commit_callbacks(execute=True):
+        f.IdRequestFactory(facility=facility, staff_member=f.StaffMemberFactory(facility=facility))
+        Facility.objects.filter(pk=facility.pk).update(category=new)
+        facility.refresh_from_db()
+        facility.save()  # counted again, under its new category
+    stored = CurrentCategoryFigures.objects.values("category", *COUNTS)
+    assert {row.pop("category"): row for row in stored} == _summed_by_category()
+    assert CurrentCategoryFigures.objects.get(category=new).id_requests >= 1
 
 
 def test_a_training_attended_is_counted_for_the_persons_facility(

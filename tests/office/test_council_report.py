@@ -370,7 +370,9 @@ def test_the_report_runs_as_many_queries_for_three_times_the_world():
     assert _queries(3) == REPORT_QUERIES
 
 
-def test_the_figures_by_category_are_as_the_scheduled_count_left_them():
+def test_what_holds_now_follows_a_facilitys_count_and_the_days_the_scheduled_one(
+    django_capture_on_commit_callbacks,
+):
     build()
 
     def hospitals():
@@ -378,11 +380,21 @@ def test_the_figures_by_category_are_as_the_scheduled_count_left_them():
         return {row.label: row for row in report.categories}[str(HOSPITAL.label)]
 
     before = hospitals()
-    person = f.StaffMemberFactory(facility=Facility.objects.filter(category=HOSPITAL).first())
-    f.McsAccountFactory(staff_member=person, issued_on=END, requested_on=END)
-    f.FacilityFactory(category=HOSPITAL, joined_on=START)
-    # a facility's own compliance figures follow at once; the report's wait for the job
-    assert hospitals() == before
+    place = Facility.objects.filter(category=HOSPITAL, status=Facility.Status.ACTIVE).first()
+    with django_capture_on_commit_callbacks(execute=True):  # each facility counted again
+        f.McsAccountFactory(
+            staff_member=f.StaffMemberFactory(facility=place), issued_on=END, requested_on=END
+        )
+        f.FacilityFactory(category=HOSPITAL, joined_on=START)
+    # the facilities' counts sum by category at once
+    now = hospitals()
+    assert (now.holders, now.facilities_now) == (before.holders + 1, before.facilities_now + 1)
+    # the days' figures wait for the scheduled count of the whole prefecture
+    assert (now.ids_issued, now.joined, now.facilities_at_end) == (
+        before.ids_issued,
+        before.joined,
+        before.facilities_at_end,
+    )
     figures.recount()
     after = hospitals()
     assert (after.ids_issued, after.joined, after.facilities_at_end) == (
