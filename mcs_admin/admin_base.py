@@ -15,6 +15,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from mcs_admin import search
 from mcs_admin.admin_actions import service_action
 from mcs_admin.admin_dates import ShownDates
+from mcs_admin.admin_rows import PlainActionCheckbox
 from mcs_admin.concurrency import FIELD as VERSION
 from mcs_admin.concurrency import versioned_form
 from mcs_admin.documents import document_receive_today
@@ -65,7 +66,7 @@ class ReadablePermissions:
         return field
 
 
-class HistoryAdmin(ShownDates, SimpleHistoryAdmin):
+class HistoryAdmin(PlainActionCheckbox, ShownDates, SimpleHistoryAdmin):
     """Every model keeps history, shown read-only; nothing with history is hard-deleted.
 
     People leave, IDs are deleted, groups archived, consents withdrawn: as states with dates.
@@ -221,7 +222,7 @@ class ReadOnlyAdmin(HistoryAdmin):
         return False
 
 
-class AppendOnlyAdmin(ShownDates, admin.ModelAdmin):
+class AppendOnlyAdmin(PlainActionCheckbox, ShownDates, admin.ModelAdmin):
     """For logs the system appends to (the access log, document numbers, sent reminders): no
     one adds, changes or deletes an entry through the admin. Counting every row of a long log
     is left out of its list."""
