@@ -23,7 +23,8 @@ def roster_facilities(facilities: QuerySet[Facility]) -> QuerySet[Facility]:
         .prefetch_related(
             Prefetch(
                 "appointments",
-                queryset=AdministratorAppointment.objects.filter(ended_on__isnull=True),
+                # only whether one is open: unordered, without joining every facility
+                queryset=AdministratorAppointment.objects.filter(ended_on__isnull=True).order_by(),
                 to_attr="open_appointments",
             )
         )
