@@ -362,8 +362,20 @@ class IdRequestAdmin(HistoryAdmin):
     ]
     change_fields = []  # handled on its own page (処理する), through the services
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(pledge_on_record=pledge_on_record())
+    def get_changelist_instance(self, request):
+        """Whose pledge counts, for the page's rows only: as an annotation of every request
+        (an EXISTS a row), PostgreSQL hashes every pledge of the prefecture first (33 ms at
+        50,000) however few rows the page shows."""
+        changelist = super().get_changelist_instance(request)
+        page = list(changelist.result_list)  # the page's rows, kept for the template
+        pledged = set(
+            models.StaffMember.objects.filter(
+                pledge_on_record("pk"), pk__in={row.staff_member_id for row in page}
+            ).values_list("pk", flat=True)
+        )
+        for row in page:
+            row.pledge_on_record = row.staff_member_id in pledged
+        return changelist
 
     @admin.display(description=_("pledge (form 3)"))
     def pledge(self, id_request):
