@@ -7,15 +7,18 @@ PostgreSQL server (the full registry is built once with `seed_scale --facilities
 
 The benchmark profile: production settings (DEBUG off, secure cookies, SSL redirect) behind
 gunicorn on loopback in plain HTTP, the clients sending `X-Forwarded-Proto: https` as the
-nginx in front of gunicorn does. Each registry (a throwaway one of `--small` facilities, then
+nginx in front of gunicorn does. Each registry (a throwaway one of `--small` facilities, and
 the full one named by DATABASE_URL) gets three bench logins (support center, a facility's
 MCS administrator, a staff member) enrolled with the demo TOTP secrets; each logs in through
-the login page and the second factor. Then `--clients` threads request each page for
-`--seconds`; the SQL queries of each page are counted once in-process. The baseline reads one
+the login page and the second factor. Both registries are served at once, and `--clients`
+threads request each page for `--seconds` on each, in turns (small, full, full, small), so
+that a change of the machine's load falls on both sizes alike; the SQL queries of each page
+are counted once in-process. The baseline reads one
 row by primary key and renders a tiny template: the floor of this stack on this machine.
 """
 
 import argparse
+import contextlib
 import itertools
 import json
 import os
@@ -135,7 +138,8 @@ def in_registry(env: dict, function: str, *args):
 
 
 def drive(port, cookies, path, seconds, clients, fields=None, addresses=None):
-    """`addresses`: an iterator of client addresses, one a request (an application link's
+    """The times (s) and sizes of the requests `clients` threads make for `seconds`.
+    `addresses`: an iterator of client addresses, one a request (an application link's
     applicants, each below the link's limit of requests per address)."""
     times, sizes, errors = [], [], []
     deadline = time.perf_counter() + seconds
@@ -158,6 +162,10 @@ def drive(port, cookies, path, seconds, clients, fields=None, addresses=None):
     for thread in threads:
         thread.join()
     assert not errors, f"{path}: HTTP {sorted(set(errors))}"
+    return times, sizes
+
+
+def figures(times: list, sizes: list, seconds: float) -> dict:
     ordered = sorted(times)
     return {
         "median": statistics.median(ordered) * 1000,
@@ -167,7 +175,10 @@ def drive(port, cookies, path, seconds, clients, fields=None, addresses=None):
     }
 
 
-def measure(env: dict, args, port: int) -> dict:
+@contextlib.contextmanager
+def serving(env: dict, args, port: int):
+    """The registry of `env` served by gunicorn on `port`, its bench logins logged in and each
+    page's queries counted: (the pages with their paths, the logins' cookies, the counts)."""
     info = in_registry(env, "ensure", PASSWORD)
     server = subprocess.Popen(
         [
@@ -185,25 +196,44 @@ def measure(env: dict, args, port: int) -> dict:
                 time.sleep(0.2)
         logins = {role: log_in(port, name, PASSWORD) for role, name in info["logins"].items()}
         logins["applicant"] = {}
+        pages = [(role, label, path.format(**info), *more) for role, label, path, *more in PAGES]
         queries = in_registry(
             env,
             "count_queries",
-            [(role, label, path.format(**info), *fields) for role, label, path, *fields in PAGES],
+            pages,
             {role: cookies["sessionid"] for role, cookies in logins.items() if cookies},
         )
-        results = {}
-        for role, label, path, *fields in PAGES:
-            path, fields = path.format(**info), fields[0] if fields else None
-            addresses = APPLICANTS if role == "applicant" else None
-            drive(port, logins[role], path, 1, 1, fields, addresses)  # warm-up
-            results[label] = drive(
-                port, logins[role], path, args.seconds, args.clients, fields, addresses
-            )
-            results[label]["queries"] = queries[label]
-        return results
+        yield {"port": port, "pages": pages, "logins": logins, "queries": queries}
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait()
+
+
+def measure(registries: list[dict], args) -> list[dict]:
+    """Each page on both registries in turn, small, full, full, small, `--seconds` each in all:
+    a drift of the machine's load during a page weighs on both sizes alike."""
+    results = [{} for _ in registries]
+    for index, (role, label, *_rest) in enumerate(PAGES):
+        pooled = [([], []) for _ in registries]
+        for which in [0, 1, 1, 0]:
+            registry = registries[which]
+            _role, _label, path, *fields = registry["pages"][index]
+            fields = fields[0] if fields else None
+            addresses = APPLICANTS if role == "applicant" else None
+            cookies = registry["logins"][role]
+            if not pooled[which][0]:  # warm-up
+                drive(registry["port"], cookies, path, 1, 1, fields, addresses)
+            times, sizes = drive(
+                registry["port"], cookies, path, args.seconds / 2, args.clients, fields, addresses
+            )
+            pooled[which][0].extend(times)
+            pooled[which][1].extend(sizes)
+        for which, registry in enumerate(registries):
+            results[which][label] = {
+                **figures(*pooled[which], args.seconds),
+                "queries": registry["queries"][label],
+            }
+    return results
 
 
 def main():
@@ -212,7 +242,7 @@ def main():
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--small", type=int, default=20, help="facilities of the small registry")
-    parser.add_argument("--port", type=int, default=8731)
+    parser.add_argument("--port", type=int, default=8731, help="the small registry's; full: +1")
     parser.add_argument("--only", nargs="*", help="the pages whose label contains one of these")
     args = parser.parse_args()
     if args.only:
@@ -226,11 +256,12 @@ def main():
     manage("migrate", "-v0", env=small)
     manage("seed_scale", "--facilities", str(args.small), env={**small, "DEBUG": "1"})  # it asks
     manage("migrate", "-v0", env=os.environ)
-    by_size = {
-        f"{args.small}": measure(small, args, args.port),
-        "full": measure(dict(os.environ), args, args.port),
-    }
-    print_table(by_size, args)
+    with (
+        serving(small, args, args.port) as small_registry,
+        serving(dict(os.environ), args, args.port + 1) as full_registry,
+    ):
+        by_size = measure([small_registry, full_registry], args)
+    print_table(dict(zip([f"{args.small}", "full"], by_size, strict=True)), args)
 
 
 def print_table(by_size, args):
