@@ -19,34 +19,17 @@ from office.models import CurrentCategoryFigures, DailyCategoryFigures, Facility
 from pledges.models import FacilityPledge
 
 # (field of DailyCategoryFigures, the records, the path to their category, the date counted)
+PATIENT_GROUPS = CareGroup.objects.filter(kind=CareGroup.Kind.PATIENT)
+FREE_GROUPS = CareGroup.objects.filter(kind=CareGroup.Kind.FREE)
 EVENTS = [
-    ("facilities_joined", lambda: Facility.objects.all(), "category", "joined_on"),
-    (
-        "facilities_left",
-        lambda: Facility.objects.filter(joined_on__isnull=False),
-        "category",
-        "left_on",
-    ),
-    (
-        "ids_issued",
-        lambda: McsAccount.objects.all(),
-        "staff_member__facility__category",
-        "issued_on",
-    ),
-    (
-        "ids_deleted",
-        lambda: McsAccount.objects.all(),
-        "staff_member__facility__category",
-        "deleted_on",
-    ),
-    *(
-        (f"{kind}_groups_{name}", rows, "owner__category", field)
-        for kind, rows in [
-            ("patient", lambda: CareGroup.objects.filter(kind=CareGroup.Kind.PATIENT)),
-            ("free", lambda: CareGroup.objects.filter(kind=CareGroup.Kind.FREE)),
-        ]
-        for name, field in [("created", "created_on"), ("archived", "archived_on")]
-    ),
+    ("facilities_joined", Facility.objects.all(), "category", "joined_on"),
+    ("facilities_left", Facility.objects.filter(joined_on__isnull=False), "category", "left_on"),
+    ("ids_issued", McsAccount.objects.all(), "staff_member__facility__category", "issued_on"),
+    ("ids_deleted", McsAccount.objects.all(), "staff_member__facility__category", "deleted_on"),
+    ("patient_groups_created", PATIENT_GROUPS, "owner__category", "created_on"),
+    ("patient_groups_archived", PATIENT_GROUPS, "owner__category", "archived_on"),
+    ("free_groups_created", FREE_GROUPS, "owner__category", "created_on"),
+    ("free_groups_archived", FREE_GROUPS, "owner__category", "archived_on"),
 ]
 
 
@@ -60,9 +43,10 @@ def _per_day(rows: QuerySet, category: str, field: str):
 
 
 def recount_days() -> None:
+    """Every category's days counted again from the records' dates."""
     days = defaultdict(dict)
     for key, rows, category, field in EVENTS:
-        for value, day, count in _per_day(rows(), category, field):
+        for value, day, count in _per_day(rows, category, field):
             days[(value, day)][key] = count
     DailyCategoryFigures.objects.all().delete()
     DailyCategoryFigures.objects.bulk_create(

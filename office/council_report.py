@@ -418,11 +418,11 @@ def council_report(*, start: datetime.date, end: datetime.date) -> CouncilReport
         .order_by()
     )
 
-    def opened(value: str, name: str, closed: str) -> dict:
-        return _open_between(name, closed, days.get(value, NO_DAYS))
+    def open_counts(value: str, opened: str, closed: str) -> dict:
+        return _open_between(opened, closed, days.get(value, NO_DAYS))
 
     def category_figures(value: str, label: str) -> CategoryFigures:
-        place = opened(value, "facilities_joined", "facilities_left")
+        place = open_counts(value, "facilities_joined", "facilities_left")
         ids = days.get(value, NO_DAYS)
         current = now.get(value)
         rosters, reviews = roster_reviews.get(value, {}), group_reviews.get(value, {})
@@ -434,8 +434,8 @@ def council_report(*, start: datetime.date, end: datetime.date) -> CouncilReport
             facilities_at_end=place["at_end"],
             ids_issued=ids["ids_issued_within"],
             ids_deleted=ids["ids_deleted_within"],
-            patient_groups=opened(value, *GROUPS[CareGroup.Kind.PATIENT])["at_end"],
-            free_groups=opened(value, *GROUPS[CareGroup.Kind.FREE])["at_end"],
+            patient_groups=open_counts(value, *GROUPS[CareGroup.Kind.PATIENT])["at_end"],
+            free_groups=open_counts(value, *GROUPS[CareGroup.Kind.FREE])["at_end"],
             holders=current.holders if current else 0,
             trained=trained.get(value, 0),
             # `pledges`: the holders without a pledge on record (pledge_on_record)
@@ -469,7 +469,7 @@ def council_report(*, start: datetime.date, end: datetime.date) -> CouncilReport
         month += relativedelta(months=1)
 
     def group_figures(kind: str, label: str) -> KindFigures:
-        rows = [opened(value, *GROUPS[kind]) for value in Category.values]
+        rows = [open_counts(value, *GROUPS[kind]) for value in Category.values]
         return KindFigures(
             label=label,
             count=sum(row["opened"] for row in rows),
