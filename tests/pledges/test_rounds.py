@@ -24,8 +24,12 @@ from tests.pdf_reading import pages_text, squeeze
 from tests.world import id_holder
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
 DAY = datetime.timedelta(days=1)
+
+
+def _today() -> datetime.date:
+    # read per use, not at import: a run that crosses midnight (JST) must not compare days apart
+    return timezone.localdate()
 
 
 def _counts() -> tuple:
@@ -48,7 +52,7 @@ def _prefecture():
     holders.append(id_holder(nameless))
     f.StaffMemberFactory(facility=active[0])  # no ID: owes no form 3
     left = id_holder(active[1])
-    left.left_on = TODAY
+    left.left_on = _today()
     left.save()
     others = [f.FacilityFactory(status=status) for status in ("applying", "suspended", "withdrawn")]
     for facility in others:
@@ -57,7 +61,7 @@ def _prefecture():
 
 
 def _amendment(center) -> PolicyVersion:
-    return policy_version_record(effective_on=TODAY, label="令和8年12月3日一部変更", by=center)
+    return policy_version_record(effective_on=_today(), label="令和8年12月3日一部変更", by=center)
 
 
 def test_the_policy_versions_of_the_supplementary_provisions_are_seeded():
@@ -71,10 +75,10 @@ def test_a_version_names_only_a_wording_that_ships_with_the_system():
     center = f.CenterUserFactory()
     before = PolicyVersion.objects.count()
     with pytest.raises(ValidationError) as refused:
-        policy_version_record(effective_on=TODAY, label="新版", form2_wording=2, by=center)
+        policy_version_record(effective_on=_today(), label="新版", form2_wording=2, by=center)
     assert "form2_wording" in refused.value.message_dict
     with pytest.raises(PermissionDenied):
-        policy_version_record(effective_on=TODAY, label="新版", by=f.UserFactory())
+        policy_version_record(effective_on=_today(), label="新版", by=f.UserFactory())
     assert PolicyVersion.objects.count() == before
     version = _amendment(center)
     entry = version.history.get()
@@ -87,7 +91,7 @@ def test_an_amendment_round_reaches_every_participating_facility_and_holder():
     version = _amendment(center)
 
     opened = services.pledge_round_open(
-        policy_version=version, due_on=TODAY + 30 * DAY, staff_sign_again=True, by=center
+        policy_version=version, due_on=_today() + 30 * DAY, staff_sign_again=True, by=center
     )
 
     pledge_round = opened.pledge_round
@@ -111,9 +115,9 @@ def test_an_amendment_round_reaches_every_participating_facility_and_holder():
     # progress: receive the forms of one facility and one holder elsewhere
     first = facilities[0]
     for pledge in [*forms2.filter(facility=first), *forms3.filter(staff_member__facility=first)]:
-        document_receive(document_number=pledge.document_number, received_on=TODAY, by=center)
+        document_receive(document_number=pledge.document_number, received_on=_today(), by=center)
     elsewhere = forms3.filter(staff_member__facility=facilities[1]).first()
-    document_receive(document_number=elsewhere.document_number, received_on=TODAY, by=center)
+    document_receive(document_number=elsewhere.document_number, received_on=_today(), by=center)
 
     progress = selectors.round_progress(pledge_round)
     # independent counts, one facility at a time
@@ -142,22 +146,22 @@ def test_opening_a_round_is_refused_and_writes_nothing():
     with pytest.raises(PermissionDenied):
         services.pledge_round_open(
             policy_version=PolicyVersion.current(),
-            due_on=TODAY + DAY,
+            due_on=_today() + DAY,
             staff_sign_again=False,
             by=f.UserFactory(),
         )
     with pytest.raises(ValidationError, match=r"施行中|in force"):
         services.pledge_round_open(
-            policy_version=earlier, due_on=TODAY + DAY, staff_sign_again=False, by=center
+            policy_version=earlier, due_on=_today() + DAY, staff_sign_again=False, by=center
         )
     with pytest.raises(ValidationError):
         services.pledge_round_open(
-            policy_version=PolicyVersion.current(), due_on=TODAY, staff_sign_again=False, by=center
+            policy_version=PolicyVersion.current(), due_on=_today(), staff_sign_again=False, by=center
         )
     assert _counts() == before
     services.pledge_round_open(
         policy_version=PolicyVersion.current(),
-        due_on=TODAY + DAY,
+        due_on=_today() + DAY,
         staff_sign_again=False,
         by=center,
     )
@@ -165,7 +169,7 @@ def test_opening_a_round_is_refused_and_writes_nothing():
     with pytest.raises(ValidationError, match=r"close it first|終了してください"):
         services.pledge_round_open(
             policy_version=PolicyVersion.current(),
-            due_on=TODAY + DAY,
+            due_on=_today() + DAY,
             staff_sign_again=False,
             by=center,
         )
@@ -179,15 +183,15 @@ def test_a_round_closes_on_or_after_its_due_date_once():
         services.pledge_round_close(pledge_round=early, by=center)
     early.refresh_from_db()
     assert early.status == "open" and early.history.count() == 1
-    early.status, early.closed_on = "closed", TODAY
+    early.status, early.closed_on = "closed", _today()
     early.save()  # the next one may open
 
-    due = f.PledgeRoundFactory(opened_on=TODAY - 30 * DAY, due_on=TODAY, status="open")
+    due = f.PledgeRoundFactory(opened_on=_today() - 30 * DAY, due_on=_today(), status="open")
     with pytest.raises(PermissionDenied):
         services.pledge_round_close(pledge_round=due, by=f.UserFactory())
     services.pledge_round_close(pledge_round=due, by=center)
     due.refresh_from_db()
-    assert (due.status, due.closed_on) == ("closed", TODAY)
+    assert (due.status, due.closed_on) == ("closed", _today())
     entry = due.history.first()
     assert (entry.history_type, entry.history_user, entry.status) == ("~", center, "closed")
     with pytest.raises(ValidationError, match=r"already closed|既に終了"):
@@ -199,17 +203,17 @@ def test_an_earlier_pledge_counts_until_the_due_date_and_is_flagged_after_it():
     center = f.CenterUserFactory()
     facility = f.FacilityFactory()
     person = id_holder(facility)
-    f.StaffPledgeFactory(staff_member=person, status="received", received_on=TODAY)
-    f.FacilityPledgeFactory(facility=facility, status="received", received_on=TODAY)
+    f.StaffPledgeFactory(staff_member=person, status="received", received_on=_today())
+    f.FacilityPledgeFactory(facility=facility, status="received", received_on=_today())
     assert person not in selectors.holders_without_pledge()
     opened = services.pledge_round_open(
         policy_version=_amendment(center),
-        due_on=TODAY + 14 * DAY,
+        due_on=_today() + 14 * DAY,
         staff_sign_again=True,
         by=center,
     )
     due_on = opened.pledge_round.due_on
-    for day in (TODAY, due_on):  # until the due date the earlier pledge counts
+    for day in (_today(), due_on):  # until the due date the earlier pledge counts
         assert person not in selectors.holders_without_pledge(day)
         assert facility not in selectors.facilities_without_pledge(day)
     after = due_on + DAY
@@ -221,7 +225,7 @@ def test_an_earlier_pledge_counts_until_the_due_date_and_is_flagged_after_it():
         *StaffPledge.objects.filter(status="prepared"),
         *FacilityPledge.objects.filter(status="prepared"),
     ]:
-        document_receive(document_number=pledge.document_number, received_on=TODAY, by=center)
+        document_receive(document_number=pledge.document_number, received_on=_today(), by=center)
     assert person not in selectors.holders_without_pledge(after)
     assert facility not in selectors.facilities_without_pledge(after)
 
@@ -229,17 +233,17 @@ def test_an_earlier_pledge_counts_until_the_due_date_and_is_flagged_after_it():
 def test_a_round_without_form_3_asks_nothing_new_of_the_holders():
     center = f.CenterUserFactory()
     person = id_holder(f.FacilityFactory())
-    f.StaffPledgeFactory(staff_member=person, status="received", received_on=TODAY)
+    f.StaffPledgeFactory(staff_member=person, status="received", received_on=_today())
     opened = services.pledge_round_open(
         policy_version=PolicyVersion.current(),
-        due_on=TODAY + DAY,
+        due_on=_today() + DAY,
         staff_sign_again=False,
         kind=PledgeRound.Kind.CONFIRMATION,
         by=center,
     )
     assert opened.staff_pledges == 0
-    assert person not in selectors.holders_without_pledge(TODAY + 2 * DAY)
-    assert person.facility in selectors.facilities_without_pledge(TODAY + 2 * DAY)
+    assert person not in selectors.holders_without_pledge(_today() + 2 * DAY)
+    assert person.facility in selectors.facilities_without_pledge(_today() + 2 * DAY)
 
 
 def test_the_yearly_confirmation_opens_only_when_the_association_keeps_one():
@@ -252,16 +256,16 @@ def test_the_yearly_confirmation_opens_only_when_the_association_keeps_one():
     profile.confirmation_interval_months = 12
     profile.save()
     last = f.PledgeRoundFactory(
-        opened_on=TODAY - 200 * DAY, due_on=TODAY - 100 * DAY, status="closed", closed_on=TODAY
+        opened_on=_today() - 200 * DAY, due_on=_today() - 100 * DAY, status="closed", closed_on=_today()
     )
     assert services.confirmation_round_open_if_due() is None  # not a year yet
-    last.opened_on = TODAY - 400 * DAY
+    last.opened_on = _today() - 400 * DAY
     last.save()
 
     opened = services.confirmation_round_open_if_due()
     pledge_round = opened.pledge_round
     assert pledge_round.kind == "confirmation" and not pledge_round.staff_sign_again
-    assert pledge_round.due_on == TODAY + datetime.timedelta(days=profile.paper_return_days)
+    assert pledge_round.due_on == _today() + datetime.timedelta(days=profile.paper_return_days)
     assert pledge_round.history.get().history_user is None
     assert FacilityPledge.objects.get().facility == facility
     assert services.confirmation_round_open_if_due() is None  # one open at a time
@@ -279,7 +283,7 @@ def test_the_forms_print_the_policy_version_in_their_corner():
 
 def test_forms_of_differently_worded_versions_print_apart(settings):
     worded = PolicyVersion.objects.create(
-        effective_on=TODAY + 365 * DAY, label="将来の変更", form2_wording=2
+        effective_on=_today() + 365 * DAY, label="将来の変更", form2_wording=2
     )
     pledges = [f.FacilityPledgeFactory(), f.FacilityPledgeFactory(policy_version=worded)]
     with pytest.raises(ValidationError):
@@ -298,6 +302,6 @@ def test_round_progress_takes_a_fixed_number_of_queries(django_assert_num_querie
         with django_assert_num_queries(3):
             progress = selectors.round_progress(pledge_round)
         counts.append(sum(row.staff_required for row in progress.values()))
-        pledge_round.status, pledge_round.closed_on = "closed", TODAY
+        pledge_round.status, pledge_round.closed_on = "closed", _today()
         pledge_round.save()
     assert counts == [1, 4]
