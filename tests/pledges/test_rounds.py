@@ -156,7 +156,10 @@ def test_opening_a_round_is_refused_and_writes_nothing():
         )
     with pytest.raises(ValidationError):
         services.pledge_round_open(
-            policy_version=PolicyVersion.current(), due_on=_today(), staff_sign_again=False, by=center
+            policy_version=PolicyVersion.current(),
+            due_on=_today(),
+            staff_sign_again=False,
+            by=center,
         )
     assert _counts() == before
     services.pledge_round_open(
@@ -256,7 +259,10 @@ def test_the_yearly_confirmation_opens_only_when_the_association_keeps_one():
     profile.confirmation_interval_months = 12
     profile.save()
     last = f.PledgeRoundFactory(
-        opened_on=_today() - 200 * DAY, due_on=_today() - 100 * DAY, status="closed", closed_on=_today()
+        opened_on=_today() - 200 * DAY,
+        due_on=_today() - 100 * DAY,
+        status="closed",
+        closed_on=_today(),
     )
     assert services.confirmation_round_open_if_due() is None  # not a year yet
     last.opened_on = _today() - 400 * DAY
