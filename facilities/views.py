@@ -46,6 +46,7 @@ from mcs_admin.pages import (
     ListPage,
     PrintPage,
     ServiceFormPage,
+    first_rows,
 )
 from mcs_admin.pdf import pdf_download, print_response
 from mcs_admin.services import spreadsheet_export
@@ -107,8 +108,7 @@ class Dashboard(FacilityPage, TemplateView):
         }
         context = super().get_context_data(**kwargs)
         context["sections"] = {
-            name: {"rows": rows[:DASHBOARD_ROWS], "count": rows.count()}
-            for name, rows in sections.items()
+            name: first_rows(rows, DASHBOARD_ROWS) for name, rows in sections.items()
         }
         # 様式1–4 of the facility printed and not back in time, as the center's list has them
         unreturned = unreturned_forms(

@@ -7,7 +7,7 @@ from guardian.shortcuts import get_objects_for_user
 
 from consents.models import consent_on_record
 from facilities.models import StaffMember
-from facilities.selectors import facilities_for, id_holders
+from facilities.selectors import administered_facility_ids, facilities_for, id_holders
 from groups.models import (
     OPEN_MEMBERSHIP,
     AssemblyRequest,
@@ -29,20 +29,30 @@ def groups_managed_by(user: User) -> QuerySet[CareGroup]:
         return CareGroup.objects.all()
     if not user.is_authenticated:
         return CareGroup.objects.none()
-    named = get_objects_for_user(
-        user,
-        MANAGE_GROUP,
-        klass=CareGroup,
-        accept_global_perms=False,
-        with_superuser=False,
-        use_groups=False,  # granted to logins only (groups.services.memberships)
-    )
-    # a union rather than an OR of the two: each side reads its index, where the OR read all
-    # of a prefecture's groups for every list of a facility's pages
-    owned = CareGroup.objects.filter(owner__in=facilities_for(user))
+    # both as lists of ids: the OR of two lists reads both indexes, where an OR of guardian's
+    # subqueries read all of a prefecture's groups for every list of a facility's pages
     return CareGroup.objects.filter(
-        pk__in=owned.order_by().values("pk").union(named.order_by().values("pk"), all=True)
+        Q(owner__in=administered_facility_ids(user)) | Q(pk__in=named_group_ids(user))
     )
+
+
+def named_group_ids(user: User) -> list[int]:
+    """The ids of the groups whose owner named the login a manager (guardian's per-group
+    permission), read once per login object as `facilities.selectors.administered_facility_ids`
+    reads its facilities, and for the same reason."""
+    ids = getattr(user, "_named_group_ids", None)
+    if ids is None:
+        ids = user._named_group_ids = list(
+            get_objects_for_user(
+                user,
+                MANAGE_GROUP,
+                klass=CareGroup,
+                accept_global_perms=False,
+                with_superuser=False,
+                use_groups=False,  # granted to logins only (groups.services.memberships)
+            ).values_list("pk", flat=True)
+        )
+    return ids
 
 
 def memberships_for(user: User) -> QuerySet[Membership]:

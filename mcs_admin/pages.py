@@ -8,7 +8,7 @@ and write through services, turning a service's ValidationError into a message b
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Window
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -44,6 +44,14 @@ class FacilityPage(PageMixin):
     @property
     def facility(self):
         return self.request.facility
+
+
+def first_rows(queryset: QuerySet, limit: int) -> dict:
+    """A card's first `limit` rows and how many there are in all, in one query: the count is a
+    window over the whole result (COUNT(*) OVER ()), which the database computes before the
+    LIMIT. For a queryset without DISTINCT, whose rows the window would count before it."""
+    rows = list(queryset.annotate(rows_in_all=Window(Count("*")))[:limit])
+    return {"rows": rows, "count": rows[0].rows_in_all if rows else 0}
 
 
 def search_term(request) -> str:

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from facilities.services import appointment_start, staff_link_login
 from groups.models import Membership
+from mcs_admin.models import User
 from office.models import Notice
 from office.notices import notice_confirm_read, notice_publish
 from tests import factories as f
@@ -52,6 +53,12 @@ def id_holder(facility, **kwargs):
     person = f.StaffMemberFactory(facility=facility, **kwargs)
     f.McsAccountFactory(staff_member=person)
     return person
+
+
+def next_request(login):
+    """The login as its next request loads it: a request reads a login's rights once (Django's
+    permissions, the facilities and groups it runs), so a change shows on a new object."""
+    return User.objects.get(pk=login.pk)
 
 
 def login_for(person, username):

@@ -7,7 +7,7 @@ from facilities import services
 from facilities.models import IdRequest
 from facilities.selectors import facilities_for
 from tests import factories as f
-from tests.world import build_world
+from tests.world import build_world, next_request
 
 pytestmark = pytest.mark.django_db
 
@@ -25,23 +25,33 @@ def test_appointment_grants_and_its_end_revokes_the_facility(world):
     appointment = services.appointment_start(
         facility=world.b.facility, staff_member=person, by=world.center
     )
-    assert list(facilities_for(login)) == [world.b.facility]
+    assert list(facilities_for(next_request(login))) == [world.b.facility]
     services.appointment_end(appointment=appointment, by=world.center)
-    assert not facilities_for(login).exists()
+    assert not facilities_for(next_request(login)).exists()
     assert appointment.history.count() == 2
+
+
+def test_a_request_reads_the_facilities_a_login_administers_once(world, django_assert_num_queries):
+    login = next_request(world.a.admin)
+    with django_assert_num_queries(1):  # guardian's grants, to a list of ids
+        facilities_for(login)
+    with django_assert_num_queries(0):  # kept on the login object
+        facilities = facilities_for(login)
+    with django_assert_num_queries(1):  # the facilities alone, by their ids
+        assert list(facilities) == [world.a.facility]
 
 
 def test_a_leaver_loses_the_administration_at_once(world):
     second = f.StaffMemberFactory(facility=world.a.facility)
     services.appointment_start(facility=world.a.facility, staff_member=second, by=world.a.admin)
     services.staff_mark_left(staff_member=world.a.admin.staff_member, by=world.a.admin)
-    assert not facilities_for(world.a.admin).exists()
+    assert not facilities_for(next_request(world.a.admin)).exists()
     assert world.a.admin.staff_member.appointments.get().ended_on is not None
 
 
 def test_unlinking_a_login_takes_its_permissions(world):
     services.staff_link_login(staff_member=world.a.admin.staff_member, user=None)
-    assert not facilities_for(world.a.admin).exists()
+    assert not facilities_for(next_request(world.a.admin)).exists()
 
 
 def test_staff_are_added_and_edited_only_by_their_facilitys_administrators(world):

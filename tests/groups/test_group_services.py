@@ -8,7 +8,7 @@ from groups import services
 from groups.models import CareGroup, Membership
 from groups.selectors import groups_managed_by
 from tests import factories as f
-from tests.world import build_world, id_holder
+from tests.world import build_world, id_holder, next_request
 
 pytestmark = pytest.mark.django_db
 
@@ -146,12 +146,12 @@ def test_a_named_manager_runs_the_group_until_the_role_or_membership_ends(world)
     person.save()
     assert not groups_managed_by(member_login).exists()
     services.membership_set_role(membership=world.a.member, role="manager", by=world.a.admin)
-    assert list(groups_managed_by(member_login)) == [world.a.group]
+    assert list(groups_managed_by(next_request(member_login))) == [world.a.group]
     services.membership_set_role(membership=world.a.member, role="member", by=world.a.admin)
-    assert not groups_managed_by(member_login).exists()
+    assert not groups_managed_by(next_request(member_login)).exists()
     services.membership_set_role(membership=world.a.member, role="manager", by=world.a.admin)
     services.membership_remove(membership=world.a.member, by=world.a.admin, reason="担当変更")
-    assert not groups_managed_by(member_login).exists()
+    assert not groups_managed_by(next_request(member_login)).exists()
 
 
 def test_only_the_owners_administrators_name_roles(world):
