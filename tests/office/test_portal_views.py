@@ -7,8 +7,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from facilities.models import IdRequest
 from groups.models import Membership
 from mcs_admin.models import AssociationProfile
+from mcs_admin.pages import first_rows
 from tests import factories as f
 from tests.world import build_world, id_holder
 
@@ -47,6 +49,24 @@ def test_the_dashboard_lists_what_needs_action(client, world):
     assert str(a.staff_invitation.staff_member) in page  # accepted, awaiting approval
     assert "新井" in page  # ID request pending
     assert "ウイルス対策ソフト" in page  # the world's devices lack measures (3)
+
+
+def test_a_dashboard_card_lists_its_first_rows_and_counts_them_all(client, world):
+    a = world.a
+    pending = IdRequest.objects.filter(facility=a.facility, status="pending").count()
+    for _ in range(12):
+        f.IdRequestFactory(staff_member=f.StaffMemberFactory(facility=a.facility))
+    f.IdRequestFactory(staff_member=f.StaffMemberFactory(facility=world.b.facility))
+    client.force_login(a.admin)
+    response = client.get(reverse("facility:dashboard", args=[a.facility.pk]))
+    requests = response.context["sections"]["requests"]
+    # the other facility's request is not counted
+    assert (len(requests["rows"]), requests["count"]) == (10, pending + 12)
+    assert first_rows(IdRequest.objects.filter(pk=0), 10) == {"rows": [], "count": 0}
+    page = response.content.decode()
+    assert re.search(
+        rf"サポートセンターで処理待ちの ID 申請 <span class=\"count\">{pending + 12}</span>", page
+    )
 
 
 def test_invite_searches_every_facility_and_invites(client, world):
