@@ -2,13 +2,13 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from devices.models import REQUIRED_MEASURES, CarryOutNotice, Device, Incident
-from facilities.selectors import facilities_for
+from facilities.selectors import in_facilities_of
 from mcs_admin.models import User
 from mcs_admin.roles import is_center
 
 
 def _facility_or_own(user: User, person_field: str) -> Q:
-    return Q(facility__in=facilities_for(user)) | Q(
+    return in_facilities_of(user) | Q(
         **{f"{person_field}__user": user, f"{person_field}__user__isnull": False}
     )
 

@@ -7,7 +7,7 @@ from guardian.shortcuts import get_objects_for_user
 
 from consents.models import consent_on_record
 from facilities.models import StaffMember
-from facilities.selectors import administered_facility_ids, facilities_for, id_holders
+from facilities.selectors import administered_facility_ids, id_holders, in_facilities_of
 from groups.models import (
     OPEN_MEMBERSHIP,
     AssemblyRequest,
@@ -64,7 +64,7 @@ def memberships_for(user: User) -> QuerySet[Membership]:
         return Membership.objects.none()
     return Membership.objects.filter(
         Q(group__in=groups_managed_by(user))
-        | Q(staff_member__facility__in=facilities_for(user))
+        | in_facilities_of(user, "staff_member__facility")
         | Q(staff_member__user=user)
     )
 
@@ -103,9 +103,8 @@ def transfers_for(user: User) -> QuerySet[OwnershipTransfer]:
     """Moves of groups from or to the facilities the login administers."""
     if is_center(user):
         return OwnershipTransfer.objects.all()
-    facilities = facilities_for(user)
     return OwnershipTransfer.objects.filter(
-        Q(from_facility__in=facilities) | Q(to_facility__in=facilities)
+        in_facilities_of(user, "from_facility") | in_facilities_of(user, "to_facility")
     )
 
 

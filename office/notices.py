@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from facilities.models import Facility
-from facilities.selectors import facilities_for, require_center
+from facilities.selectors import facilities_for, in_facilities_of, require_center
 from mcs_admin.dates import shown_datetime
 from mcs_admin.history import save_by
 from mcs_admin.models import User
@@ -34,7 +34,7 @@ def notices_for(user: User) -> QuerySet[Notice]:
     addressed to a facility they administer."""
     if is_center(user):
         return Notice.objects.all()
-    receipts = NoticeReceipt.objects.filter(facility__in=facilities_for(user))
+    receipts = NoticeReceipt.objects.filter(in_facilities_of(user))
     return Notice.objects.filter(status=Notice.Status.PUBLISHED, pk__in=receipts.values("notice"))
 
 
@@ -44,7 +44,7 @@ def notice_receipts_for(user: User) -> QuerySet[NoticeReceipt]:
     if is_center(user):
         return NoticeReceipt.objects.all()
     return NoticeReceipt.objects.filter(
-        facility__in=facilities_for(user), notice__status=Notice.Status.PUBLISHED
+        in_facilities_of(user), notice__status=Notice.Status.PUBLISHED
     )
 
 

@@ -5,7 +5,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from facilities.models import Facility, StaffMember
-from facilities.selectors import facilities_for, id_holders
+from facilities.selectors import id_holders, in_facilities_of
 from mcs_admin.models import PaperStatus, User
 from pledges.models import FacilityPledge, PledgeRound, StaffPledge, TrainingSession
 
@@ -50,18 +50,16 @@ def pledge_on_record(
 
 
 def facility_pledges_for(user: User) -> QuerySet[FacilityPledge]:
-    return FacilityPledge.objects.filter(facility__in=facilities_for(user))
+    return FacilityPledge.objects.filter(in_facilities_of(user))
 
 
 def staff_pledges_for(user: User) -> QuerySet[StaffPledge]:
-    return StaffPledge.objects.filter(staff_member__facility__in=facilities_for(user))
+    return StaffPledge.objects.filter(in_facilities_of(user, "staff_member__facility"))
 
 
 def training_sessions_for(user: User) -> QuerySet[TrainingSession]:
     """The facility's own sessions and the association's sessions for every facility."""
-    return TrainingSession.objects.filter(
-        Q(facility__in=facilities_for(user)) | Q(facility__isnull=True)
-    )
+    return TrainingSession.objects.filter(in_facilities_of(user) | Q(facility__isnull=True))
 
 
 def staff_pledges_for_person(person) -> QuerySet[StaffPledge]:
