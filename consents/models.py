@@ -82,7 +82,10 @@ class PatientConsent(NumberedDocument):
         verbose_name = _("patient consent (form 4)")
         verbose_name_plural = _("patient consents (form 4)")
         ordering = ["-prepared_on", "-pk"]
-        indexes = [models.Index(fields=["group", "status"])]
+        indexes = [
+            NumberedDocument.paper_out_index("consent_paper_out"),
+            models.Index(fields=["group", "status"]),
+        ]
         constraints = [
             dates_in_order(
                 "signed_on",

@@ -164,6 +164,7 @@ class UsageApplication(NumberedDocument):
         verbose_name = _("usage application (form 1)")
         verbose_name_plural = _("usage applications (form 1)")
         ordering = ["-prepared_on", "-pk"]
+        indexes = [NumberedDocument.paper_out_index("application_paper_out")]
         constraints = [
             *NumberedDocument.paper_constraints(
                 received_after_prepared="application_received_after_prepared",

@@ -590,6 +590,14 @@ class NumberedDocument(models.Model):
         return Q() if cls.signed_basis is None else Q(basis=cls.signed_basis)
 
     @staticmethod
+    def paper_out_index(name: str) -> models.Index:
+        """The forms still out by the day they were printed (`mcs_admin.documents.unreturned`):
+        a few rows of the tens of thousands once returned, where the list read them all."""
+        return models.Index(
+            fields=["prepared_on"], condition=Q(status=PaperStatus.PREPARED), name=name
+        )
+
+    @staticmethod
     def paper_constraints(
         *,
         received_after_prepared: str,

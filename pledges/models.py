@@ -41,6 +41,7 @@ class FacilityPledge(PolicyVersioned, NumberedDocument):
         verbose_name = _("facility pledge (form 2)")
         verbose_name_plural = _("facility pledges (form 2)")
         ordering = ["-prepared_on", "-pk"]
+        indexes = [NumberedDocument.paper_out_index("facility_pledge_paper_out")]
         constraints = [
             *NumberedDocument.paper_constraints(
                 received_after_prepared="facility_pledge_received_after_prepared",
@@ -94,6 +95,7 @@ class StaffPledge(PolicyVersioned, NumberedDocument):
         verbose_name = _("staff pledge (form 3)")
         verbose_name_plural = _("staff pledges (form 3)")
         ordering = ["-prepared_on", "-pk"]
+        indexes = [NumberedDocument.paper_out_index("staff_pledge_paper_out")]
         constraints = [
             *NumberedDocument.paper_constraints(
                 received_after_prepared="staff_pledge_received_after_prepared",
