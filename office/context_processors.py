@@ -13,7 +13,9 @@ def role(request):
     if user is None or not user.is_authenticated:
         return {}
     person = own_staff_member(user)
-    administered = None if is_center(user) else facilities_for(user).first()
+    administered = None
+    if not is_center(user):  # on a facility's pages, the one the policy let it open
+        administered = getattr(request, "facility", None) or facilities_for(user).first()
     if is_center(user):
         label = _("Support center")
     elif administered is not None:

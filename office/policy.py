@@ -21,7 +21,13 @@ from django.urls import ResolverMatch
 from django.utils.translation import gettext as _
 
 from facilities.models import IdRequest
-from facilities.selectors import LinkClosed, facilities_for, invitation_by_link, own_staff_member
+from facilities.selectors import (
+    LinkClosed,
+    administered_facility_ids,
+    facilities_for,
+    invitation_by_link,
+    own_staff_member,
+)
 from groups.models import CareGroup
 from groups.selectors import groups_managed_by
 from mcs_admin.admin_base import VerifySignedAdmin
@@ -369,10 +375,9 @@ def check_access(request, page: Page | None, kwargs: dict):
         if request.person is None:
             raise PermissionDenied
     if rule is Access.FACILITY:
-        visible = facilities_for(user)
-        if not center and not visible.exists():
+        if not center and not administered_facility_ids(user):
             raise PermissionDenied
-        request.facility = get_object_or_404(visible, pk=kwargs["facility"])
+        request.facility = get_object_or_404(facilities_for(user), pk=kwargs["facility"])
     if rule is Access.GROUP:
         managed = groups_managed_by(user)
         if not center and not managed.exists():
