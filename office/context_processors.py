@@ -14,7 +14,7 @@ def role(request):
         return {}
     person = own_staff_member(user)
     administered = None
-    if not is_center(user):  # on a facility's pages, the one the policy let it open
+    if not is_center(user):  # on a facility's pages, its own, which the policy has read
         administered = getattr(request, "facility", None) or facilities_for(user).first()
     if is_center(user):
         label = _("Support center")
