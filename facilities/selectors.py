@@ -5,7 +5,6 @@ import datetime
 from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, Exists, ExpressionWrapper, Max, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
-from guardian.shortcuts import get_objects_for_user
 
 from facilities.models import (
     ApplicationInvitation,
@@ -19,7 +18,7 @@ from facilities.models import (
     UsageApplication,
 )
 from mcs_admin.models import User
-from mcs_admin.roles import is_center
+from mcs_admin.roles import granted_ids, is_center
 
 ADMINISTER_FACILITY = "facilities.administer_facility"
 
@@ -59,24 +58,8 @@ def in_facilities_of(user: User, path: str = "facility") -> Q:
 
 
 def administered_facility_ids(user: User) -> list[int]:
-    """The ids of the facilities a login (not the center's) administers, read once per login
-    object, as Django keeps a login's permissions (`_perm_cache`): a request reads the grants
-    once and each of its queries names a few ids instead of planning guardian's subquery again.
-    A grant or a revocation shows from the next request (a new login object) on, as with
-    Django's own permissions."""
-    ids = getattr(user, "_administered_facility_ids", None)
-    if ids is None:
-        ids = user._administered_facility_ids = list(
-            get_objects_for_user(
-                user,
-                ADMINISTER_FACILITY,
-                klass=Facility,
-                accept_global_perms=False,
-                with_superuser=False,
-                use_groups=False,  # granted to logins only (facilities.services.staff)
-            ).values_list("pk", flat=True)
-        )
-    return ids
+    """The ids of the facilities a login (not the center's) administers, read once a request."""
+    return granted_ids(user, ADMINISTER_FACILITY, Facility)
 
 
 def staff_for(user: User) -> QuerySet[StaffMember]:

@@ -3,7 +3,6 @@
 import datetime
 
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
-from guardian.shortcuts import get_objects_for_user
 
 from consents.models import consent_on_record
 from facilities.models import StaffMember
@@ -17,7 +16,7 @@ from groups.models import (
     OwnershipTransfer,
 )
 from mcs_admin.models import User
-from mcs_admin.roles import is_center
+from mcs_admin.roles import granted_ids, is_center
 
 MANAGE_GROUP = "care_groups.manage_caregroup"
 
@@ -37,22 +36,8 @@ def groups_managed_by(user: User) -> QuerySet[CareGroup]:
 
 
 def named_group_ids(user: User) -> list[int]:
-    """The ids of the groups whose owner named the login a manager (guardian's per-group
-    permission), read once per login object as `facilities.selectors.administered_facility_ids`
-    reads its facilities, and for the same reason."""
-    ids = getattr(user, "_named_group_ids", None)
-    if ids is None:
-        ids = user._named_group_ids = list(
-            get_objects_for_user(
-                user,
-                MANAGE_GROUP,
-                klass=CareGroup,
-                accept_global_perms=False,
-                with_superuser=False,
-                use_groups=False,  # granted to logins only (groups.services.memberships)
-            ).values_list("pk", flat=True)
-        )
-    return ids
+    """The ids of the groups whose owner named the login a manager, read once a request."""
+    return granted_ids(user, MANAGE_GROUP, CareGroup)
 
 
 def memberships_for(user: User) -> QuerySet[Membership]:
