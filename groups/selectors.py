@@ -6,7 +6,7 @@ from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Valu
 
 from consents.models import consent_on_record
 from facilities.models import StaffMember
-from facilities.selectors import administered_facility_ids, id_holders, in_facilities_of
+from facilities.selectors import id_holders, in_facilities_of
 from groups.models import (
     OPEN_MEMBERSHIP,
     AssemblyRequest,
@@ -31,7 +31,7 @@ def groups_managed_by(user: User) -> QuerySet[CareGroup]:
     # both as lists of ids: the OR of two lists reads both indexes, where an OR of guardian's
     # subqueries read all of a prefecture's groups for every list of a facility's pages
     return CareGroup.objects.filter(
-        Q(owner__in=administered_facility_ids(user)) | Q(pk__in=named_group_ids(user))
+        in_facilities_of(user, "owner") | Q(pk__in=named_group_ids(user))
     )
 
 

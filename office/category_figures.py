@@ -8,7 +8,9 @@ of counting the prefecture's records or its facilities' rows on each request
 (office.council_report, office.compliance).
 """
 
+import datetime
 from collections import defaultdict
+from collections.abc import Iterable
 
 from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Sum
 
@@ -65,6 +67,12 @@ COUNTS = [
     if field.name in {f.name for f in FacilityFigures._meta.get_fields()}
     and field.name != "counted_at"
 ]
+
+
+def counted_at(rows: Iterable[CurrentCategoryFigures]) -> datetime.datetime | None:
+    """When the figures of `rows` were counted: the earliest of them (None before the first
+    count), as the dashboard and the council's report say it."""
+    return min((row.counted_at for row in rows), default=None)
 
 
 def recount_now() -> None:

@@ -16,7 +16,7 @@ from django.views.generic import TemplateView
 
 from facilities.models import Category
 from mcs_admin.models import AccessLog
-from office import charts
+from office import category_figures, charts
 from office.figures import COLUMNS, ENTRIES, MONTHS, PROGRESS, ROUND, behind_in_round, first_month
 from office.models import CurrentCategoryFigures, FacilityFigures, MonthlyIdFigures
 from pledges.selectors import open_round
@@ -127,7 +127,7 @@ class ComplianceDashboard(TemplateView):
             )
         context["ids_per_month"] = ids_per_month(today)
         context["review_progress"] = review_progress(sums)
-        context["counted_at"] = min((row.counted_at for row in categories), default=None)
+        context["counted_at"] = category_figures.counted_at(categories)
         context["today"] = today
         context["verification"] = (
             AccessLog.objects.filter(action=AccessLog.Action.VERIFICATION).order_by("-pk").first()

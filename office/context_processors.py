@@ -13,10 +13,11 @@ def role(request):
     if user is None or not user.is_authenticated:
         return {}
     person = own_staff_member(user)
+    center = is_center(user)
     administered = None
-    if not is_center(user):  # on a facility's pages, its own, which the policy has read
+    if not center:  # on a facility's pages, its own, which the policy has read
         administered = getattr(request, "facility", None) or facilities_for(user).first()
-    if is_center(user):
+    if center:
         label = _("Support center")
     elif administered is not None:
         label = _("MCS administrator, %(facility)s") % {"facility": administered}
@@ -27,7 +28,7 @@ def role(request):
     return {
         "role_label": label,
         "display_name": person.full_name if person else (user.get_full_name() or user.username),
-        "is_center": is_center(user),
+        "is_center": center,
         "home_facility": administered,
         "own_staff_member": person,
     }

@@ -34,6 +34,7 @@ from mcs_admin.pdf import print_document
 from mcs_admin.services import access_log_record
 from mcs_admin.spreadsheets import escape_cell
 from office import charts
+from office.category_figures import counted_at as when_counted
 from office.models import CurrentCategoryFigures, DailyCategoryFigures
 from pledges.models import TrainingSession
 
@@ -384,7 +385,7 @@ def council_report(*, start: datetime.date, end: datetime.date) -> CouncilReport
     period = (start, end)
     days = _days(start, end)
     now = {row.category: row for row in CurrentCategoryFigures.objects.all()}
-    counted_at = min((row.counted_at for row in now.values()), default=None)
+    counted_at = when_counted(now.values())
     per_month = _per_month(start, end)
     sessions = TrainingSession.objects.filter(held_on__range=period)
     held = sessions.aggregate(
@@ -458,13 +459,9 @@ def council_report(*, start: datetime.date, end: datetime.date) -> CouncilReport
     months = []
     month = start.replace(day=1)
     while month <= end:
+        issued, deleted = per_month.get(month, (0, 0))
         months.append(
-            MonthFigures(
-                month=month,
-                label=shown_month(month),
-                issued=per_month.get(month, (0, 0))[0],
-                deleted=per_month.get(month, (0, 0))[1],
-            )
+            MonthFigures(month=month, label=shown_month(month), issued=issued, deleted=deleted)
         )
         month += relativedelta(months=1)
 
