@@ -3,17 +3,18 @@
 VENV := .venv
 PY := $(VENV)/bin/python
 # Japanese Mincho font and WeasyPrint's libraries for the PDFs, poppler to look at them,
-# gettext to compile the translation, Chromium for the browser tests and screenshots, age and
-# PostgreSQL's pg_dump, pg_restore and psql for the backups, openssl for the signing keys.
+# gettext to compile the translation, Chromium (in Japanese) for the browser tests and the
+# manual's screenshots, age and PostgreSQL's pg_dump, pg_restore and psql for the backups,
+# openssl for the signing keys.
 SYSTEM_PACKAGES := fonts-ipaexfont libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
-	poppler-utils gettext chromium age postgresql-client openssl
+	poppler-utils gettext chromium chromium-l10n age postgresql-client openssl
 
-.PHONY: setup system-packages messages extract-messages run test lint security screenshots
+.PHONY: setup system-packages messages extract-messages run test lint security manual
 
 # DEBUG is off unless the environment turns it on (mcs_admin/settings.py); these targets are for
 # development and CI and run with it on (the development SECRET_KEY, SQLite by default) unless
 # the environment says otherwise. `make security` checks production settings (DEPLOY_ENV).
-setup messages extract-messages run test lint screenshots: export DEBUG ?= true
+setup messages extract-messages run test lint manual: export DEBUG ?= true
 
 setup: system-packages $(VENV)/.installed node_modules/.installed messages
 
@@ -72,7 +73,11 @@ security: $(VENV)/.installed
 	$(VENV)/bin/bandit -q -r . -x ./.venv,./node_modules,./staticfiles --severity-level high
 	$(PY) .ci/pip_audit.py
 
-# The main self-service pages as each role sees them, saved by the browser tests.
-screenshots: setup
-	SCREENSHOTS_DIR=docs/screenshots $(PY) -m pytest tests/test_browser.py tests/office/test_browser_notices.py \
-		tests/groups/test_browser_consent_sign.py tests/pledges/test_browser_sign.py -q
+# The operations manual (docs/manual, docs/manual.md): every browser test saves the pages it looks
+# at afresh, then build_manual writes build/manual/manual.html and manual.pdf (and the README's two
+# pages), failing when a chapter names a screenshot no test saved.
+BROWSER_TESTS = $(shell find tests -name 'test_browser*.py' | sort)
+manual: setup
+	rm -rf docs/manual/images
+	SCREENSHOTS_DIR=docs/manual/images $(PY) -m pytest -q -p no:randomly $(BROWSER_TESTS)
+	$(PY) manage.py build_manual --out build/manual --pages docs/manual/pages

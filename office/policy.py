@@ -238,6 +238,11 @@ ACCESS = {
     "devices:incident_actions": Page(Access.FACILITY, Shows.STAFF, in_context("form.instance")),
     "devices:incident_close": Page(Access.FACILITY),
     "portal:compliance": Page(Access.CENTER),
+    # the operations manual: each login reads its role's part (office.manual.parts_for)
+    "portal:help": Page(Access.ANY),
+    "portal:help_chapter": Page(Access.ANY),
+    "portal:help_image": Page(Access.ANY),
+    "portal:help_pdf": Page(Access.ANY),
     # the center's notices to the facility; a read one names the administrator who confirmed it
     "notices:notices": Page(Access.FACILITY, Shows.STAFF, in_context("object_list.read_by")),
     "notices:notice_detail": Page(Access.FACILITY, Shows.STAFF, in_context("receipt.read_by")),

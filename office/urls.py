@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from office import notice_views, views
+from office import manual_views, notice_views, views
 from office.compliance import ComplianceDashboard
 from office.receiving import scanned_copy
 
@@ -16,6 +16,12 @@ portal = (
         path("roster.<str:fmt>", views.roster_download, name="roster_download"),
         path("forms/<int:number>/blank.pdf", views.blank_form, name="blank_form"),
         path("compliance/", ComplianceDashboard.as_view(), name="compliance"),
+        path("help/", manual_views.HelpIndex.as_view(), name="help"),
+        path("help/manual.pdf", manual_views.help_pdf, name="help_pdf"),
+        path("help/images/<str:name>", manual_views.help_image, name="help_image"),
+        path(
+            "help/<str:part>/<slug:slug>/", manual_views.HelpChapter.as_view(), name="help_chapter"
+        ),
     ],
     "portal",
 )

@@ -11,6 +11,7 @@ from django.apps import apps
 from django.urls import NoReverseMatch, get_resolver, reverse
 
 from mcs_admin.models import AssociationProfile
+from office.manual import chapters
 from office.policy import ACCESS, SELF_SERVICE_NAMESPACES
 from tests.world import build_world
 
@@ -119,6 +120,11 @@ MATRIX = {
     "devices:incident_actions": (FACILITY, "incident", 200, 302),
     "devices:incident_close": (FACILITY, "incident", 405, 302),
     "portal:compliance": (CENTER, None, 200, 405),
+    # the manual: each login its part (tests/office/test_manual.py); the facilities' is everyone's
+    "portal:help": (ANY, None, 200, 405),
+    "portal:help_chapter": (ANY, None, 200, 405),
+    "portal:help_image": (ANY, None, 200, 405),
+    "portal:help_pdf": (ANY, None, 200, 405),
     "notices:notices": (FACILITY, None, 200, 405),
     "notices:notice_detail": (FACILITY, "notice", 200, 405),
     "notices:notice_read": (FACILITY, "notice", 405, 302),
@@ -133,6 +139,12 @@ OWN_OBJECT = {
     "member": "admin",
     "group": "admin",
     "designation": "admin",
+}
+# a chapter of the facilities' part and a picture it shows
+MANUAL_PAGE = {
+    "part": FACILITY,
+    "slug": chapters(FACILITY)[0].slug,
+    "name": chapters(FACILITY)[0].images()[0],
 }
 ROLES = ["anonymous", "center", "admin-a", "admin-b", "user-a", "user-b"]
 
@@ -164,6 +176,7 @@ def history_rows():
 def url_for(name, side, target):
     """The URL of `name` for the side's objects: its facility, group, or the target object."""
     values = {"facility": side.facility.pk, "group": side.group.pk, "fmt": "csv", "number": 3}
+    values |= MANUAL_PAGE
     if target:
         values["pk"] = getattr(side, target).pk
     candidates = [
@@ -174,7 +187,7 @@ def url_for(name, side, target):
         ("group",),
         ("pk",),
     ]
-    for keys in [*candidates, ("fmt",), ("number",), ()]:
+    for keys in [*candidates, ("fmt",), ("number",), ("part", "slug"), ("name",), ()]:
         if all(key in values for key in keys):
             try:
                 return reverse(name, kwargs={key: values[key] for key in keys})

@@ -1,6 +1,6 @@
 """A notice from the center in Chromium: the administrator sees it unread on the dashboard and
 confirms reading it; the center sees which facilities have read it (issue 22). With
-SCREENSHOTS_DIR set (`make screenshots`), the pages are saved as notice-*.png."""
+SCREENSHOTS_DIR set (`make manual`), the pages are saved as notice-*.png."""
 
 import pytest
 from django.urls import reverse

@@ -1,7 +1,7 @@
 """A staff pledge (様式3) signed with a finger on a tablet (issue 23): Chromium driven by
 Playwright with touch emulation on a 768×1024 portrait viewport, on the administrator's session.
 
-With SCREENSHOTS_DIR set (`make screenshots`), the signing page is saved there as PNG.
+With SCREENSHOTS_DIR set (`make manual`), the signing page is saved there as PNG.
 """
 
 import re
