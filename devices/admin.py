@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from devices import models, services
 from devices.resources import DeviceResource
@@ -121,7 +122,7 @@ class IncidentAdmin(HistoryAdmin):
             field="incident",
             stage="final",
         ),
-        service_action(services.incident_close, _("Close"), field="incident"),
+        service_action(services.incident_close, pgettext_lazy("action", "Close"), field="incident"),
     ]
 
     @admin.display(description=_("preliminary report due"))

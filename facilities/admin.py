@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from facilities import models, services
 from facilities.admin_views import FacilityWithdrawView, IdRequestHandleView, RosterRoundView
@@ -562,7 +563,9 @@ class ConsultationAdmin(HistoryAdmin):
     change_fields = services.CONSULTATION_FIELDS
     actions = [
         form_action(services.consultation_answer, _("Answer"), ResponseForm, field="consultation"),
-        service_action(services.consultation_close, _("Close"), field="consultation"),
+        service_action(
+            services.consultation_close, pgettext_lazy("action", "Close"), field="consultation"
+        ),
     ]
 
     def create(self, request, form):

@@ -196,6 +196,14 @@ class HistoryInline(admin.TabularInline):
     can_delete = False
     show_change_link = True
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        """A table's cell has only its column's header, which does not name the input to a
+        screen reader: each input is named after its field."""
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None:
+            formfield.widget.attrs.setdefault("aria-label", formfield.label)
+        return formfield
+
     def get_readonly_fields(self, request, obj=None):
         fields = [*super().get_readonly_fields(request, obj), *workflow_fields(self.model)]
         return list(dict.fromkeys(fields))

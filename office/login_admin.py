@@ -56,6 +56,10 @@ class LoginAdmin(ReadablePermissions, UserAdmin, HistoryAdmin):
     list_filter = ["is_staff", "is_active", "groups"]
     change_form_template = "admin/mcs_admin/user/change_form.html"
     change_list_template = "admin/mcs_admin/user/change_list.html"
+    # the dates are the system's to record; the role groups in a plain list (the two-pane
+    # picker's help icons carry a label a screen reader may not be given)
+    readonly_fields = ["last_login", "date_joined"]
+    filter_horizontal = ()
 
     def save_model(self, request, obj, form, change):
         if not change:  # whoever gets a password from the center chooses their own at once

@@ -103,6 +103,7 @@ class FacilityFigures(OpenCounts):
     )
 
     class Meta:
+        verbose_name = verbose_name_plural = _("facility figures")
         indexes = [
             # the dashboard's list: most open first, facilities with nothing open left out
             models.Index(
@@ -126,6 +127,7 @@ class MonthlyIdFigures(models.Model):
     deleted = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = verbose_name_plural = _("monthly ID figures")
         constraints = [
             models.UniqueConstraint(fields=["facility", "month"], name="id_figures_once_a_month")
         ]
@@ -152,6 +154,7 @@ class DailyCategoryFigures(models.Model):
     free_groups_archived = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = verbose_name_plural = _("daily figures by category")
         constraints = [
             models.UniqueConstraint(fields=["category", "day"], name="category_figures_once_a_day")
         ]
@@ -169,6 +172,9 @@ class CurrentCategoryFigures(OpenCounts):
     category = models.CharField(primary_key=True, max_length=40, choices=Category.choices)
     facilities = models.PositiveIntegerField(default=0)  # participating
     facilities_pledged = models.PositiveIntegerField(default=0)  # of them, 様式2 received
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("current figures by category")
 
     def __str__(self):
         return f"{self.category}: {self.total}"

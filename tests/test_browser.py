@@ -487,18 +487,9 @@ def test_the_menu_opens_under_the_content_security_policy(page, live_server):
     context.close()
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_facility_applies_through_its_link_and_the_center_approves_it(page):
-    # the center invites (the admin's page is tested apart: one login of a demo user a test);
-    # the link is shown once, to send
-    out = io.StringIO()
-    call_command(
-        "invite_facility", "--email", "info@kaze-kango.example.jp", "--user", "center", stdout=out
-    )
-    link = out.getvalue().strip()
-    link = link[link.index("/apply/") :]
-
-    # the facility, with no login, fills in forms 1 and 2, saves, comes back and sends
+def type_an_application(page, link):
+    """What a facility types through its application link: 様式1 and 様式2, and a roster of two
+    (the second's kana in hiragana, which the form makes katakana), the first its administrator."""
     page.goto(link)
     expect(page.get_by_role("heading", name="MCS利用申込")).to_be_visible()
     for name, value in {
@@ -533,6 +524,21 @@ def test_a_facility_applies_through_its_link_and_the_center_approves_it(page):
         page.locator(f"[name=roster-{index}-gender]").select_option(person[5])
         page.locator(f"[name=roster-{index}-email]").fill(person[6])
     page.locator("[name=roster-0-is_administrator]").check()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_facility_applies_through_its_link_and_the_center_approves_it(page):
+    # the center invites (the admin's page is tested apart: one login of a demo user a test);
+    # the link is shown once, to send
+    out = io.StringIO()
+    call_command(
+        "invite_facility", "--email", "info@kaze-kango.example.jp", "--user", "center", stdout=out
+    )
+    link = out.getvalue().strip()
+    link = link[link.index("/apply/") :]
+
+    # the facility, with no login, fills in forms 1 and 2, saves, comes back and sends
+    type_an_application(page, link)
     page.get_by_role("button", name="保存して後で続ける").click()
     expect(page.get_by_text("保存しました。")).to_be_visible()
     page.goto(link)  # back through the same link: what was saved, normalised
