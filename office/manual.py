@@ -107,7 +107,7 @@ def to_html(source: str, locate: Callable[[str], str], anchor: str = "") -> Safe
         },
         output_format="html",
     )
-    return mark_safe(converter.convert(source))  # nosec B308: the project's own files
+    return mark_safe(converter.convert(source))  # nosec B308
 
 
 def chapters(part: str) -> list[Chapter]:

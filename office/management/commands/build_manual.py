@@ -1,5 +1,7 @@
 import shutil
-import subprocess  # nosec B404: poppler's pdftoppm, with fixed arguments
+
+# poppler's pdftoppm, with fixed arguments
+import subprocess  # nosec B404
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
