@@ -2,11 +2,12 @@
 # and `make test` (the whole suite). Both install what is missing first.
 VENV := .venv
 PY := $(VENV)/bin/python
-# Japanese Mincho font and WeasyPrint's libraries for the PDFs, poppler to look at them,
+# Japanese Mincho font (and DejaVu's fixed-width face for the manual's commands) and WeasyPrint's
+# libraries for the PDFs, poppler to look at them,
 # gettext to compile the translation, Chromium (in Japanese) for the browser tests and the
 # manual's screenshots, age and PostgreSQL's pg_dump, pg_restore and psql for the backups,
 # openssl for the signing keys.
-SYSTEM_PACKAGES := fonts-ipaexfont libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
+SYSTEM_PACKAGES := fonts-ipaexfont fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
 	poppler-utils gettext chromium chromium-l10n age postgresql-client openssl
 
 .PHONY: setup system-packages messages extract-messages run test lint security manual

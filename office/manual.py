@@ -65,13 +65,19 @@ class Chapter:
 
 
 class _Images(Treeprocessor):
-    """Points each `../images/NAME.png` at `locate(NAME)`; any other picture is an error."""
+    """Points each `../images/NAME.png` at `locate(NAME)` (any other picture is an error), and
+    numbers a list continued after a command as the browsers do."""
 
     def __init__(self, md, locate: Callable[[str], str]):
         super().__init__(md)
         self.locate = locate
 
     def run(self, root):
+        # a list that goes on after a command shown between its steps starts at its number,
+        # which WeasyPrint reads from the list-item counter rather than from `start`
+        for numbered in root.iter("ol"):
+            if numbered.get("start"):
+                numbered.set("style", f"counter-reset: list-item {int(numbered.get('start')) - 1}")
         for image in root.iter("img"):
             match = IMAGE_SOURCE.match(image.get("src", ""))
             if match is None:

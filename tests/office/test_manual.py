@@ -199,3 +199,10 @@ def test_the_pdf_holds_the_logins_part(client, world, small_manual):
     client.force_login(world.center)
     text = squeeze("".join(pages_text(client.get(reverse("portal:help_pdf")).content)))
     assert "職員の章" in text and "受付の章" in text
+
+
+def test_a_step_after_a_command_keeps_its_number_in_the_pdf_too():
+    html = manual.to_html("1. 入力します。\n\n```sh\nls\n```\n\n2. 確かめます。\n", lambda n: n)
+    assert '<pre><code class="language-sh">ls' in html
+    # browsers read `start`; WeasyPrint the list-item counter
+    assert '<ol start="2" style="counter-reset: list-item 1">' in html
