@@ -33,7 +33,13 @@ from django.utils import timezone
 from mcs_admin import access_chain
 from mcs_admin.backup.keys import seal_command
 from mcs_admin.backup.tools import BackupError, running, tool
-from mcs_admin.db_tools import libpq_environment, owner_database
+from mcs_admin.db_roles import grant_app_role
+from mcs_admin.db_tools import (
+    libpq_environment,
+    owner_connection,
+    owner_database,
+    owner_is_another_role,
+)
 from mcs_admin.models import AccessLog, AccessLogHead, User
 
 FILES = {"postgresql": "database.pgdump.age", "sqlite": "database.sqlite3.age"}
@@ -176,6 +182,12 @@ def _load_postgresql(path: Path, *, since: datetime, entry: AccessLog) -> None:
             while block := restoring.stdout.read(1 << 16):
                 applying.stdin.write(block)
         applying.stdin.write(append.as_string(raw).encode())
+    # pg_restore created the tables under the schema's default privileges (the application's
+    # role may write any new table) and the dump's grants only add to them: the role gets
+    # again exactly what migrate grants it, the log and its partitions not writable
+    if owner_is_another_role():
+        with owner_connection() as owner, owner.cursor() as cursor:
+            grant_app_role(cursor, connection.settings_dict["USER"])
 
 
 def _load_sqlite(path: Path, *, since: datetime, entry: AccessLog) -> None:

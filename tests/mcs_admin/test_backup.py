@@ -32,6 +32,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from facilities.models import Facility
 from mcs_admin.backup import MANIFEST, MEDIA, SIGNATURE, generations
 from mcs_admin.backup.database import FILES
+from mcs_admin.db_tools import owner_connection
 from mcs_admin.documents import document_receive
 from mcs_admin.models import AccessLog, AccessLogHead, User
 from mcs_admin.services import access_log_record, access_log_verify
@@ -495,12 +496,30 @@ def test_postgresql_restore_connects_as_the_owner_and_keeps_the_log_append_only(
     settings.DATABASE_OWNER = owner  # the real one (None: the application's own connection)
     restore(generation, keys)
     assert not Facility.objects.filter(name="後の事業所").exists()
-    from django.db import DatabaseError, transaction
+    from django.db import DatabaseError
 
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        AccessLog.objects.update(description="changed")
+    # the append-only trigger came back: not even the owner may change a row
+    with (
+        owner_connection() as owner,
+        owner.cursor() as cursor,
+        pytest.raises(DatabaseError, match="append-only"),
+    ):
+        cursor.execute(f"UPDATE {AccessLog._meta.db_table} SET description = 'changed'")
     assert AccessLog.objects.filter(action="restore").count() == 1
     assert timezone.now() > AccessLog.objects.get(action="restore").at
+    # the tables came back under the schema's default privileges (any role but the owner may
+    # write a new table): the restore takes them back, the log and its partitions not writable
+    log = AccessLog._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname, a.privilege_type FROM pg_class c, aclexplode(c.relacl) a "
+            "WHERE a.grantee <> c.relowner AND (c.oid = %s::regclass OR c.oid IN "
+            "(SELECT inhrelid FROM pg_inherits WHERE inhparent = %s::regclass))",
+            [log, log],
+        )
+        granted = cursor.fetchall()
+    assert {privilege for table, privilege in granted if table == log} <= {"SELECT", "INSERT"}
+    assert {privilege for table, privilege in granted if table != log} <= {"SELECT"}
 
 
 def test_administrators_get_no_server_error_report_with_its_form_data(settings, rf):
